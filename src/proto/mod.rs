@@ -1,0 +1,1 @@
+//! The transport protocol as a pure state machine. Filled in by the transport-core work.

@@ -1,0 +1,1 @@
+//! Seeded, virtual-time network simulator. Filled in by the transport-core work.
