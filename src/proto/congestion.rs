@@ -1,0 +1,219 @@
+//! Congestion control and pacing.
+//!
+//! A byte-counting window in the NewReno family with a gentler multiplicative decrease (0.7, as
+//! CUBIC uses) because game traffic sees random loss that is not always congestion: slow start
+//! doubles the window per round trip until the first loss; afterwards the window grows by one
+//! datagram per round trip. A loss reduces the window at most once per round trip (packets sent
+//! before the reduction cannot trigger another). Persistent probe timeouts collapse the window to
+//! its floor. The window only grows while the sender actually uses it, so an idle or app-limited
+//! game does not build up a window it never tested.
+//!
+//! The pacer spreads the window over the round trip: rate = 1.25 x window / smoothed RTT, capped
+//! by the configured maximum rate, with a burst allowance of ten datagrams so small bursts (a game
+//! frame's worth of messages) leave at once.
+
+use super::config::{Config, MAX_DATAGRAM};
+
+const BURST_BYTES: u64 = 10 * MAX_DATAGRAM as u64;
+
+#[derive(Clone, Debug)]
+pub struct Congestion {
+    cwnd: u64,
+    ssthresh: u64,
+    min_cwnd: u64,
+    max_cwnd: u64,
+    /// Losses of packets sent at or before this instant belong to the current reduction.
+    recovery_start: Option<u64>,
+    in_flight: u64,
+    max_rate: u64,
+    /// Pacer state: tokens in bytes (may go negative by one datagram) at `last_refill`.
+    tokens: i64,
+    last_refill: u64,
+    /// Bytes per second currently allowed by the pacer (0 = unpaced, no RTT yet and no cap).
+    rate: u64,
+}
+
+impl Congestion {
+    pub fn new(cfg: &Config) -> Self {
+        Congestion {
+            cwnd: cfg.initial_cwnd,
+            ssthresh: u64::MAX,
+            min_cwnd: cfg.min_cwnd,
+            max_cwnd: cfg.max_cwnd,
+            recovery_start: None,
+            in_flight: 0,
+            max_rate: cfg.max_send_rate,
+            tokens: BURST_BYTES as i64,
+            last_refill: 0,
+            rate: cfg.max_send_rate,
+        }
+    }
+
+    pub fn window(&self) -> u64 {
+        self.cwnd
+    }
+
+    pub fn in_flight(&self) -> u64 {
+        self.in_flight
+    }
+
+    pub fn pacing_rate(&self) -> u64 {
+        self.rate
+    }
+
+    /// Room left in the window for a packet of `size` bytes.
+    pub fn can_send(&self, size: u64) -> bool {
+        self.in_flight + size <= self.cwnd
+    }
+
+    pub fn on_sent(&mut self, now: u64, size: u64) {
+        self.in_flight += size;
+        self.refill(now);
+        self.tokens -= size as i64;
+    }
+
+    pub fn on_acked(&mut self, size: u64, sent_at: u64, app_limited: bool) {
+        self.in_flight = self.in_flight.saturating_sub(size);
+        if self.recovery_start.is_some_and(|r| sent_at <= r) || app_limited {
+            return;
+        }
+        self.cwnd = if self.cwnd < self.ssthresh {
+            self.cwnd + size
+        } else {
+            self.cwnd + (MAX_DATAGRAM as u64 * size / self.cwnd).max(1)
+        }
+        .min(self.max_cwnd);
+    }
+
+    /// A packet was declared lost; `size` leaves the flight either way.
+    pub fn on_lost(&mut self, now: u64, size: u64, sent_at: u64) {
+        self.in_flight = self.in_flight.saturating_sub(size);
+        if self.recovery_start.is_some_and(|r| sent_at <= r) {
+            return;
+        }
+        self.recovery_start = Some(now);
+        self.cwnd = (self.cwnd * 7 / 10).max(self.min_cwnd);
+        self.ssthresh = self.cwnd;
+    }
+
+    /// Several probe timeouts in a row: the path is not delivering anything.
+    pub fn on_persistent_congestion(&mut self, now: u64) {
+        self.cwnd = self.min_cwnd;
+        self.ssthresh = self.min_cwnd.max(self.ssthresh / 2);
+        self.recovery_start = Some(now);
+    }
+
+    /// Recompute the pacing rate after the RTT estimate changed.
+    pub fn update_rate(&mut self, smoothed_rtt: u64, has_rtt: bool) {
+        let window_rate = if has_rtt {
+            (self.cwnd as u128 * 1_250_000 / u128::from(smoothed_rtt.max(1)))
+                .min(u128::from(u64::MAX)) as u64
+        } else {
+            0
+        };
+        self.rate = match (window_rate, self.max_rate) {
+            (0, cap) => cap,
+            (r, 0) => r,
+            (r, cap) => r.min(cap),
+        };
+    }
+
+    fn refill(&mut self, now: u64) {
+        if self.rate == 0 {
+            self.tokens = BURST_BYTES as i64;
+        } else {
+            let elapsed = now.saturating_sub(self.last_refill);
+            let add = (u128::from(elapsed) * u128::from(self.rate) / 1_000_000)
+                .min(BURST_BYTES as u128) as i64;
+            self.tokens = (self.tokens + add).min(BURST_BYTES as i64);
+        }
+        self.last_refill = now;
+    }
+
+    /// Earliest instant the pacer lets a packet of `size` bytes leave (for timers; no refill).
+    pub fn pacing_ready_at(&self, size: u64) -> u64 {
+        if self.rate == 0 || self.tokens >= size as i64 {
+            return self.last_refill;
+        }
+        let deficit = (size as i64 - self.tokens) as u128;
+        self.last_refill + (deficit * 1_000_000).div_ceil(u128::from(self.rate)) as u64
+    }
+
+    /// When a packet of `size` bytes may leave: `now` if the pacer allows it.
+    pub fn next_send_time(&mut self, now: u64, size: u64) -> u64 {
+        self.refill(now);
+        if self.rate == 0 || self.tokens >= size as i64 {
+            return now;
+        }
+        let deficit = (size as i64 - self.tokens) as u128;
+        now + (deficit * 1_000_000).div_ceil(u128::from(self.rate)) as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cc() -> Congestion {
+        Congestion::new(&Config::default())
+    }
+
+    #[test]
+    fn slow_start_grows_then_loss_cuts_once_per_round() {
+        let mut c = cc();
+        let w0 = c.window();
+        c.on_sent(0, 1000);
+        c.on_acked(1000, 0, false);
+        assert_eq!(c.window(), w0 + 1000);
+        for i in 0..3 {
+            c.on_sent(10, 1000);
+            c.on_lost(20 + i, 1000, 10);
+        }
+        assert_eq!(
+            c.window(),
+            (w0 + 1000) * 7 / 10,
+            "three losses of one round cut once"
+        );
+        c.on_sent(30, 1000);
+        c.on_lost(40, 1000, 30);
+        assert_eq!(
+            c.window(),
+            (w0 + 1000) * 7 / 10 * 7 / 10,
+            "a later round cuts again"
+        );
+        assert_eq!(c.in_flight(), 0);
+    }
+
+    #[test]
+    fn window_never_drops_below_the_floor() {
+        let mut c = cc();
+        for i in 0..100 {
+            c.on_sent(i * 10, 1000);
+            c.on_lost(i * 10 + 5, 1000, i * 10);
+        }
+        assert_eq!(c.window(), Config::default().min_cwnd);
+    }
+
+    #[test]
+    fn pacer_respects_the_rate_cap() {
+        let cfg = Config {
+            max_send_rate: 1_000_000,
+            ..Config::default()
+        };
+        let mut c = Congestion::new(&cfg);
+        c.update_rate(1_000, true);
+        assert_eq!(c.pacing_rate(), 1_000_000);
+        let mut now = 0;
+        let mut sent = 0u64;
+        while now < 1_000_000 {
+            let t = c.next_send_time(now, 1000);
+            now = t;
+            c.on_sent(now, 1000);
+            c.on_acked(1000, now, true);
+            sent += 1000;
+        }
+        // One second at 1 MB/s plus the initial burst allowance.
+        assert!(sent <= 1_000_000 + BURST_BYTES + 1000, "sent {sent}");
+        assert!(sent >= 990_000, "sent {sent}");
+    }
+}
