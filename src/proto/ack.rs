@@ -88,24 +88,13 @@ impl RecvTracker {
     }
 
     /// Note an accepted packet and decide when it must be acknowledged.
-    pub fn on_packet(
-        &mut self,
-        now: u64,
-        eliciting: bool,
-        in_order: bool,
-        ack_every: u32,
-        max_delay: u64,
-    ) {
+    pub fn on_packet(&mut self, now: u64, eliciting: bool, in_order: bool, ack_every: u32, max_delay: u64) {
         self.unacked_any = true;
         if !eliciting {
             return;
         }
         self.eliciting_since_ack += 1;
-        let due = if !in_order || self.eliciting_since_ack >= ack_every {
-            now
-        } else {
-            now + max_delay
-        };
+        let due = if !in_order || self.eliciting_since_ack >= ack_every { now } else { now + max_delay };
         self.deadline = Some(self.deadline.map_or(due, |d| d.min(due)));
     }
 
@@ -131,8 +120,7 @@ impl RecvTracker {
 
     fn plan(&self, now: u64, room: usize) -> Option<(usize, usize)> {
         let (lo, hi) = *self.ranges.back()?;
-        let mut len =
-            1 + 4 + varint_len(now.saturating_sub(self.largest_at)) + varint_len(hi - lo) + 1;
+        let mut len = 1 + 4 + varint_len(now.saturating_sub(self.largest_at)) + varint_len(hi - lo) + 1;
         if len > room {
             return None;
         }
@@ -228,10 +216,7 @@ mod tests {
             t.insert(i * 2, 0);
         }
         assert!(t.ranges.len() <= MAX_TRACKED_RANGES);
-        assert!(
-            !t.insert(1, 0),
-            "below the floor is treated as already seen"
-        );
+        assert!(!t.insert(1, 0), "below the floor is treated as already seen");
         let ranges = acked(&mut t);
         assert_eq!(ranges.len(), MAX_ACK_RANGES);
         assert_eq!(ranges[0], (1998, 1998));

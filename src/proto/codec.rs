@@ -131,16 +131,7 @@ mod tests {
 
     #[test]
     fn varint_round_trips_at_every_length_boundary() {
-        let values = [
-            0u64,
-            63,
-            64,
-            16383,
-            16384,
-            (1 << 30) - 1,
-            1 << 30,
-            (1 << 62) - 1,
-        ];
+        let values = [0u64, 63, 64, 16383, 16384, (1 << 30) - 1, 1 << 30, (1 << 62) - 1];
         for &v in &values {
             let mut buf = [0u8; 8];
             let mut w = Writer::new(&mut buf);

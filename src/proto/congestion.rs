@@ -106,8 +106,7 @@ impl Congestion {
     /// Recompute the pacing rate after the RTT estimate changed.
     pub fn update_rate(&mut self, smoothed_rtt: u64, has_rtt: bool) {
         let window_rate = if has_rtt {
-            (self.cwnd as u128 * 1_250_000 / u128::from(smoothed_rtt.max(1)))
-                .min(u128::from(u64::MAX)) as u64
+            (self.cwnd as u128 * 1_250_000 / u128::from(smoothed_rtt.max(1))).min(u128::from(u64::MAX)) as u64
         } else {
             0
         };
@@ -123,8 +122,8 @@ impl Congestion {
             self.tokens = BURST_BYTES as i64;
         } else {
             let elapsed = now.saturating_sub(self.last_refill);
-            let add = (u128::from(elapsed) * u128::from(self.rate) / 1_000_000)
-                .min(BURST_BYTES as u128) as i64;
+            let add =
+                (u128::from(elapsed) * u128::from(self.rate) / 1_000_000).min(BURST_BYTES as u128) as i64;
             self.tokens = (self.tokens + add).min(BURST_BYTES as i64);
         }
         self.last_refill = now;
@@ -169,18 +168,10 @@ mod tests {
             c.on_sent(10, 1000);
             c.on_lost(20 + i, 1000, 10);
         }
-        assert_eq!(
-            c.window(),
-            (w0 + 1000) * 7 / 10,
-            "three losses of one round cut once"
-        );
+        assert_eq!(c.window(), (w0 + 1000) * 7 / 10, "three losses of one round cut once");
         c.on_sent(30, 1000);
         c.on_lost(40, 1000, 30);
-        assert_eq!(
-            c.window(),
-            (w0 + 1000) * 7 / 10 * 7 / 10,
-            "a later round cuts again"
-        );
+        assert_eq!(c.window(), (w0 + 1000) * 7 / 10 * 7 / 10, "a later round cuts again");
         assert_eq!(c.in_flight(), 0);
     }
 
@@ -196,10 +187,7 @@ mod tests {
 
     #[test]
     fn pacer_respects_the_rate_cap() {
-        let cfg = Config {
-            max_send_rate: 1_000_000,
-            ..Config::default()
-        };
+        let cfg = Config { max_send_rate: 1_000_000, ..Config::default() };
         let mut c = Congestion::new(&cfg);
         c.update_rate(1_000, true);
         assert_eq!(c.pacing_rate(), 1_000_000);

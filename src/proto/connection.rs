@@ -8,9 +8,7 @@ use std::collections::VecDeque;
 
 use super::ack::{RecvTracker, expand_number};
 use super::codec::{Reader, Writer};
-use super::config::{
-    Config, FRAGMENT_SIZE, MAX_DATAGRAM, MAX_PAYLOAD, MAX_RELIABLE, MAX_UNRELIABLE,
-};
+use super::config::{Config, FRAGMENT_SIZE, MAX_DATAGRAM, MAX_PAYLOAD, MAX_RELIABLE, MAX_UNRELIABLE};
 use super::congestion::Congestion;
 use super::error::{DecodeError, SendError};
 use super::reassembly::{Admit, Reassembly};
@@ -18,7 +16,7 @@ use super::rtt::RttEstimator;
 use super::send_buffer::SendBuffer;
 use super::sent::{FLAG_APP_LIMITED, FLAG_CLOSE, FLAG_ELICITING, SentLog};
 use super::stats::Stats;
-use super::wire::{self, Frame, HEADER_LEN, HandshakeParams, Header, PacketKind, frame_type};
+use super::wire::{self, Frame, HEADER_LEN, HandshakeParams, Header, PacketKind, TAG_LEN, frame_type};
 
 /// Delivery guarantee of a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -113,6 +111,9 @@ pub struct Connection {
     hs_attempts: u32,
     hs_first_sent: u64,
     welcome_due: bool,
+    nonce: u64,
+    /// Key of the integrity tag on data packets; known once the handshake completes.
+    data_key: u64,
     peer_window_bytes: u64,
     peer_window_messages: u64,
 
@@ -148,21 +149,27 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// Starts a connection that sends the handshake. `conn_id` should be random and non-zero
-    /// (zero is replaced by one); it is echoed in every packet of this connection.
-    pub fn new_initiator(cfg: Config, now: u64, conn_id: u32) -> Self {
-        let mut c = Self::new(cfg, now, Role::Initiator);
-        c.conn_id = conn_id.max(1);
+    /// Starts a connection that sends the handshake. `random` must come from a good random
+    /// source: it yields the connection id (echoed in every packet) and this side's nonce.
+    pub fn new_initiator(cfg: Config, now: u64, random: u64) -> Self {
+        let mut c = Self::new(cfg, now, Role::Initiator, random);
+        c.conn_id = (random as u32).max(1);
         c
     }
 
     /// Starts a connection that waits for the peer's handshake and adopts its connection id.
-    pub fn new_responder(cfg: Config, now: u64) -> Self {
-        Self::new(cfg, now, Role::Responder)
+    /// `random` must come from a good random source (it yields this side's nonce).
+    pub fn new_responder(cfg: Config, now: u64, random: u64) -> Self {
+        Self::new(cfg, now, Role::Responder, random)
     }
 
-    fn new(cfg: Config, now: u64, role: Role) -> Self {
+    fn new(cfg: Config, now: u64, role: Role, random: u64) -> Self {
         let cfg = cfg.sanitized();
+        // SplitMix64 finaliser: the nonce must not equal the bits used for the connection id.
+        let mut z = random.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        let nonce = z ^ (z >> 31);
         Connection {
             role,
             phase: Phase::Handshaking,
@@ -173,6 +180,8 @@ impl Connection {
             hs_attempts: 0,
             hs_first_sent: now,
             welcome_due: false,
+            nonce,
+            data_key: 0,
             peer_window_bytes: 0,
             peer_window_messages: 0,
             next_pn: 0,
@@ -269,10 +278,7 @@ impl Connection {
         match policy {
             Policy::Unreliable => {
                 if data.len() > MAX_UNRELIABLE {
-                    return Err(SendError::TooLarge {
-                        len: data.len(),
-                        max: MAX_UNRELIABLE,
-                    });
+                    return Err(SendError::TooLarge { len: data.len(), max: MAX_UNRELIABLE });
                 }
                 if self.phase != Phase::Connected {
                     return Err(SendError::NotConnected);
@@ -285,10 +291,7 @@ impl Connection {
             }
             Policy::Reliable => {
                 if data.len() > MAX_RELIABLE {
-                    return Err(SendError::TooLarge {
-                        len: data.len(),
-                        max: MAX_RELIABLE,
-                    });
+                    return Err(SendError::TooLarge { len: data.len(), max: MAX_RELIABLE });
                 }
                 if self.sendbuf.bytes() + data.len() > self.cfg.send_buffer_bytes {
                     return Err(SendError::QueueFull);
@@ -308,10 +311,7 @@ impl Connection {
             && let Some((old, _)) = self.pings_out.pop_front()
         {
             self.pings_to_send.retain(|&p| p != old);
-            self.events.push_back(Event::PingResult {
-                id: old,
-                rtt_us: None,
-            });
+            self.events.push_back(Event::PingResult { id: old, rtt_us: None });
         }
         self.pings_out.push_back((id, now));
         self.pings_to_send.push_back(id);
@@ -347,9 +347,7 @@ impl Connection {
     }
 
     fn start_notify(&mut self, now: u64) {
-        self.phase = Phase::Notifying {
-            until: now + self.cfg.drain_us,
-        };
+        self.phase = Phase::Notifying { until: now + self.cfg.drain_us };
         self.close_pending = true;
     }
 
@@ -364,8 +362,7 @@ impl Connection {
             self.closed_emitted = true;
             self.events.push_back(Event::Closed(reason));
             for (id, _) in self.pings_out.drain(..) {
-                self.events
-                    .push_back(Event::PingResult { id, rtt_us: None });
+                self.events.push_back(Event::PingResult { id, rtt_us: None });
             }
         }
     }
@@ -388,6 +385,19 @@ impl Connection {
             self.stats.malformed += 1;
             return;
         };
+        let key = match hdr.kind {
+            PacketKind::Data => self.data_key,
+            _ => wire::handshake_key(hdr.conn_id),
+        };
+        let Some(payload) = wire::verify(datagram, key) else {
+            self.stats.malformed += 1;
+            return;
+        };
+        let mut r = Reader::new(payload);
+        if Header::decode(&mut r).is_err() {
+            self.stats.malformed += 1;
+            return;
+        }
         let ok = match hdr.kind {
             PacketKind::Hello => self.on_hello(now, hdr, &mut r),
             PacketKind::Welcome => self.on_welcome(now, hdr, &mut r),
@@ -410,6 +420,7 @@ impl Connection {
         };
         if self.phase == Phase::Handshaking {
             self.conn_id = hdr.conn_id;
+            self.data_key = wire::data_key(self.conn_id, params.nonce, self.nonce);
             self.set_peer_params(params);
             self.phase = Phase::Connected;
             self.events.push_back(Event::Connected);
@@ -429,6 +440,7 @@ impl Connection {
             return false;
         };
         if self.phase == Phase::Handshaking {
+            self.data_key = wire::data_key(self.conn_id, self.nonce, params.nonce);
             self.set_peer_params(params);
             if self.hs_attempts == 1 {
                 // Unambiguous: only one hello was sent, so this is its round trip.
@@ -445,10 +457,7 @@ impl Connection {
 
     fn set_peer_params(&mut self, p: HandshakeParams) {
         self.peer_window_bytes = u64::from(p.recv_window_bytes);
-        self.peer_window_messages = u64::from(
-            p.recv_window_messages
-                .min(super::config::MAX_WINDOW_MESSAGES),
-        );
+        self.peer_window_messages = u64::from(p.recv_window_messages.min(super::config::MAX_WINDOW_MESSAGES));
     }
 
     fn on_data(&mut self, now: u64, hdr: Header, r: Reader<'_>) -> bool {
@@ -474,13 +483,7 @@ impl Connection {
             self.recv.on_duplicate(now);
             return true;
         }
-        self.recv.on_packet(
-            now,
-            eliciting,
-            in_order,
-            self.cfg.ack_every,
-            self.cfg.max_ack_delay_us,
-        );
+        self.recv.on_packet(now, eliciting, in_order, self.cfg.ack_every, self.cfg.max_ack_delay_us);
         // Pass 2: apply.
         let mut r = Reader::new(r.remaining_slice());
         while !r.is_empty() {
@@ -504,9 +507,7 @@ impl Connection {
             eliciting |= f.is_ack_eliciting();
             let (seq, total, index) = match f {
                 Frame::Reliable { seq, data } => (seq, data.len(), 0),
-                Frame::Fragment {
-                    seq, total, index, ..
-                } => (seq, total, index),
+                Frame::Fragment { seq, total, index, .. } => (seq, total, index),
                 _ => continue,
             };
             match self.reasm.admit(seq, total, index, new_bytes) {
@@ -515,47 +516,27 @@ impl Connection {
                 (_, added) => new_bytes += added,
             }
         }
-        if any {
-            Ok(Some(eliciting))
-        } else {
-            Err(DecodeError::Truncated)
-        }
+        if any { Ok(Some(eliciting)) } else { Err(DecodeError::Truncated) }
     }
 
     fn apply(&mut self, now: u64, f: Frame<'_>) {
-        let live = matches!(
-            self.phase,
-            Phase::Connected | Phase::Flushing | Phase::Notifying { .. }
-        );
+        let live = matches!(self.phase, Phase::Connected | Phase::Flushing | Phase::Notifying { .. });
         match f {
             Frame::Ack(ack) => self.on_ack(now, ack),
             Frame::Unreliable(data) if live => {
                 self.stats.messages_received += 1;
-                self.delivered.push_back(Received {
-                    policy: Policy::Unreliable,
-                    data: data.to_vec(),
-                });
+                self.delivered.push_back(Received { policy: Policy::Unreliable, data: data.to_vec() });
             }
             Frame::Reliable { seq, data } if live => self.insert_reliable(seq, data.len(), 0, data),
-            Frame::Fragment {
-                seq,
-                total,
-                index,
-                data,
-            } if live => self.insert_reliable(seq, total, index, data),
-            Frame::Ping(id) => {
-                if self.pongs_to_send.len() < MAX_PINGS {
-                    self.pongs_to_send.push_back(id);
-                }
+            Frame::Fragment { seq, total, index, data } if live => {
+                self.insert_reliable(seq, total, index, data)
             }
+            Frame::Ping(id) if self.pongs_to_send.len() < MAX_PINGS => self.pongs_to_send.push_back(id),
             Frame::Pong(id) => {
                 if let Some(i) = self.pings_out.iter().position(|&(p, _)| p == id)
                     && let Some((_, sent)) = self.pings_out.remove(i)
                 {
-                    self.events.push_back(Event::PingResult {
-                        id,
-                        rtt_us: Some(now.saturating_sub(sent)),
-                    });
+                    self.events.push_back(Event::PingResult { id, rtt_us: Some(now.saturating_sub(sent)) });
                 }
             }
             Frame::Close(_) => self.on_peer_close(now),
@@ -568,10 +549,7 @@ impl Connection {
         let count = &mut self.stats.messages_received;
         self.reasm.insert(seq, total, index, data, |m| {
             *count += 1;
-            delivered.push_back(Received {
-                policy: Policy::Reliable,
-                data: m,
-            });
+            delivered.push_back(Received { policy: Policy::Reliable, data: m });
         });
     }
 
@@ -583,9 +561,7 @@ impl Connection {
                 self.unreliable.clear();
                 self.unreliable_bytes = 0;
                 self.close_pending = false;
-                self.phase = Phase::Draining {
-                    until: now + self.cfg.drain_us,
-                };
+                self.phase = Phase::Draining { until: now + self.cfg.drain_us };
                 self.emit_closed(CloseReason::Peer);
             }
         }
@@ -611,8 +587,7 @@ impl Connection {
                 if pn == largest && newly_largest {
                     rtt_sample = Some(now.saturating_sub(p.time));
                 }
-                self.cc
-                    .on_acked(u64::from(p.size), p.time, p.flags & FLAG_APP_LIMITED != 0);
+                self.cc.on_acked(u64::from(p.size), p.time, p.flags & FLAG_APP_LIMITED != 0);
                 for (seq, index) in self.sent.fragments(&p).collect::<SmallFrags>().iter() {
                     self.sendbuf.on_acked(seq, index);
                 }
@@ -683,12 +658,8 @@ impl Connection {
         if !self.sent.has_in_flight() {
             return None;
         }
-        let base = self
-            .rtt
-            .probe_timeout(self.cfg.max_ack_delay_us, self.cfg.min_rto_us);
-        let backed = base
-            .saturating_mul(1u64 << self.pto_count.min(20))
-            .min(self.cfg.max_rto_us);
+        let base = self.rtt.probe_timeout(self.cfg.max_ack_delay_us, self.cfg.min_rto_us);
+        let backed = base.saturating_mul(1u64 << self.pto_count.min(20)).min(self.cfg.max_rto_us);
         Some(self.last_eliciting_sent + backed)
     }
 
@@ -770,8 +741,7 @@ impl Connection {
         if self.pto_deadline().is_some_and(|p| p <= now) {
             self.on_probe_timeout(now);
         }
-        if self.phase == Phase::Connected && now >= self.last_eliciting_sent + self.cfg.keepalive_us
-        {
+        if self.phase == Phase::Connected && now >= self.last_eliciting_sent + self.cfg.keepalive_us {
             self.keepalive_due = true;
         }
         while let Some(&(id, sent)) = self.pings_out.front() {
@@ -780,8 +750,7 @@ impl Connection {
             }
             self.pings_out.pop_front();
             self.pings_to_send.retain(|&p| p != id);
-            self.events
-                .push_back(Event::PingResult { id, rtt_us: None });
+            self.events.push_back(Event::PingResult { id, rtt_us: None });
         }
     }
 
@@ -823,9 +792,7 @@ impl Connection {
     fn has_sendable(&self) -> bool {
         matches!(self.phase, Phase::Connected | Phase::Flushing)
             && (!self.unreliable.is_empty()
-                || self
-                    .sendbuf
-                    .can_send(self.peer_window_messages, self.peer_window_bytes))
+                || self.sendbuf.can_send(self.peer_window_messages, self.peer_window_bytes))
     }
 
     /// Writes the next datagram into `buf` (at least `MAX_DATAGRAM` bytes) and returns its
@@ -849,23 +816,21 @@ impl Connection {
         HandshakeParams {
             recv_window_bytes: self.cfg.recv_window_bytes,
             recv_window_messages: self.cfg.recv_window_messages,
+            nonce: self.nonce,
         }
     }
 
     /// Handshake packets are padded to the full datagram size so a path that cannot carry our
     /// largest datagrams fails the handshake instead of failing later mid-game.
     fn write_handshake(&self, kind: PacketKind, number: u32, buf: &mut [u8]) -> usize {
-        let mut w = Writer::new(&mut buf[..MAX_DATAGRAM]);
-        Header {
-            kind,
-            conn_id: self.conn_id,
-            number,
-        }
-        .encode(&mut w);
+        let mut w = Writer::new(&mut buf[..MAX_PAYLOAD]);
+        let conn_id = self.conn_id;
+        Header { kind, conn_id, number }.encode(&mut w);
         self.handshake_params().encode(&mut w);
         let pad = w.remaining();
-        w.put(&[0u8; MAX_DATAGRAM][..pad]);
-        w.len()
+        w.put(&[0u8; MAX_PAYLOAD][..pad]);
+        let n = w.len();
+        seal(buf, n, wire::handshake_key(self.conn_id))
     }
 
     fn transmit_hello(&mut self, now: u64, buf: &mut [u8]) -> Option<usize> {
@@ -904,12 +869,7 @@ impl Connection {
 
         let mut w = Writer::new(&mut buf[..MAX_PAYLOAD]);
         let pn = self.next_pn;
-        Header {
-            kind: PacketKind::Data,
-            conn_id: self.conn_id,
-            number: pn as u32,
-        }
-        .encode(&mut w);
+        Header { kind: PacketKind::Data, conn_id: self.conn_id, number: pn as u32 }.encode(&mut w);
         if self.recv.has_news() {
             let room = w.remaining();
             self.recv.encode(&mut w, now, room);
@@ -957,11 +917,11 @@ impl Connection {
             self.sent.unnote(frags);
             return None;
         }
-        let size = w.len();
+        let len = w.len();
+        let size = seal(buf, len, self.data_key);
         if flags & FLAG_ELICITING != 0 {
             self.last_eliciting_sent = now;
-            if self.cc.in_flight() + (size as u64) < self.cc.window() / 2 && !self.has_data_ready()
-            {
+            if self.cc.in_flight() + (size as u64) < self.cc.window() / 2 && !self.has_data_ready() {
                 flags |= FLAG_APP_LIMITED;
             }
             self.cc.on_sent(now, size as u64);
@@ -978,10 +938,7 @@ impl Connection {
     fn write_data(&mut self, w: &mut Writer<'_>, flags: &mut u8) -> u32 {
         let mut noted = 0u32;
         // Retransmissions first: they hold back in-order delivery of everything after them.
-        while let Some(c) = self
-            .sendbuf
-            .peek(self.peer_window_messages, self.peer_window_bytes)
-        {
+        while let Some(c) = self.sendbuf.peek(self.peer_window_messages, self.peer_window_bytes) {
             if !c.retransmit {
                 break;
             }
@@ -1001,10 +958,7 @@ impl Connection {
             self.unreliable.pop_front();
             *flags |= FLAG_ELICITING;
         }
-        while let Some(c) = self
-            .sendbuf
-            .peek(self.peer_window_messages, self.peer_window_bytes)
-        {
+        while let Some(c) = self.sendbuf.peek(self.peer_window_messages, self.peer_window_bytes) {
             if !self.write_chunk(w, &c) {
                 break;
             }
@@ -1019,11 +973,8 @@ impl Connection {
 
     fn write_chunk(&mut self, w: &mut Writer<'_>, c: &super::send_buffer::Chunk) -> bool {
         let data = self.sendbuf.chunk_data(c);
-        let need = if c.whole {
-            wire::reliable_len(data.len())
-        } else {
-            wire::fragment_len(c.total, data.len())
-        };
+        let need =
+            if c.whole { wire::reliable_len(data.len()) } else { wire::fragment_len(c.total, data.len()) };
         if w.remaining() < need || data.is_empty() {
             return false;
         }
@@ -1040,6 +991,13 @@ impl Connection {
     }
 }
 
+/// Appends the integrity tag over `buf[..len]`; returns the datagram length.
+fn seal(buf: &mut [u8], len: usize, key: u64) -> usize {
+    let t = wire::tag(key, &buf[..len]).to_le_bytes();
+    buf[len..len + TAG_LEN].copy_from_slice(&t);
+    len + TAG_LEN
+}
+
 /// Fragment references copied out of the sent log so the send buffer can be updated while the
 /// log is borrowed; sized for the most fragments a packet can carry without allocating.
 struct SmallFrags {
@@ -1050,11 +1008,7 @@ struct SmallFrags {
 
 impl FromIterator<(u64, u8)> for SmallFrags {
     fn from_iter<I: IntoIterator<Item = (u64, u8)>>(iter: I) -> Self {
-        let mut s = SmallFrags {
-            items: [(0, 0); 64],
-            len: 0,
-            spill: Vec::new(),
-        };
+        let mut s = SmallFrags { items: [(0, 0); 64], len: 0, spill: Vec::new() };
         for it in iter {
             if s.len < s.items.len() {
                 s.items[s.len] = it;
@@ -1069,9 +1023,6 @@ impl FromIterator<(u64, u8)> for SmallFrags {
 
 impl SmallFrags {
     fn iter(&self) -> impl Iterator<Item = (u64, u8)> + '_ {
-        self.items[..self.len]
-            .iter()
-            .chain(self.spill.iter())
-            .copied()
+        self.items[..self.len].iter().chain(self.spill.iter()).copied()
     }
 }

@@ -59,13 +59,7 @@ impl Reassembly {
 
     /// Checks a frame without changing anything. `extra_new_bytes` counts messages this same
     /// packet would start, so a packet as a whole cannot overrun the window.
-    pub fn admit(
-        &self,
-        seq: u16,
-        total: usize,
-        index: usize,
-        extra_new_bytes: u64,
-    ) -> (Admit, u64) {
+    pub fn admit(&self, seq: u16, total: usize, index: usize, extra_new_bytes: u64) -> (Admit, u64) {
         let Some(seq) = self.expand(seq) else {
             return (Admit::Duplicate, 0);
         };
@@ -122,11 +116,7 @@ impl Reassembly {
             InMessage {
                 data: vec![0; total],
                 got: 0,
-                need: if nfrags >= 64 {
-                    u64::MAX
-                } else {
-                    (1u64 << nfrags) - 1
-                },
+                need: if nfrags >= 64 { u64::MAX } else { (1u64 << nfrags) - 1 },
             }
         });
         let start = index * FRAGMENT_SIZE;

@@ -90,18 +90,10 @@ mod tests {
         let mut r = RttEstimator::new(100_000);
         r.update(10_000, 0);
         r.update(16_000, 5_000);
-        assert_eq!(
-            r.smoothed(),
-            (7 * 10_000 + 11_000) / 8,
-            "delay subtracted: 16ms - 5ms >= min"
-        );
+        assert_eq!(r.smoothed(), (7 * 10_000 + 11_000) / 8, "delay subtracted: 16ms - 5ms >= min");
         let mut r2 = RttEstimator::new(100_000);
         r2.update(10_000, 0);
         r2.update(12_000, 5_000);
-        assert_eq!(
-            r2.smoothed(),
-            (7 * 10_000 + 12_000) / 8,
-            "not subtracted: would fall below min"
-        );
+        assert_eq!(r2.smoothed(), (7 * 10_000 + 12_000) / 8, "not subtracted: would fall below min");
     }
 }

@@ -13,11 +13,7 @@ struct OutMessage {
 
 impl OutMessage {
     fn all(&self) -> u64 {
-        if self.nfrags >= 64 {
-            u64::MAX
-        } else {
-            (1u64 << self.nfrags) - 1
-        }
+        if self.nfrags >= 64 { u64::MAX } else { (1u64 << self.nfrags) - 1 }
     }
 }
 
@@ -65,10 +61,7 @@ impl SendBuffer {
             if seq > self.next_seq {
                 n += m.data.len();
             } else if seq == self.next_seq {
-                n += m
-                    .data
-                    .len()
-                    .saturating_sub(usize::from(self.next_index) * FRAGMENT_SIZE);
+                n += m.data.len().saturating_sub(usize::from(self.next_index) * FRAGMENT_SIZE);
             }
         }
         n
@@ -77,22 +70,15 @@ impl SendBuffer {
     pub fn push(&mut self, data: &[u8]) {
         let nfrags = data.len().div_ceil(FRAGMENT_SIZE) as u8;
         self.bytes += data.len();
-        self.msgs.push_back(OutMessage {
-            data: data.into(),
-            nfrags,
-            acked: 0,
-            queued: 0,
-        });
+        self.msgs.push_back(OutMessage { data: data.into(), nfrags, acked: 0, queued: 0 });
     }
 
     fn msg(&self, seq: u64) -> Option<&OutMessage> {
-        self.msgs
-            .get(usize::try_from(seq.checked_sub(self.base)?).ok()?)
+        self.msgs.get(usize::try_from(seq.checked_sub(self.base)?).ok()?)
     }
 
     fn msg_mut(&mut self, seq: u64) -> Option<&mut OutMessage> {
-        self.msgs
-            .get_mut(usize::try_from(seq.checked_sub(self.base)?).ok()?)
+        self.msgs.get_mut(usize::try_from(seq.checked_sub(self.base)?).ok()?)
     }
 
     /// The next fragment to send: retransmissions first, then new data within the peer's window.
@@ -209,10 +195,7 @@ impl SendBuffer {
     }
 
     pub fn clear(&mut self) {
-        *self = SendBuffer {
-            base: self.base + self.msgs.len() as u64,
-            ..SendBuffer::default()
-        };
+        *self = SendBuffer { base: self.base + self.msgs.len() as u64, ..SendBuffer::default() };
         self.next_seq = self.base;
     }
 }

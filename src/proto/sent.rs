@@ -46,19 +46,8 @@ impl SentLog {
         if in_flight {
             self.in_flight_eliciting += 1;
         }
-        let fate = if in_flight {
-            Fate::InFlight
-        } else {
-            Fate::Settled
-        };
-        self.packets.push_back(SentPacket {
-            time,
-            size,
-            flags,
-            fate,
-            frag_start,
-            frag_count: frags_noted,
-        });
+        let fate = if in_flight { Fate::InFlight } else { Fate::Settled };
+        self.packets.push_back(SentPacket { time, size, flags, fate, frag_start, frag_count: frags_noted });
         self.pop_settled();
     }
 
@@ -75,8 +64,7 @@ impl SentLog {
     }
 
     pub fn get(&self, pn: u64) -> Option<&SentPacket> {
-        self.packets
-            .get(usize::try_from(pn.checked_sub(self.base)?).ok()?)
+        self.packets.get(usize::try_from(pn.checked_sub(self.base)?).ok()?)
     }
 
     /// Marks an in-flight packet settled and returns it, or None if it is unknown or settled.
@@ -94,9 +82,7 @@ impl SentLog {
     pub fn fragments(&self, p: &SentPacket) -> impl Iterator<Item = (u64, u8)> + '_ {
         let start = p.frag_start.saturating_sub(self.frag_base) as usize;
         self.frags
-            .range(
-                start.min(self.frags.len())..(start + p.frag_count as usize).min(self.frags.len()),
-            )
+            .range(start.min(self.frags.len())..(start + p.frag_count as usize).min(self.frags.len()))
             .copied()
     }
 

@@ -41,10 +41,6 @@ pub struct Stats {
 impl Stats {
     /// Fraction of sent packets declared lost.
     pub fn loss(&self) -> f64 {
-        if self.packets_sent == 0 {
-            0.0
-        } else {
-            self.packets_lost as f64 / self.packets_sent as f64
-        }
+        if self.packets_sent == 0 { 0.0 } else { self.packets_lost as f64 / self.packets_sent as f64 }
     }
 }

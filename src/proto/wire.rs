@@ -7,6 +7,38 @@ use super::error::DecodeError;
 /// The engine demultiplexes on it (signalling uses 0xB1 on the same socket).
 pub const TRANSPORT_V1: u8 = 0xA1;
 pub const HEADER_LEN: usize = 10;
+/// Integrity tag appended to every datagram: 8 of the 16 bytes reserved for a future AEAD tag.
+pub const TAG_LEN: usize = 8;
+const HANDSHAKE_KEY: u64 = 0x6f76_726e_6574_6873; // "ovrnets"
+
+/// Keyed 64-bit hash over the datagram. It rejects corruption, garbage and blind injection (an
+/// attacker off the path does not know the key); it is not a defence against an on-path attacker,
+/// which the later AEAD step addresses.
+pub fn tag(key: u64, bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(bytes, key)
+}
+
+/// Handshake packets are checked with a key anyone can derive: they carry no data.
+pub fn handshake_key(conn_id: u32) -> u64 {
+    HANDSHAKE_KEY ^ u64::from(conn_id)
+}
+
+/// Key for data packets, mixed from both sides' handshake nonces.
+pub fn data_key(conn_id: u32, initiator_nonce: u64, responder_nonce: u64) -> u64 {
+    let mut b = [0u8; 20];
+    b[..4].copy_from_slice(&conn_id.to_le_bytes());
+    b[4..12].copy_from_slice(&initiator_nonce.to_le_bytes());
+    b[12..].copy_from_slice(&responder_nonce.to_le_bytes());
+    tag(HANDSHAKE_KEY, &b)
+}
+
+/// Splits a datagram into (payload, tag) and checks the tag.
+pub fn verify(datagram: &[u8], key: u64) -> Option<&[u8]> {
+    let split = datagram.len().checked_sub(TAG_LEN)?;
+    let (payload, t) = datagram.split_at(split);
+    let got = u64::from_le_bytes(t.try_into().ok()?);
+    (got == tag(key, payload)).then_some(payload)
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PacketKind {
@@ -34,11 +66,7 @@ impl Header {
             3 => PacketKind::Data,
             t => return Err(DecodeError::UnknownType(t)),
         };
-        Ok(Header {
-            kind,
-            conn_id: r.u32()?,
-            number: r.u32()?,
-        })
+        Ok(Header { kind, conn_id: r.u32()?, number: r.u32()? })
     }
 
     pub fn encode(&self, w: &mut Writer<'_>) {
@@ -49,24 +77,29 @@ impl Header {
     }
 }
 
-/// Receive limits each side announces in its handshake packet; the sender never exceeds them.
+/// What each side announces in its handshake packet: its receive limits (the sender never
+/// exceeds them) and its random nonce for the data key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HandshakeParams {
     pub recv_window_bytes: u32,
     pub recv_window_messages: u32,
+    pub nonce: u64,
 }
 
 impl HandshakeParams {
     pub fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(HandshakeParams {
-            recv_window_bytes: r.u32()?,
-            recv_window_messages: r.u32()?,
-        })
+        let recv_window_bytes = r.u32()?;
+        let recv_window_messages = r.u32()?;
+        let lo = u64::from(r.u32()?);
+        let hi = u64::from(r.u32()?);
+        Ok(HandshakeParams { recv_window_bytes, recv_window_messages, nonce: lo | (hi << 32) })
     }
 
     pub fn encode(&self, w: &mut Writer<'_>) {
         w.u32(self.recv_window_bytes);
         w.u32(self.recv_window_messages);
+        w.u32(self.nonce as u32);
+        w.u32((self.nonce >> 32) as u32);
     }
 }
 
@@ -88,16 +121,8 @@ pub const MAX_ACK_RANGES: usize = 32;
 pub enum Frame<'a> {
     Ack(AckFrame<'a>),
     Unreliable(&'a [u8]),
-    Reliable {
-        seq: u16,
-        data: &'a [u8],
-    },
-    Fragment {
-        seq: u16,
-        total: usize,
-        index: usize,
-        data: &'a [u8],
-    },
+    Reliable { seq: u16, data: &'a [u8] },
+    Fragment { seq: u16, total: usize, index: usize, data: &'a [u8] },
     Ping(u64),
     Pong(u64),
     Keepalive,
@@ -128,9 +153,7 @@ impl<'a> AckFrame<'a> {
     /// Ranges that would go below zero end the walk.
     pub fn ranges(&self, largest: u64) -> impl Iterator<Item = (u64, u64)> + 'a {
         let mut r = Reader::new(self.ranges);
-        let mut next = largest
-            .checked_sub(self.first_range)
-            .map(|lo| (lo, largest));
+        let mut next = largest.checked_sub(self.first_range).map(|lo| (lo, largest));
         let mut left = self.extra_ranges;
         std::iter::from_fn(move || {
             let cur = next.take()?;
@@ -165,13 +188,7 @@ pub fn decode_frame<'a>(r: &mut Reader<'a>) -> Result<Frame<'a>, DecodeError> {
                 probe.varint()?;
             }
             let ranges = r.bytes(probe.position())?;
-            Frame::Ack(AckFrame {
-                largest,
-                delay_us,
-                first_range,
-                extra_ranges,
-                ranges,
-            })
+            Frame::Ack(AckFrame { largest, delay_us, first_range, extra_ranges, ranges })
         }
         UNRELIABLE => {
             let len = r.varint()?;
@@ -186,10 +203,7 @@ pub fn decode_frame<'a>(r: &mut Reader<'a>) -> Result<Frame<'a>, DecodeError> {
             if len == 0 || len > FRAGMENT_SIZE as u64 {
                 return Err(DecodeError::InvalidField);
             }
-            Frame::Reliable {
-                seq,
-                data: r.bytes(len as usize)?,
-            }
+            Frame::Reliable { seq, data: r.bytes(len as usize)? }
         }
         FRAGMENT => {
             let seq = r.u16()?;
@@ -204,12 +218,7 @@ pub fn decode_frame<'a>(r: &mut Reader<'a>) -> Result<Frame<'a>, DecodeError> {
                 return Err(DecodeError::InvalidField);
             }
             let len = (total - offset).min(FRAGMENT_SIZE);
-            Frame::Fragment {
-                seq,
-                total,
-                index,
-                data: r.bytes(len)?,
-            }
+            Frame::Fragment { seq, total, index, data: r.bytes(len)? }
         }
         PING => Frame::Ping(r.varint()?),
         PONG => Frame::Pong(r.varint()?),

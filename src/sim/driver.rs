@@ -84,22 +84,12 @@ impl<E: Endpoint> Sim<E> {
     ///
     /// # Panics
     /// If either endpoint does not exist.
-    pub fn set_link(
-        &mut self,
-        from: NodeId,
-        to: NodeId,
-        config: LinkConfig,
-    ) -> Result<(), LinkConfigError> {
+    pub fn set_link(&mut self, from: NodeId, to: NodeId, config: LinkConfig) -> Result<(), LinkConfigError> {
         self.network.set_link(self.now, from, to, config)
     }
 
     /// Sets the same impairments in both directions between `a` and `b`.
-    pub fn set_link_both(
-        &mut self,
-        a: NodeId,
-        b: NodeId,
-        config: LinkConfig,
-    ) -> Result<(), LinkConfigError> {
+    pub fn set_link_both(&mut self, a: NodeId, b: NodeId, config: LinkConfig) -> Result<(), LinkConfigError> {
         self.set_link(a, b, config.clone())?;
         self.set_link(b, a, config)
     }
@@ -260,10 +250,7 @@ impl<E: Endpoint> Sim<E> {
                     buf.len()
                 );
                 sent += 1;
-                assert!(
-                    sent <= MAX_TRANSMITS_PER_POLL,
-                    "endpoint {i} never stops transmitting at t={now}"
-                );
+                assert!(sent <= MAX_TRANSMITS_PER_POLL, "endpoint {i} never stops transmitting at t={now}");
                 match self.nodes[i].peer {
                     Some(peer) => {
                         self.network.send_buffer(now, NodeId(i), peer, buf, len);
@@ -308,20 +295,11 @@ mod tests {
     impl Mock {
         fn sender(start: u64, interval: u64, count: u32, len: usize) -> Self {
             assert!(len >= 4);
-            Self {
-                next_send: Some(start),
-                interval,
-                left: count,
-                len,
-                ..Self::default()
-            }
+            Self { next_send: Some(start), interval, left: count, len, ..Self::default() }
         }
 
         fn echo() -> Self {
-            Self {
-                echo: true,
-                ..Self::default()
-            }
+            Self { echo: true, ..Self::default() }
         }
 
         fn push(&mut self) {
@@ -419,12 +397,7 @@ mod tests {
     }
 
     fn trace(seed: u64) -> Vec<(u64, u32)> {
-        let (mut sim, _, b) = pair(
-            seed,
-            Mock::sender(0, 100, 2000, 200),
-            Mock::echo(),
-            impaired(),
-        );
+        let (mut sim, _, b) = pair(seed, Mock::sender(0, 100, 2000, 200), Mock::echo(), impaired());
         sim.run_for(10_000_000);
         sim.endpoint(b).received.clone()
     }
@@ -439,12 +412,8 @@ mod tests {
 
     #[test]
     fn latency_is_respected_end_to_end() {
-        let (mut sim, a, b) = pair(
-            1,
-            Mock::sender(1_000, 0, 1, 64),
-            Mock::echo(),
-            LinkConfig::delayed(10_000),
-        );
+        let (mut sim, a, b) =
+            pair(1, Mock::sender(1_000, 0, 1, 64), Mock::echo(), LinkConfig::delayed(10_000));
         let mut now = Vec::new();
         while sim.step() {
             now.push(sim.now());
@@ -459,12 +428,7 @@ mod tests {
     #[test]
     fn loss_through_the_sim_matches_config() {
         let n = 100_000u32;
-        let (mut sim, a, b) = pair(
-            3,
-            Mock::sender(0, 1, n, 8),
-            Mock::default(),
-            LinkConfig::lossy(0.1),
-        );
+        let (mut sim, a, b) = pair(3, Mock::sender(0, 1, n, 8), Mock::default(), LinkConfig::lossy(0.1));
         sim.run_for(u64::from(n) + 10);
         let got = sim.endpoint(b).received.len() as f64 / f64::from(n);
         assert!((got - 0.9).abs() < 0.005, "delivered fraction {got}");
@@ -538,9 +502,7 @@ mod tests {
             7,
             Mock::sender(0, 0, 10, 1000),
             Mock::default(),
-            LinkConfig::default()
-                .with_rate(1_000_000)
-                .with_queue_limit(3_000),
+            LinkConfig::default().with_rate(1_000_000).with_queue_limit(3_000),
         );
         sim.run_for(1_000_000);
         // The first three fit in the queue; the burst's tail is dropped.
@@ -555,12 +517,8 @@ mod tests {
         assert!(!empty.step());
         assert_eq!(empty.now(), 0);
 
-        let (mut sim, _, b) = pair(
-            8,
-            Mock::sender(0, 1_000, 5, 32),
-            Mock::default(),
-            LinkConfig::delayed(500),
-        );
+        let (mut sim, _, b) =
+            pair(8, Mock::sender(0, 1_000, 5, 32), Mock::default(), LinkConfig::delayed(500));
         let mut steps = 0;
         let mut last = 0;
         while sim.step() {
@@ -604,11 +562,7 @@ mod tests {
     fn new_input_at_the_same_instant_refires_a_due_timer() {
         // b's alarm fires at t=0; then a datagram arrives at t=0 and re-arms it for t=0. The reply
         // must still go out at t=0, not be pushed to t=1 by the stuck-deadline guard.
-        let b = Mock {
-            reply_on_alarm: true,
-            alarm: Some(0),
-            ..Mock::default()
-        };
+        let b = Mock { reply_on_alarm: true, alarm: Some(0), ..Mock::default() };
         let (mut sim, a, ib) = pair(11, Mock::sender(0, 0, 1, 8), b, LinkConfig::default());
         sim.run_for(10);
         assert_eq!(sim.endpoint(ib).timeouts, [0, 0]);
@@ -617,12 +571,8 @@ mod tests {
 
     #[test]
     fn run_until_stops_on_condition_or_deadline() {
-        let (mut sim, _, b) = pair(
-            12,
-            Mock::sender(0, 100, 1000, 8),
-            Mock::default(),
-            LinkConfig::delayed(50),
-        );
+        let (mut sim, _, b) =
+            pair(12, Mock::sender(0, 100, 1000, 8), Mock::default(), LinkConfig::delayed(50));
         assert!(sim.run_until(u64::MAX, |s| s.endpoint(b).received.len() >= 10));
         assert_eq!(sim.endpoint(b).received.len(), 10);
         assert_eq!(sim.now(), 950);

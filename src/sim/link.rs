@@ -120,11 +120,8 @@ impl LinkConfig {
 
     /// Checks that probabilities are in `0..=1` (and not NaN) and that a rate, if set, is non-zero.
     pub fn validate(&self) -> Result<(), LinkConfigError> {
-        for (field, value) in [
-            ("loss", self.loss),
-            ("duplicate", self.duplicate),
-            ("reorder", self.reorder),
-        ] {
+        for (field, value) in [("loss", self.loss), ("duplicate", self.duplicate), ("reorder", self.reorder)]
+        {
             if !(0.0..=1.0).contains(&value) {
                 return Err(LinkConfigError::ProbabilityOutOfRange { field, value });
             }
@@ -229,20 +226,12 @@ impl Link {
     /// A link with the given impairments, after validating them.
     pub fn new(config: LinkConfig) -> Result<Self, LinkConfigError> {
         config.validate()?;
-        Ok(Self {
-            config,
-            free_at: 0,
-            stats: LinkStats::default(),
-        })
+        Ok(Self { config, free_at: 0, stats: LinkStats::default() })
     }
 
     /// A perfect link (no validation needed).
     pub fn perfect() -> Self {
-        Self {
-            config: LinkConfig::default(),
-            free_at: 0,
-            stats: LinkStats::default(),
-        }
+        Self { config: LinkConfig::default(), free_at: 0, stats: LinkStats::default() }
     }
 
     /// The current impairments.
@@ -262,14 +251,8 @@ impl Link {
         self.free_at = match (self.config.rate_bytes_per_sec, config.rate_bytes_per_sec) {
             (Some(old), Some(new)) => {
                 // `free_at - now * rate` is the backlog in bytes * 1e6, whatever the rate.
-                let backlog = self
-                    .free_at
-                    .saturating_sub(u128::from(now) * u128::from(old));
-                if backlog == 0 {
-                    0
-                } else {
-                    (u128::from(now) * u128::from(new)).saturating_add(backlog)
-                }
+                let backlog = self.free_at.saturating_sub(u128::from(now) * u128::from(old));
+                if backlog == 0 { 0 } else { (u128::from(now) * u128::from(new)).saturating_add(backlog) }
             }
             _ => 0,
         };
@@ -381,13 +364,7 @@ mod tests {
         let mut l = Link::perfect();
         let mut rng = Rng::new(1);
         for now in 0..1000 {
-            assert_eq!(
-                l.send(now, 1200, &mut rng),
-                Verdict::Deliver {
-                    at: now,
-                    copy_at: None
-                }
-            );
+            assert_eq!(l.send(now, 1200, &mut rng), Verdict::Deliver { at: now, copy_at: None });
         }
         assert_eq!(l.stats().sent, 1000);
         assert_eq!(l.stats().lost + l.stats().queue_dropped, 0);
@@ -401,29 +378,17 @@ mod tests {
         assert!(LinkConfig::lossy(1.0).validate().is_ok());
         assert_eq!(
             LinkConfig::lossy(1.5).validate(),
-            Err(LinkConfigError::ProbabilityOutOfRange {
-                field: "loss",
-                value: 1.5
-            })
+            Err(LinkConfigError::ProbabilityOutOfRange { field: "loss", value: 1.5 })
         );
         assert!(matches!(
             LinkConfig::default().with_duplicate(-0.1).validate(),
-            Err(LinkConfigError::ProbabilityOutOfRange {
-                field: "duplicate",
-                ..
-            })
+            Err(LinkConfigError::ProbabilityOutOfRange { field: "duplicate", .. })
         ));
         assert!(matches!(
             LinkConfig::default().with_reorder(f64::NAN, 5).validate(),
-            Err(LinkConfigError::ProbabilityOutOfRange {
-                field: "reorder",
-                ..
-            })
+            Err(LinkConfigError::ProbabilityOutOfRange { field: "reorder", .. })
         ));
-        assert_eq!(
-            LinkConfig::default().with_rate(0).validate(),
-            Err(LinkConfigError::ZeroRate)
-        );
+        assert_eq!(LinkConfig::default().with_rate(0).validate(), Err(LinkConfigError::ZeroRate));
         assert!(Link::new(LinkConfig::lossy(2.0)).is_err());
         let mut l = Link::perfect();
         assert!(l.set_config(0, LinkConfig::lossy(-1.0)).is_err());
@@ -434,9 +399,7 @@ mod tests {
     fn loss_rate_matches_config() {
         let mut l = link(LinkConfig::lossy(0.1));
         let mut rng = Rng::new(7);
-        let lost = (0..N)
-            .filter(|&i| l.send(i as u64, 100, &mut rng) == Verdict::Lost)
-            .count();
+        let lost = (0..N).filter(|&i| l.send(i as u64, 100, &mut rng) == Verdict::Lost).count();
         let rate = lost as f64 / N as f64;
         // Standard deviation is ~0.001 here; 0.005 is five of them.
         assert!((rate - 0.1).abs() < 0.005, "loss rate {rate}");
@@ -448,15 +411,7 @@ mod tests {
         let mut l = link(LinkConfig::default().with_duplicate(0.25));
         let mut rng = Rng::new(8);
         let dups = (0..N)
-            .filter(|&i| {
-                matches!(
-                    l.send(i as u64, 100, &mut rng),
-                    Verdict::Deliver {
-                        copy_at: Some(_),
-                        ..
-                    }
-                )
-            })
+            .filter(|&i| matches!(l.send(i as u64, 100, &mut rng), Verdict::Deliver { copy_at: Some(_), .. }))
             .count();
         let rate = dups as f64 / N as f64;
         assert!((rate - 0.25).abs() < 0.007, "dup rate {rate}");
@@ -484,9 +439,7 @@ mod tests {
     fn jitter_is_bounded_and_spread() {
         let mut l = link(LinkConfig::delayed(1000).with_jitter(200));
         let mut rng = Rng::new(10);
-        let delays: Vec<u64> = (0..N as u64)
-            .map(|now| arrival(l.send(now, 64, &mut rng)) - now)
-            .collect();
+        let delays: Vec<u64> = (0..N as u64).map(|now| arrival(l.send(now, 64, &mut rng)) - now).collect();
         assert!(delays.iter().all(|d| (1000..=1200).contains(d)));
         assert_eq!(delays.iter().min(), Some(&1000));
         assert_eq!(delays.iter().max(), Some(&1200));
@@ -535,25 +488,15 @@ mod tests {
 
     #[test]
     fn queue_limit_tail_drops() {
-        let mut l = link(
-            LinkConfig::default()
-                .with_rate(1_000_000)
-                .with_queue_limit(3000),
-        );
+        let mut l = link(LinkConfig::default().with_rate(1_000_000).with_queue_limit(3000));
         let mut rng = Rng::new(14);
         let verdicts: Vec<Verdict> = (0..10).map(|_| l.send(0, 1000, &mut rng)).collect();
-        let accepted = verdicts
-            .iter()
-            .filter(|v| matches!(v, Verdict::Deliver { .. }))
-            .count();
+        let accepted = verdicts.iter().filter(|v| matches!(v, Verdict::Deliver { .. })).count();
         assert_eq!(accepted, 3);
         assert!(verdicts[3..].iter().all(|v| *v == Verdict::QueueFull));
         assert_eq!(l.stats().queue_dropped, 7);
         // Once one datagram has drained there is room for exactly one more.
-        assert!(matches!(
-            l.send(1000, 1000, &mut rng),
-            Verdict::Deliver { at: 4000, .. }
-        ));
+        assert!(matches!(l.send(1000, 1000, &mut rng), Verdict::Deliver { at: 4000, .. }));
         assert_eq!(l.send(1000, 1000, &mut rng), Verdict::QueueFull);
     }
 
@@ -563,8 +506,7 @@ mod tests {
         let mut rng = Rng::new(15);
         l.send(0, 5000, &mut rng);
         assert_eq!(l.queued_bytes(1000), 4000);
-        l.set_config(1000, LinkConfig::default().with_rate(2_000_000))
-            .expect("valid");
+        l.set_config(1000, LinkConfig::default().with_rate(2_000_000)).expect("valid");
         assert_eq!(l.queued_bytes(1000), 4000);
         // 4000 queued + 2000 new bytes at 2 MB/s from t=1 ms: done at 4 ms.
         assert_eq!(arrival(l.send(1000, 2000, &mut rng)), 4000);

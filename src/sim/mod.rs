@@ -12,15 +12,18 @@
 //! - [`network`]: nodes, links and datagrams in flight.
 //! - [`driver`]: [`Sim`], the clock and the endpoints.
 //! - [`endpoint`]: the [`Endpoint`] trait the simulator drives.
+//! - [`proto_endpoint`]: `proto` connections as endpoints, and a ready-made connected pair.
 
 pub mod driver;
 pub mod endpoint;
 pub mod link;
 pub mod network;
+pub mod proto_endpoint;
 pub mod rng;
 
 pub use driver::Sim;
 pub use endpoint::Endpoint;
 pub use link::{DEFAULT_QUEUE_LIMIT_BYTES, Link, LinkConfig, LinkConfigError, LinkStats, Verdict};
 pub use network::{DATAGRAM_BUFFER_LEN, Delivery, Network, NodeId};
+pub use proto_endpoint::connection_pair;
 pub use rng::Rng;

@@ -38,10 +38,7 @@ impl LinkSlot {
         // The stream depends on the pair, not on the slot index, so growing the network does not
         // change the randomness of existing links.
         let stream = ((from as u64) << 32) ^ (to as u64);
-        Self {
-            link: Link::perfect(),
-            rng: Rng::with_stream(seed, stream),
-        }
+        Self { link: Link::perfect(), rng: Rng::with_stream(seed, stream) }
     }
 }
 
@@ -185,9 +182,7 @@ impl Network {
     /// free list when possible. Fill it and pass it to [`Network::send_buffer`], or give it back
     /// with [`Network::recycle`].
     pub fn alloc_buffer(&mut self) -> Vec<u8> {
-        self.free
-            .pop()
-            .unwrap_or_else(|| vec![0; DATAGRAM_BUFFER_LEN])
+        self.free.pop().unwrap_or_else(|| vec![0; DATAGRAM_BUFFER_LEN])
     }
 
     /// Returns a buffer to the free list.
@@ -215,14 +210,7 @@ impl Network {
     ///
     /// # Panics
     /// If a node does not exist, `len > buf.len()`, or `len` does not fit in `u32`.
-    pub fn send_buffer(
-        &mut self,
-        now: u64,
-        from: NodeId,
-        to: NodeId,
-        buf: Vec<u8>,
-        len: usize,
-    ) -> Verdict {
+    pub fn send_buffer(&mut self, now: u64, from: NodeId, to: NodeId, buf: Vec<u8>, len: usize) -> Verdict {
         assert!(len <= buf.len(), "datagram length {len} exceeds its buffer");
         let len32 = u32::try_from(len).expect("datagram length fits in u32");
         let slot = {
@@ -276,14 +264,7 @@ impl Network {
     fn push(&mut self, at: u64, from: u32, to: u32, len: u32, buf: Vec<u8>) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.in_flight.push(InFlight {
-            at,
-            seq,
-            from,
-            to,
-            len,
-            buf,
-        });
+        self.in_flight.push(InFlight { at, seq, from, to, len, buf });
     }
 
     fn index(&self, from: NodeId, to: NodeId) -> usize {
@@ -334,8 +315,7 @@ mod tests {
     #[test]
     fn delivers_by_time_then_send_order() {
         let (mut n, id) = net(2);
-        n.set_link(0, id[0], id[1], LinkConfig::delayed(100))
-            .expect("valid");
+        n.set_link(0, id[0], id[1], LinkConfig::delayed(100)).expect("valid");
         n.send(0, id[0], id[1], b"late");
         n.send(50, id[1], id[0], b"tie-1");
         n.send(50, id[1], id[0], b"tie-2");
@@ -364,8 +344,7 @@ mod tests {
         let again = n.alloc_buffer();
         assert_eq!(again.as_ptr(), ptr);
         // A dropped datagram's buffer is reused too.
-        n.set_link(0, id[0], id[1], LinkConfig::lossy(1.0))
-            .expect("valid");
+        n.set_link(0, id[0], id[1], LinkConfig::lossy(1.0)).expect("valid");
         n.send_buffer(0, id[0], id[1], again, 10);
         let third = n.alloc_buffer();
         assert_eq!(third.as_ptr(), ptr);
@@ -374,10 +353,8 @@ mod tests {
     #[test]
     fn directions_are_independent_and_counted() {
         let (mut n, id) = net(3);
-        n.set_link(0, id[0], id[1], LinkConfig::lossy(1.0))
-            .expect("valid");
-        n.set_link(0, id[1], id[0], LinkConfig::default().with_duplicate(1.0))
-            .expect("valid");
+        n.set_link(0, id[0], id[1], LinkConfig::lossy(1.0)).expect("valid");
+        n.set_link(0, id[1], id[0], LinkConfig::default().with_duplicate(1.0)).expect("valid");
         for _ in 0..10 {
             assert_eq!(n.send(0, id[0], id[1], &[1; 100]), Verdict::Lost);
             n.send(0, id[1], id[0], &[2; 50]);
@@ -389,20 +366,14 @@ mod tests {
         assert!(got.iter().all(|g| g.2 == 0));
 
         let ab = n.link_stats(id[0], id[1]);
-        assert_eq!(
-            (ab.sent, ab.sent_bytes, ab.lost, ab.delivered),
-            (10, 1000, 10, 0)
-        );
+        assert_eq!((ab.sent, ab.sent_bytes, ab.lost, ab.delivered), (10, 1000, 10, 0));
         let ba = n.link_stats(id[1], id[0]);
         assert_eq!((ba.sent, ba.duplicated, ba.delivered), (10, 10, 20));
         assert_eq!(ba.delivered_bytes, 1000);
         let total = n.total_stats();
         assert_eq!(total.sent, 30);
         assert_eq!(total.delivered, 30);
-        assert_eq!(
-            total.sent + total.duplicated,
-            total.delivered + total.lost + total.queue_dropped
-        );
+        assert_eq!(total.sent + total.duplicated, total.delivered + total.lost + total.queue_dropped);
     }
 
     #[test]
@@ -410,8 +381,7 @@ mod tests {
         let mut n = Network::new(5);
         let a = n.add_node();
         let b = n.add_node();
-        n.set_link(0, a, b, LinkConfig::delayed(777))
-            .expect("valid");
+        n.set_link(0, a, b, LinkConfig::delayed(777)).expect("valid");
         n.send(0, a, b, b"x");
         for _ in 0..20 {
             n.add_node();

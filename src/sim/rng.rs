@@ -37,12 +37,7 @@ impl Rng {
     pub fn new(seed: u64) -> Self {
         let mut sm = seed;
         // SplitMix64 is a bijection of its counter, so four consecutive outputs are never all zero.
-        let s = [
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-        ];
+        let s = [splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm)];
         Self { s }
     }
 
@@ -128,9 +123,7 @@ mod tests {
 
     #[test]
     fn streams_under_one_seed_are_distinct() {
-        let firsts: Vec<u64> = (0..100)
-            .map(|s| Rng::with_stream(7, s).next_u64())
-            .collect();
+        let firsts: Vec<u64> = (0..100).map(|s| Rng::with_stream(7, s).next_u64()).collect();
         let mut sorted = firsts.clone();
         sorted.sort_unstable();
         sorted.dedup();
@@ -172,10 +165,7 @@ mod tests {
             assert!((10..=14).contains(&x));
             seen[(x - 10) as usize] = true;
         }
-        assert!(
-            seen.iter().all(|&s| s),
-            "every value in 10..=14 should occur"
-        );
+        assert!(seen.iter().all(|&s| s), "every value in 10..=14 should occur");
         assert_eq!(r.range(5, 5), 5);
         assert_eq!(r.range(9, 3), 9);
         // Full width must not overflow.
