@@ -112,8 +112,9 @@ pub struct Connection {
     hs_first_sent: u64,
     welcome_due: bool,
     nonce: u64,
-    /// Key of the integrity tag on data packets; known once the handshake completes.
-    data_key: u64,
+    /// Keys of the integrity tag on data packets we send and receive; set by the handshake.
+    send_key: u64,
+    recv_key: u64,
     peer_window_bytes: u64,
     peer_window_messages: u64,
 
@@ -181,7 +182,8 @@ impl Connection {
             hs_first_sent: now,
             welcome_due: false,
             nonce,
-            data_key: 0,
+            send_key: 0,
+            recv_key: 0,
             peer_window_bytes: 0,
             peer_window_messages: 0,
             next_pn: 0,
@@ -386,7 +388,7 @@ impl Connection {
             return;
         };
         let key = match hdr.kind {
-            PacketKind::Data => self.data_key,
+            PacketKind::Data => self.recv_key,
             _ => wire::handshake_key(hdr.conn_id),
         };
         let Some(payload) = wire::verify(datagram, key) else {
@@ -420,7 +422,8 @@ impl Connection {
         };
         if self.phase == Phase::Handshaking {
             self.conn_id = hdr.conn_id;
-            self.data_key = wire::data_key(self.conn_id, params.nonce, self.nonce);
+            self.send_key = wire::data_key(self.conn_id, params.nonce, self.nonce, false);
+            self.recv_key = wire::data_key(self.conn_id, params.nonce, self.nonce, true);
             self.set_peer_params(params);
             self.phase = Phase::Connected;
             self.events.push_back(Event::Connected);
@@ -440,7 +443,8 @@ impl Connection {
             return false;
         };
         if self.phase == Phase::Handshaking {
-            self.data_key = wire::data_key(self.conn_id, self.nonce, params.nonce);
+            self.send_key = wire::data_key(self.conn_id, self.nonce, params.nonce, true);
+            self.recv_key = wire::data_key(self.conn_id, self.nonce, params.nonce, false);
             self.set_peer_params(params);
             if self.hs_attempts == 1 {
                 // Unambiguous: only one hello was sent, so this is its round trip.
@@ -918,7 +922,7 @@ impl Connection {
             return None;
         }
         let len = w.len();
-        let size = seal(buf, len, self.data_key);
+        let size = seal(buf, len, self.send_key);
         if flags & FLAG_ELICITING != 0 {
             self.last_eliciting_sent = now;
             if self.cc.in_flight() + (size as u64) < self.cc.window() / 2 && !self.has_data_ready() {

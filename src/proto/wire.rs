@@ -23,12 +23,15 @@ pub fn handshake_key(conn_id: u32) -> u64 {
     HANDSHAKE_KEY ^ u64::from(conn_id)
 }
 
-/// Key for data packets, mixed from both sides' handshake nonces.
-pub fn data_key(conn_id: u32, initiator_nonce: u64, responder_nonce: u64) -> u64 {
-    let mut b = [0u8; 20];
+/// Key for data packets sent by the initiator (`from_initiator`) or by the responder, mixed from
+/// both sides' handshake nonces. One key per direction, so a datagram reflected back at its
+/// sender never verifies (otherwise its own ACK frames would acknowledge its own packets).
+pub fn data_key(conn_id: u32, initiator_nonce: u64, responder_nonce: u64, from_initiator: bool) -> u64 {
+    let mut b = [0u8; 21];
     b[..4].copy_from_slice(&conn_id.to_le_bytes());
     b[4..12].copy_from_slice(&initiator_nonce.to_le_bytes());
-    b[12..].copy_from_slice(&responder_nonce.to_le_bytes());
+    b[12..20].copy_from_slice(&responder_nonce.to_le_bytes());
+    b[20] = u8::from(from_initiator);
     tag(HANDSHAKE_KEY, &b)
 }
 
