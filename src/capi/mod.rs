@@ -13,6 +13,7 @@
 //! - [`enums`]: `ovrSendPolicy`, `ovrPeerConnectionState`, `ovrRoomJoinPolicy`.
 //! - [`message_type`]: `ovrMessageType` ids.
 //! - [`ids`]: `ovrID`, `ovrRequest` and their string conversions.
+//! - [`inspect`]: safe copies of returned C strings and buffers, for Rust tests.
 //! - [`packet`], [`message`], [`peer`], [`ping`], [`error`]: handles and their accessors.
 //! - [`room`], [`user`]: handle types that rooms will fill in later.
 //! - [`runtime`]: the process-wide slot the engine is plugged into.
@@ -28,6 +29,7 @@ pub mod enums;
 pub mod error;
 pub mod guard;
 pub mod ids;
+pub mod inspect;
 pub mod logger;
 pub mod message;
 pub mod message_type;
