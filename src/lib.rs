@@ -8,5 +8,6 @@
 //! - [`engine`]: the only layer that does I/O: one UDP socket and one timer/receive thread.
 //! - [`capi`]: the `extern "C"` surface with the Oculus names.
 
+pub mod capi;
 pub mod proto;
 pub mod sim;

@@ -1,0 +1,122 @@
+//! The barrier every export goes through: a panic or a bad argument becomes the function's
+//! fallback value (false/NULL/0) plus one log line, never an unwind into C or a crash.
+
+use std::ffi::{CStr, c_char};
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use super::logger;
+
+/// Why an export refused its input. Logged by [`call`], never shown to C as anything but the
+/// fallback value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// A required pointer argument was NULL.
+    Null(&'static str),
+    /// An enum argument held a value outside the C enum.
+    UnknownEnum { ty: &'static str, value: i64 },
+    /// A message accessor was asked for a payload the message does not carry.
+    WrongPayload {
+        wanted: &'static str,
+        found: &'static str,
+    },
+    /// An output buffer cannot hold the result (size includes the terminating NUL).
+    BufferTooSmall { needed: usize, given: usize },
+    /// A string argument could not be parsed.
+    Malformed(&'static str),
+    /// The call needs the platform runtime and none is installed.
+    NotInitialised,
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Null(what) => write!(f, "{what} is NULL"),
+            Self::UnknownEnum { ty, value } => write!(f, "{value} is not a valid {ty}"),
+            Self::WrongPayload { wanted, found } => {
+                write!(f, "message carries {found}, not {wanted}")
+            }
+            Self::BufferTooSmall { needed, given } => {
+                write!(f, "buffer holds {given} bytes, {needed} needed")
+            }
+            Self::Malformed(what) => write!(f, "malformed {what}"),
+            Self::NotInitialised => write!(f, "platform is not initialised"),
+        }
+    }
+}
+
+impl std::error::Error for CallError {}
+
+/// Runs an export's body. `Ok` passes through; `Err` and panics give `fallback` and a log line
+/// naming `func`.
+pub fn call<T>(func: &'static str, fallback: T, body: impl FnOnce() -> Result<T, CallError>) -> T {
+    logger::install();
+    // The body only touches its own arguments and handles; after a panic none of its state is
+    // looked at again, so asserting unwind safety is sound.
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(value)) => value,
+        Ok(Err(err)) => {
+            log::warn!(target: "ovrnet::capi", "{func}: {err}");
+            fallback
+        }
+        Err(payload) => {
+            let why = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "non-string panic payload".to_owned());
+            log::error!(target: "ovrnet::capi", "{func}: internal panic: {why}");
+            fallback
+        }
+    }
+}
+
+/// Borrows the object behind a handle, refusing NULL.
+///
+/// # Safety
+/// `ptr` must be NULL or point to a live `T` that stays valid and unmodified for `'a`.
+pub unsafe fn borrow<'a, T>(ptr: *const T, what: &'static str) -> Result<&'a T, CallError> {
+    // SAFETY: the caller guarantees `ptr` is NULL or valid for `'a`; `as_ref` handles NULL.
+    unsafe { ptr.as_ref() }.ok_or(CallError::Null(what))
+}
+
+/// Borrows a NUL-terminated C string, refusing NULL.
+///
+/// # Safety
+/// `ptr` must be NULL or point to a NUL-terminated string that stays valid for `'a`.
+pub unsafe fn c_str<'a>(ptr: *const c_char, what: &'static str) -> Result<&'a CStr, CallError> {
+    if ptr.is_null() {
+        return Err(CallError::Null(what));
+    }
+    // SAFETY: non-NULL, and the caller guarantees NUL termination and lifetime.
+    Ok(unsafe { CStr::from_ptr(ptr) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ok_passes_through_and_err_gives_fallback() {
+        assert_eq!(call("t", 0u32, || Ok(7)), 7);
+        assert_eq!(call("t", 9u32, || Err(CallError::Null("x"))), 9);
+    }
+
+    #[test]
+    fn panic_is_caught_and_gives_fallback() {
+        let got = call("t", std::ptr::null::<u8>(), || panic!("boom"));
+        assert!(got.is_null());
+        let owned = call("t", 5i32, || panic!("{}", String::from("owned payload")));
+        assert_eq!(owned, 5);
+    }
+
+    #[test]
+    fn null_pointers_are_refused() {
+        // SAFETY: NULL is explicitly allowed by both helpers.
+        let r = unsafe { borrow::<u32>(std::ptr::null(), "h") };
+        assert_eq!(r, Err(CallError::Null("h")));
+        // SAFETY: as above.
+        let s = unsafe { c_str(std::ptr::null(), "s") };
+        assert_eq!(s, Err(CallError::Null("s")));
+    }
+}

@@ -1,0 +1,80 @@
+//! The process-wide slot for the platform runtime (the engine) behind the C API.
+//!
+//! The C API has one implicit instance per process; the Rust API underneath allows many (tests
+//! need that), so only this slot is global. Init functions [`install`] a runtime, shutdown
+//! [`take`]s it out, and every export that needs it calls [`current`], which fails with
+//! [`CallError::NotInitialised`] (the export then returns false/NULL/0) while the slot is empty.
+//!
+//! Exports clone the `Arc` out and release the lock before calling in, so a slow call never
+//! blocks shutdown and shutdown never waits on the lock while a call runs; the engine must accept
+//! calls that race with its own shutdown (answering them as "not initialised").
+
+use std::sync::Arc;
+
+use parking_lot::RwLock;
+
+use super::guard::CallError;
+
+/// What the C API needs from the engine. Methods are added as the `ovr_Net_*`, message queue and
+/// room exports are written.
+pub trait Runtime: Send + Sync + 'static {
+    /// Stops background work and releases the socket. Called once, after the runtime has left the
+    /// slot; calls already in flight may still reach the runtime and must fail softly.
+    fn shutdown(&self);
+}
+
+static SLOT: RwLock<Option<Arc<dyn Runtime>>> = RwLock::new(None);
+
+/// Why a runtime could not be installed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstallError {
+    /// A runtime is already installed; shut it down first.
+    AlreadyInitialised,
+}
+
+impl std::fmt::Display for InstallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AlreadyInitialised => write!(f, "platform is already initialised"),
+        }
+    }
+}
+
+impl std::error::Error for InstallError {}
+
+/// Puts `runtime` in the slot unless one is already there.
+pub fn install(runtime: Arc<dyn Runtime>) -> Result<(), InstallError> {
+    let mut slot = SLOT.write();
+    if slot.is_some() {
+        return Err(InstallError::AlreadyInitialised);
+    }
+    *slot = Some(runtime);
+    Ok(())
+}
+
+/// The installed runtime, or [`CallError::NotInitialised`].
+pub fn current() -> Result<Arc<dyn Runtime>, CallError> {
+    SLOT.read().clone().ok_or(CallError::NotInitialised)
+}
+
+/// True while a runtime is installed.
+pub fn is_initialised() -> bool {
+    SLOT.read().is_some()
+}
+
+/// Empties the slot and returns what was there; the caller runs [`Runtime::shutdown`] after the
+/// lock is released.
+pub fn take() -> Option<Arc<dyn Runtime>> {
+    SLOT.write().take()
+}
+
+/// Empties the slot and shuts the runtime down. Returns false if none was installed.
+pub fn shutdown() -> bool {
+    match take() {
+        Some(runtime) => {
+            runtime.shutdown();
+            true
+        }
+        None => false,
+    }
+}

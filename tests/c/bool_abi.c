@@ -1,0 +1,162 @@
+/* Proves every bool-returning export leaves the whole 32-bit return register as 0 or 1, the way
+ * stock Oculus C# (bool returns without MarshalAs(I1)) reads it.
+ *
+ * Two ways per call:
+ *  1. through an `int32_t (*)(...)` pointer, right after a call that returned a large value;
+ *  2. (x86-64) through an assembly trampoline that loads garbage into RAX before the call, so a
+ *     callee that only set AL would be caught for certain. A deliberately sloppy function checks
+ *     that this harness really notices.
+ * Usage: bool_abi [path/to/libovrnet.so]
+ * Exit status 0 and a final "N passed, 0 failed" line on success. */
+#include <dlfcn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ovrnet.h"
+#include "OVR_Platform.h"
+
+static int passed;
+static int failed;
+
+static void check(int ok, const char *what, uint64_t got)
+{
+    if (ok) {
+        passed++;
+    } else {
+        failed++;
+        printf("FAIL %s (got 0x%llx)\n", what, (unsigned long long)got);
+    }
+}
+
+/* Returns a large value so the return register is dirty before the next call. */
+__attribute__((noinline)) static uint32_t dirty_return_register(void)
+{
+    static volatile uint32_t pattern = 0xDEADBEEFu;
+    return pattern;
+}
+
+static volatile uint32_t sink;
+
+/* Function pointer types that read the result as a full 32-bit int. */
+typedef int32_t (*i32_of_u64_size_ptr)(char *, size_t, uint64_t);
+typedef int32_t (*i32_of_ptr_str)(ovrID *, const char *);
+typedef int32_t (*i32_of_u32)(uint32_t);
+typedef int32_t (*i32_of_ptr)(void *);
+
+/* Looks an export up by name the way .NET's DllImport does (dlsym), so the call goes through a
+ * pointer of the type C# effectively uses rather than the header's `bool` prototype. */
+static void *library;
+
+static void *lookup(const char *name)
+{
+    void *sym = dlsym(library, name);
+    if (!sym) {
+        /* Calling through NULL would only crash; stop with a clear message instead. */
+        printf("FAIL cannot find export %s: %s\n", name, dlerror());
+        printf("%d passed, %d failed\n", passed, failed + 1);
+        exit(1);
+    }
+    return sym;
+}
+
+#define AS(type, fn) ((type)lookup(#fn))
+
+static void expect_01(int32_t got, int32_t want, const char *what)
+{
+    check(got == want, what, (uint64_t)(uint32_t)got);
+}
+
+#if defined(__x86_64__)
+uint64_t ovrnet_test_call_with_garbage(const void *fn, uint64_t a0, uint64_t a1, uint64_t a2);
+int ovrnet_test_sloppy_false(void);
+int ovrnet_test_sloppy_true(void);
+
+#define FN(f) ((const void *)lookup(#f))
+
+static void expect_garbage_proof(const void *fn, uint64_t a0, uint64_t a1, uint64_t a2,
+                                 uint32_t want, const char *what)
+{
+    uint64_t rax;
+    if (!fn) {
+        return;
+    }
+    rax = ovrnet_test_call_with_garbage(fn, a0, a1, a2);
+    check((uint32_t)rax == want, what, rax);
+}
+#endif
+
+int main(int argc, char **argv)
+{
+    char buf[32];
+    ovrID id = 0;
+
+    /* Load the library the way a C# host does; argv[1] names it (default: the linked one). */
+    library = dlopen(argc > 1 ? argv[1] : NULL, RTLD_NOW);
+    if (!library) {
+        printf("FAIL dlopen: %s\n0 passed, 1 failed\n", dlerror());
+        return 1;
+    }
+    /* A direct call through the header prototype, so the link against libovrnet is real too. */
+    check(strcmp(ovrSendPolicy_ToString(ovrSend_Reliable), "RELIABLE") == 0,
+          "direct call through header prototype", 0);
+
+    /* 1. Plain int32_t function-pointer calls after dirtying the return register. */
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_u64_size_ptr, ovrID_ToString)(buf, sizeof buf, 1234), 1,
+              "ovrID_ToString ok");
+    check(strcmp(buf, "1234") == 0, "ovrID_ToString text", 0);
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_u64_size_ptr, ovrID_ToString)(buf, 2, 1234), 0, "ovrID_ToString small");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_u64_size_ptr, ovrID_ToString)(NULL, 8, 1), 0, "ovrID_ToString NULL");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_ptr_str, ovrID_FromString)(&id, "987654321"), 1, "ovrID_FromString ok");
+    check(id == 987654321u, "ovrID_FromString value", id);
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_ptr_str, ovrID_FromString)(&id, "nope"), 0, "ovrID_FromString bad");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_u32, ovrMessageType_IsNotification)(
+                  ovrMessage_Notification_Networking_PingResult),
+              1, "IsNotification true");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_u32, ovrMessageType_IsNotification)(ovrMessage_Room_Join2), 0,
+              "IsNotification false");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_u32, ovrMessageType_IsNotification)(0xFFFFFFFFu), 0,
+              "IsNotification unknown");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_ptr, ovr_Message_IsError)(NULL), 0, "ovr_Message_IsError NULL");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_ptr, ovr_PingResult_IsTimeout)(NULL), 0, "ovr_PingResult_IsTimeout NULL");
+
+#if defined(__x86_64__)
+    /* 2a. The harness must catch a callee that only writes AL. */
+    {
+        uint64_t f = ovrnet_test_call_with_garbage((const void *)(uintptr_t)&ovrnet_test_sloppy_false, 0, 0, 0);
+        uint64_t t = ovrnet_test_call_with_garbage((const void *)(uintptr_t)&ovrnet_test_sloppy_true, 0, 0, 0);
+        check((uint32_t)f != 0 && (uint32_t)t != 1, "harness detects AL-only bools", f);
+    }
+    /* 2b. Every bool export, with garbage in RAX before the call. */
+    expect_garbage_proof(FN(ovrID_ToString), (uintptr_t)buf, sizeof buf, 42, 1,
+                         "garbage: ovrID_ToString ok");
+    expect_garbage_proof(FN(ovrID_ToString), (uintptr_t)buf, 1, 42, 0,
+                         "garbage: ovrID_ToString small");
+    expect_garbage_proof(FN(ovrID_FromString), (uintptr_t)&id, (uintptr_t)"77", 0, 1,
+                         "garbage: ovrID_FromString ok");
+    expect_garbage_proof(FN(ovrID_FromString), (uintptr_t)&id, (uintptr_t)"x", 0, 0,
+                         "garbage: ovrID_FromString bad");
+    expect_garbage_proof(FN(ovrMessageType_IsNotification),
+                         ovrMessage_Notification_Networking_ConnectionStateChange, 0, 0, 1,
+                         "garbage: IsNotification true");
+    expect_garbage_proof(FN(ovrMessageType_IsNotification), ovrMessage_Room_Leave, 0, 0, 0,
+                         "garbage: IsNotification false");
+    expect_garbage_proof(FN(ovr_Message_IsError), 0, 0, 0, 0, "garbage: ovr_Message_IsError");
+    expect_garbage_proof(FN(ovr_PingResult_IsTimeout), 0, 0, 0, 0,
+                         "garbage: ovr_PingResult_IsTimeout");
+#endif
+
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,97 @@
+//! The functions libovrnet.so exports and the functions include/ovrnet.h declares must be the same
+//! set: a declared-but-missing symbol breaks linking games, an undeclared export is an unreviewed
+//! ABI promise.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Exports allowed to be absent from the header, each with the reason. None so far.
+const EXPORTED_BUT_UNDECLARED: &[&str] = &[];
+
+/// `target/<profile>/deps`: where cargo puts the cdylib it builds for this test run.
+fn deps_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    exe.parent()
+        .expect("test binary lives in target/<profile>/deps")
+        .to_path_buf()
+}
+
+/// Names of the functions declared at top level of the generated header: a line that is not a
+/// comment or preprocessor line, contains `(` and ends with `);`.
+fn declared_functions(header: &str) -> BTreeSet<String> {
+    header
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.starts_with("//") && !line.starts_with('#') && !line.starts_with('*'))
+        .filter(|line| line.ends_with(");") && !line.starts_with("typedef"))
+        .filter_map(|line| {
+            let before_paren = &line[..line.find('(')?];
+            let name = before_paren
+                .split_whitespace()
+                .last()?
+                .trim_start_matches('*');
+            Some(name.to_owned())
+        })
+        .collect()
+}
+
+/// Names of the code symbols the shared library defines and exports.
+fn exported_functions(lib: &Path) -> BTreeSet<String> {
+    let out = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(lib)
+        .output()
+        .expect("nm (binutils) must be installed");
+    assert!(out.status.success(), "nm failed on {}", lib.display());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| {
+            let mut parts = line.split_whitespace();
+            let (_addr, kind, name) = (parts.next()?, parts.next()?, parts.next()?);
+            matches!(kind, "T" | "W" | "i").then(|| name.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn exports_match_header() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let header = std::fs::read_to_string(root.join("include/ovrnet.h")).expect("read header");
+    let declared = declared_functions(&header);
+    assert!(
+        declared.len() > 20,
+        "header parse found too little: {declared:?}"
+    );
+
+    let lib = deps_dir().join("libovrnet.so");
+    let exported = exported_functions(&lib);
+
+    let missing: Vec<_> = declared.difference(&exported).collect();
+    assert!(
+        missing.is_empty(),
+        "declared in ovrnet.h but not exported: {missing:?}"
+    );
+
+    let undeclared: Vec<_> = exported
+        .difference(&declared)
+        .filter(|name| !EXPORTED_BUT_UNDECLARED.contains(&name.as_str()))
+        .collect();
+    assert!(
+        undeclared.is_empty(),
+        "exported but not in ovrnet.h: {undeclared:?}"
+    );
+}
+
+#[test]
+fn header_parser_reads_declarations() {
+    let sample = "// bool not_this(void);\nbool ovrID_ToString(char *out, size_t n, ovrID id);\n\
+                  const char *ovrSendPolicy_ToString(ovrSendPolicy value);\n\
+                  typedef void (*Callback)(int);\n";
+    let names = declared_functions(sample);
+    let expected: BTreeSet<String> = ["ovrID_ToString", "ovrSendPolicy_ToString"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(names, expected);
+}
