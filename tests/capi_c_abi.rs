@@ -8,9 +8,7 @@ use std::process::Command;
 /// `target/<profile>` is only refreshed by `cargo build` and may be stale.)
 fn deps_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
-    exe.parent()
-        .expect("test binary lives in target/<profile>/deps")
-        .to_path_buf()
+    exe.parent().expect("test binary lives in target/<profile>/deps").to_path_buf()
 }
 
 #[test]
@@ -38,32 +36,15 @@ fn bool_returns_fill_32_bits() {
         .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
         .arg("-o")
         .arg(&exe);
-    let built = cc
-        .output()
-        .expect("gcc must be installed to run the C ABI test");
-    assert!(
-        built.status.success(),
-        "gcc failed:\n{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    let built = cc.output().expect("gcc must be installed to run the C ABI test");
+    assert!(built.status.success(), "gcc failed:\n{}", String::from_utf8_lossy(&built.stderr));
 
-    let run = Command::new(&exe)
-        .arg(&lib)
-        .env("OVRNET_LOG", "off")
-        .output()
-        .expect("run bool_abi");
+    let run = Command::new(&exe).arg(&lib).env("OVRNET_LOG", "off").output().expect("run bool_abi");
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "bool_abi failed:\n{stdout}");
     let last = stdout.lines().last().unwrap_or_default();
-    assert!(
-        last.ends_with(" passed, 0 failed"),
-        "unexpected summary: {last}"
-    );
-    let passed: usize = last
-        .split_whitespace()
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
+    assert!(last.ends_with(" passed, 0 failed"), "unexpected summary: {last}");
+    let passed: usize = last.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
     // 11 plain calls everywhere, plus the garbage-register calls on x86-64.
     let minimum = if cfg!(target_arch = "x86_64") { 20 } else { 11 };
     assert!(passed >= minimum, "only {passed} checks ran:\n{stdout}");

@@ -42,14 +42,8 @@ fn numeric_values_match_the_original_sdk() {
 #[test]
 fn message_type_ids_match_the_contract() {
     let expected = [
-        (
-            MessageType::Notification_Networking_ConnectionStateChange,
-            0x5E02_D49A,
-        ),
-        (
-            MessageType::Notification_Networking_PeerConnectRequest,
-            0x4D31_E2CF,
-        ),
+        (MessageType::Notification_Networking_ConnectionStateChange, 0x5E02_D49A),
+        (MessageType::Notification_Networking_PeerConnectRequest, 0x4D31_E2CF),
         (MessageType::Notification_Networking_PingResult, 0x5115_3012),
         (MessageType::Notification_Room_RoomUpdate, 0x60EC_3C2F),
         (MessageType::Room_CreateAndJoinPrivate2, 0x5A3A_6243),
@@ -57,10 +51,7 @@ fn message_type_ids_match_the_contract() {
         (MessageType::Room_Leave, 0x7238_2475),
         (MessageType::Room_GetCurrent, 0x09A6_A504),
         (MessageType::Room_Get, 0x659A_8FB8),
-        (
-            MessageType::Platform_InitializeStandaloneOculus,
-            0x51F8_CE0C,
-        ),
+        (MessageType::Platform_InitializeStandaloneOculus, 0x51F8_CE0C),
         (MessageType::PlatformInitializeWithAccessToken, 0x3569_2F2B),
         (MessageType::Unknown, 0),
     ];
@@ -121,17 +112,11 @@ fn unknown_ints_give_unknown_not_ub() {
         assert!(SendPolicy::from_raw(raw).is_err());
     }
     for raw in [-1, 4, 1000] {
-        assert_eq!(
-            text(ovrPeerConnectionState_ToString(RawPeerConnectionState(raw))),
-            "UNKNOWN"
-        );
+        assert_eq!(text(ovrPeerConnectionState_ToString(RawPeerConnectionState(raw))), "UNKNOWN");
         assert!(PeerConnectionState::from_raw(raw).is_err());
     }
     for raw in [-1, 6, 1 << 20] {
-        assert_eq!(
-            text(ovrRoomJoinPolicy_ToString(RawRoomJoinPolicy(raw))),
-            "UNKNOWN"
-        );
+        assert_eq!(text(ovrRoomJoinPolicy_ToString(RawRoomJoinPolicy(raw))), "UNKNOWN");
         assert!(RoomJoinPolicy::from_raw(raw).is_err());
     }
 }
@@ -140,22 +125,13 @@ fn unknown_ints_give_unknown_not_ub() {
 fn null_or_unknown_strings_give_the_unknown_value() {
     let null = std::ptr::null();
     assert_eq!(ovrSendPolicy_FromString(null), SendPolicy::Unknown);
-    assert_eq!(
-        ovrPeerConnectionState_FromString(null),
-        PeerConnectionState::Unknown
-    );
+    assert_eq!(ovrPeerConnectionState_FromString(null), PeerConnectionState::Unknown);
     assert_eq!(ovrRoomJoinPolicy_FromString(null), RoomJoinPolicy::Unknown);
     for bad in ["", "reliable", "RELIABLE ", "Connected", "EVERY ONE"] {
         let c = CString::new(bad).unwrap();
         assert_eq!(ovrSendPolicy_FromString(c.as_ptr()), SendPolicy::Unknown);
-        assert_eq!(
-            ovrPeerConnectionState_FromString(c.as_ptr()),
-            PeerConnectionState::Unknown
-        );
-        assert_eq!(
-            ovrRoomJoinPolicy_FromString(c.as_ptr()),
-            RoomJoinPolicy::Unknown
-        );
+        assert_eq!(ovrPeerConnectionState_FromString(c.as_ptr()), PeerConnectionState::Unknown);
+        assert_eq!(ovrRoomJoinPolicy_FromString(c.as_ptr()), RoomJoinPolicy::Unknown);
     }
 }
 
@@ -168,10 +144,7 @@ fn message_type_names_and_notification_flag() {
     );
     assert_eq!(name(MessageType::Room_Join2), "Room_Join2");
     assert_eq!(name(MessageType::Unknown), "Unknown");
-    assert_eq!(
-        text(ovrMessageType_ToString(RawMessageType(0x1234_5678))),
-        "Unknown"
-    );
+    assert_eq!(text(ovrMessageType_ToString(RawMessageType(0x1234_5678))), "Unknown");
 
     for kind in MessageType::all() {
         let expected = name(kind).starts_with("Notification_");
@@ -179,8 +152,5 @@ fn message_type_names_and_notification_flag() {
         assert_eq!(got.raw(), u32::from(expected), "{kind:?}");
     }
     assert_eq!(ovrMessageType_IsNotification(RawMessageType(7)).raw(), 0);
-    assert_eq!(
-        ovrMessageType_IsNotification(RawMessageType(u32::MAX)).raw(),
-        0
-    );
+    assert_eq!(ovrMessageType_IsNotification(RawMessageType(u32::MAX)).raw(), 0);
 }

@@ -9,8 +9,8 @@ use ovrnet::capi::inspect::{bytes, c_string};
 use ovrnet::capi::message::{self, Message, Payload, ovr_FreeMessage, ovrMessageHandle};
 use ovrnet::capi::message::{
     ovr_Message_GetError, ovr_Message_GetNativeMessage, ovr_Message_GetNetworkingPeer,
-    ovr_Message_GetPingResult, ovr_Message_GetRequestID, ovr_Message_GetRoom,
-    ovr_Message_GetString, ovr_Message_GetType, ovr_Message_IsError,
+    ovr_Message_GetPingResult, ovr_Message_GetRequestID, ovr_Message_GetRoom, ovr_Message_GetString,
+    ovr_Message_GetType, ovr_Message_IsError,
 };
 use ovrnet::capi::message_type::MessageType;
 use ovrnet::capi::packet::{self, Packet};
@@ -26,11 +26,7 @@ use ovrnet::capi::ping::{
 #[test]
 fn packet_lifecycle() {
     let payload: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
-    let h = packet::into_handle(Packet::new(
-        0xABCD_0001,
-        SendPolicy::Reliable,
-        payload.clone(),
-    ));
+    let h = packet::into_handle(Packet::new(0xABCD_0001, SendPolicy::Reliable, payload.clone()));
     assert!(!h.is_null());
     assert_eq!(ovr_Packet_GetSenderID(h), 0xABCD_0001);
     assert_eq!(ovr_Packet_GetSize(h), 1000);
@@ -63,23 +59,14 @@ fn packet_accessors_survive_null() {
 
 #[test]
 fn connection_state_message() {
-    let h = message::into_handle(Message::connection_state_change(
-        77,
-        PeerConnectionState::Timeout,
-    ));
-    assert_eq!(
-        ovr_Message_GetType(h),
-        MessageType::Notification_Networking_ConnectionStateChange
-    );
+    let h = message::into_handle(Message::connection_state_change(77, PeerConnectionState::Timeout));
+    assert_eq!(ovr_Message_GetType(h), MessageType::Notification_Networking_ConnectionStateChange);
     assert_eq!(ovr_Message_GetRequestID(h), 0);
     assert_eq!(ovr_Message_IsError(h).raw(), 0);
     let peer = ovr_Message_GetNetworkingPeer(h);
     assert!(!peer.is_null());
     assert_eq!(ovr_NetworkingPeer_GetID(peer), 77);
-    assert_eq!(
-        ovr_NetworkingPeer_GetState(peer),
-        PeerConnectionState::Timeout
-    );
+    assert_eq!(ovr_NetworkingPeer_GetState(peer), PeerConnectionState::Timeout);
     // The payload handle is borrowed: asking twice gives the same pointer.
     assert_eq!(ovr_Message_GetNetworkingPeer(h), peer);
     // Wrong payload kinds give NULL.
@@ -93,10 +80,7 @@ fn connection_state_message() {
 #[test]
 fn peer_connect_request_message() {
     let h = message::into_handle(Message::peer_connect_request(0xFFFF_FFFF_FFFF_FFFE));
-    assert_eq!(
-        ovr_Message_GetType(h),
-        MessageType::Notification_Networking_PeerConnectRequest
-    );
+    assert_eq!(ovr_Message_GetType(h), MessageType::Notification_Networking_PeerConnectRequest);
     let peer = ovr_Message_GetNetworkingPeer(h);
     assert_eq!(ovr_NetworkingPeer_GetID(peer), 0xFFFF_FFFF_FFFF_FFFE);
     ovr_FreeMessage(h);
@@ -105,10 +89,7 @@ fn peer_connect_request_message() {
 #[test]
 fn ping_result_messages() {
     let answered = message::into_handle(Message::ping_result(41, PingResult::answered(5, 1234)));
-    assert_eq!(
-        ovr_Message_GetType(answered),
-        MessageType::Notification_Networking_PingResult
-    );
+    assert_eq!(ovr_Message_GetType(answered), MessageType::Notification_Networking_PingResult);
     assert_eq!(ovr_Message_GetRequestID(answered), 41);
     let ping = ovr_Message_GetPingResult(answered);
     assert_eq!(ovr_PingResult_GetID(ping), 5);
@@ -135,14 +116,8 @@ fn error_message() {
     assert!(!e.is_null());
     assert_eq!(ovr_Error_GetCode(e), 12);
     assert_eq!(ovr_Error_GetHttpCode(e), 404);
-    assert_eq!(
-        c_string(ovr_Error_GetMessage(e)).as_deref(),
-        Some("room 5 not found")
-    );
-    assert_eq!(
-        c_string(ovr_Error_GetDisplayableMessage(e)).as_deref(),
-        Some("That room is gone.")
-    );
+    assert_eq!(c_string(ovr_Error_GetMessage(e)).as_deref(), Some("room 5 not found"));
+    assert_eq!(c_string(ovr_Error_GetDisplayableMessage(e)).as_deref(), Some("That room is gone."));
     assert!(ovr_Message_GetRoom(h).is_null());
     ovr_FreeMessage(h);
 }
@@ -151,11 +126,7 @@ fn error_message() {
 fn interior_nul_in_texts_is_dropped_not_fatal() {
     let err = PlatformError::new(1, 0, "a\0b", "");
     assert_eq!(err.message(), "ab");
-    let h = message::into_handle(Message::new(
-        MessageType::Room_Get,
-        3,
-        Payload::string("x\0y"),
-    ));
+    let h = message::into_handle(Message::new(MessageType::Room_Get, 3, Payload::string("x\0y")));
     assert_eq!(c_string(ovr_Message_GetString(h)).as_deref(), Some("xy"));
     assert_eq!(ovr_Message_IsError(h).raw(), 0);
     ovr_FreeMessage(h);
@@ -183,10 +154,7 @@ fn message_accessors_survive_null() {
     assert!(ovr_Message_GetString(null).is_null());
 
     assert_eq!(ovr_NetworkingPeer_GetID(std::ptr::null_mut()), 0);
-    assert_eq!(
-        ovr_NetworkingPeer_GetState(std::ptr::null_mut()),
-        PeerConnectionState::Unknown
-    );
+    assert_eq!(ovr_NetworkingPeer_GetState(std::ptr::null_mut()), PeerConnectionState::Unknown);
     assert_eq!(ovr_PingResult_GetID(std::ptr::null_mut()), 0);
     assert_eq!(ovr_PingResult_GetPingTimeUsec(std::ptr::null_mut()), 0);
     assert_eq!(ovr_PingResult_IsTimeout(std::ptr::null_mut()).raw(), 0);

@@ -12,9 +12,7 @@ const EXPORTED_BUT_UNDECLARED: &[&str] = &[];
 /// `target/<profile>/deps`: where cargo puts the cdylib it builds for this test run.
 fn deps_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
-    exe.parent()
-        .expect("test binary lives in target/<profile>/deps")
-        .to_path_buf()
+    exe.parent().expect("test binary lives in target/<profile>/deps").to_path_buf()
 }
 
 /// Names of the functions declared at top level of the generated header: a line that is not a
@@ -27,10 +25,7 @@ fn declared_functions(header: &str) -> BTreeSet<String> {
         .filter(|line| line.ends_with(");") && !line.starts_with("typedef"))
         .filter_map(|line| {
             let before_paren = &line[..line.find('(')?];
-            let name = before_paren
-                .split_whitespace()
-                .last()?
-                .trim_start_matches('*');
+            let name = before_paren.split_whitespace().last()?.trim_start_matches('*');
             Some(name.to_owned())
         })
         .collect()
@@ -59,28 +54,19 @@ fn exports_match_header() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let header = std::fs::read_to_string(root.join("include/ovrnet.h")).expect("read header");
     let declared = declared_functions(&header);
-    assert!(
-        declared.len() > 20,
-        "header parse found too little: {declared:?}"
-    );
+    assert!(declared.len() > 20, "header parse found too little: {declared:?}");
 
     let lib = deps_dir().join("libovrnet.so");
     let exported = exported_functions(&lib);
 
     let missing: Vec<_> = declared.difference(&exported).collect();
-    assert!(
-        missing.is_empty(),
-        "declared in ovrnet.h but not exported: {missing:?}"
-    );
+    assert!(missing.is_empty(), "declared in ovrnet.h but not exported: {missing:?}");
 
     let undeclared: Vec<_> = exported
         .difference(&declared)
         .filter(|name| !EXPORTED_BUT_UNDECLARED.contains(&name.as_str()))
         .collect();
-    assert!(
-        undeclared.is_empty(),
-        "exported but not in ovrnet.h: {undeclared:?}"
-    );
+    assert!(undeclared.is_empty(), "exported but not in ovrnet.h: {undeclared:?}");
 }
 
 #[test]
@@ -89,9 +75,7 @@ fn header_parser_reads_declarations() {
                   const char *ovrSendPolicy_ToString(ovrSendPolicy value);\n\
                   typedef void (*Callback)(int);\n";
     let names = declared_functions(sample);
-    let expected: BTreeSet<String> = ["ovrID_ToString", "ovrSendPolicy_ToString"]
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let expected: BTreeSet<String> =
+        ["ovrID_ToString", "ovrSendPolicy_ToString"].into_iter().map(String::from).collect();
     assert_eq!(names, expected);
 }

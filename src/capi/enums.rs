@@ -28,26 +28,17 @@ pub trait CEnum: Copy + PartialEq + Sized + 'static {
             .iter()
             .map(|(value, _)| *value)
             .find(|value| value.to_raw() == raw)
-            .ok_or(CallError::UnknownEnum {
-                ty: Self::C_TYPE,
-                value: i64::from(raw),
-            })
+            .ok_or(CallError::UnknownEnum { ty: Self::C_TYPE, value: i64::from(raw) })
     }
 
     /// The static upper-case name.
     fn c_name(self) -> &'static CStr {
-        Self::TABLE
-            .iter()
-            .find(|(value, _)| *value == self)
-            .map_or(c"UNKNOWN", |(_, name)| *name)
+        Self::TABLE.iter().find(|(value, _)| *value == self).map_or(c"UNKNOWN", |(_, name)| *name)
     }
 
     /// The value whose name is exactly `name`, if any.
     fn from_c_name(name: &CStr) -> Option<Self> {
-        Self::TABLE
-            .iter()
-            .find(|(_, known)| *known == name)
-            .map(|(value, _)| *value)
+        Self::TABLE.iter().find(|(_, known)| *known == name).map(|(value, _)| *value)
     }
 }
 
@@ -81,11 +72,8 @@ pub enum SendPolicy {
 
 impl CEnum for SendPolicy {
     const C_TYPE: &'static str = "ovrSendPolicy";
-    const TABLE: &'static [(Self, &'static CStr)] = &[
-        (Self::Unreliable, c"UNRELIABLE"),
-        (Self::Reliable, c"RELIABLE"),
-        (Self::Unknown, c"UNKNOWN"),
-    ];
+    const TABLE: &'static [(Self, &'static CStr)] =
+        &[(Self::Unreliable, c"UNRELIABLE"), (Self::Reliable, c"RELIABLE"), (Self::Unknown, c"UNKNOWN")];
     const UNKNOWN: Self = Self::Unknown;
     fn to_raw(self) -> c_int {
         self as c_int

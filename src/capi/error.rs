@@ -18,12 +18,7 @@ impl PlatformError {
     /// An error with a technical `message` and a text fit to show a player (`displayable`, may be
     /// empty). NUL bytes inside either text are dropped so the C strings stay whole.
     pub fn new(code: i32, http_code: i32, message: &str, displayable: &str) -> Self {
-        Self {
-            code,
-            http_code,
-            message: to_c_string(message),
-            displayable: to_c_string(displayable),
-        }
+        Self { code, http_code, message: to_c_string(message), displayable: to_c_string(displayable) }
     }
 
     pub fn code(&self) -> i32 {
@@ -62,18 +57,14 @@ fn error<'a>(handle: ovrErrorHandle) -> Result<&'a PlatformError, CallError> {
 /// free it. NULL for a NULL handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Error_GetMessage(obj: ovrErrorHandle) -> *const c_char {
-    guard::call("ovr_Error_GetMessage", std::ptr::null(), || {
-        Ok(error(obj)?.message.as_ptr())
-    })
+    guard::call("ovr_Error_GetMessage", std::ptr::null(), || Ok(error(obj)?.message.as_ptr()))
 }
 
 /// Text suitable for showing to a player (may be empty). Owned by the message: valid until
 /// `ovr_FreeMessage`, do not free it. NULL for a NULL handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Error_GetDisplayableMessage(obj: ovrErrorHandle) -> *const c_char {
-    guard::call("ovr_Error_GetDisplayableMessage", std::ptr::null(), || {
-        Ok(error(obj)?.displayable.as_ptr())
-    })
+    guard::call("ovr_Error_GetDisplayableMessage", std::ptr::null(), || Ok(error(obj)?.displayable.as_ptr()))
 }
 
 /// Error code (see docs/CAPI.md for the codes this project uses); 0 for a NULL handle.

@@ -16,10 +16,7 @@ pub enum CallError {
     /// An enum argument held a value outside the C enum.
     UnknownEnum { ty: &'static str, value: i64 },
     /// A message accessor was asked for a payload the message does not carry.
-    WrongPayload {
-        wanted: &'static str,
-        found: &'static str,
-    },
+    WrongPayload { wanted: &'static str, found: &'static str },
     /// An output buffer cannot hold the result (size includes the terminating NUL).
     BufferTooSmall { needed: usize, given: usize },
     /// A string argument could not be parsed.

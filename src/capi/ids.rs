@@ -50,10 +50,7 @@ pub extern "C" fn ovrID_ToString(outParam: *mut c_char, bufferLength: usize, id:
                 // SAFETY: `outParam` is non-NULL and has room for `bufferLength` >= 1 bytes.
                 unsafe { outParam.write(0) };
             }
-            return Err(CallError::BufferTooSmall {
-                needed,
-                given: bufferLength,
-            });
+            return Err(CallError::BufferTooSmall { needed, given: bufferLength });
         }
         // SAFETY: `outParam` has room for `bufferLength` >= text.len() + 1 bytes and cannot
         // overlap the freshly allocated `text`.

@@ -55,11 +55,7 @@ pub struct Message {
 impl Message {
     /// Any message. `request_id` is 0 for notifications that answer no request.
     pub fn new(kind: MessageType, request_id: ovrRequest, payload: Payload) -> Self {
-        Self {
-            kind,
-            request_id,
-            payload,
-        }
+        Self { kind, request_id, payload }
     }
 
     /// `peer` asks to connect to us.
@@ -82,11 +78,7 @@ impl Message {
 
     /// The outcome of the `ovr_Net_Ping` call that returned `request_id`.
     pub fn ping_result(request_id: ovrRequest, result: PingResult) -> Self {
-        Self::new(
-            MessageType::Notification_Networking_PingResult,
-            request_id,
-            Payload::PingResult(result),
-        )
+        Self::new(MessageType::Notification_Networking_PingResult, request_id, Payload::PingResult(result))
     }
 
     /// A failed request of type `kind`.
@@ -107,10 +99,7 @@ impl Message {
     }
 
     fn wrong(&self, wanted: &'static str) -> CallError {
-        CallError::WrongPayload {
-            wanted,
-            found: self.payload.kind(),
-        }
+        CallError::WrongPayload { wanted, found: self.payload.kind() }
     }
 }
 
@@ -150,9 +139,7 @@ pub extern "C" fn ovr_FreeMessage(obj: ovrMessageHandle) {
 /// The message's type; `ovrMessage_Unknown` for a NULL handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Message_GetType(obj: ovrMessageHandle) -> MessageType {
-    guard::call("ovr_Message_GetType", MessageType::Unknown, || {
-        Ok(message(obj)?.kind)
-    })
+    guard::call("ovr_Message_GetType", MessageType::Unknown, || Ok(message(obj)?.kind))
 }
 
 /// True if the request failed; then `ovr_Message_GetError` gives the details. False for a NULL
@@ -167,9 +154,7 @@ pub extern "C" fn ovr_Message_IsError(obj: ovrMessageHandle) -> Bool32 {
 /// The request id this message answers; 0 for notifications and for a NULL handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Message_GetRequestID(obj: ovrMessageHandle) -> ovrRequest {
-    guard::call("ovr_Message_GetRequestID", 0, || {
-        Ok(message(obj)?.request_id)
-    })
+    guard::call("ovr_Message_GetRequestID", 0, || Ok(message(obj)?.request_id))
 }
 
 /// The error of a failed request. Borrowed from the message (valid until `ovr_FreeMessage`).
@@ -189,17 +174,13 @@ pub extern "C" fn ovr_Message_GetError(obj: ovrMessageHandle) -> ovrErrorHandle 
 /// (valid until `ovr_FreeMessage`). NULL for other messages or a NULL handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Message_GetNetworkingPeer(obj: ovrMessageHandle) -> ovrNetworkingPeerHandle {
-    guard::call(
-        "ovr_Message_GetNetworkingPeer",
-        std::ptr::null_mut(),
-        || {
-            let msg = message(obj)?;
-            match &msg.payload {
-                Payload::NetworkingPeer(peer) => Ok(handle_of(peer)),
-                _ => Err(msg.wrong("a networking peer")),
-            }
-        },
-    )
+    guard::call("ovr_Message_GetNetworkingPeer", std::ptr::null_mut(), || {
+        let msg = message(obj)?;
+        match &msg.payload {
+            Payload::NetworkingPeer(peer) => Ok(handle_of(peer)),
+            _ => Err(msg.wrong("a networking peer")),
+        }
+    })
 }
 
 /// The result of a PingResult message. Borrowed from the message (valid until `ovr_FreeMessage`).

@@ -43,18 +43,9 @@ impl MessageType {
     /// Every known id with its name, in declaration order.
     const TABLE: &'static [(Self, &'static CStr)] = &[
         (Self::Unknown, c"Unknown"),
-        (
-            Self::Platform_InitializeStandaloneOculus,
-            c"Platform_InitializeStandaloneOculus",
-        ),
-        (
-            Self::PlatformInitializeWithAccessToken,
-            c"PlatformInitializeWithAccessToken",
-        ),
-        (
-            Self::Room_CreateAndJoinPrivate2,
-            c"Room_CreateAndJoinPrivate2",
-        ),
+        (Self::Platform_InitializeStandaloneOculus, c"Platform_InitializeStandaloneOculus"),
+        (Self::PlatformInitializeWithAccessToken, c"PlatformInitializeWithAccessToken"),
+        (Self::Room_CreateAndJoinPrivate2, c"Room_CreateAndJoinPrivate2"),
         (Self::Room_Get, c"Room_Get"),
         (Self::Room_GetCurrent, c"Room_GetCurrent"),
         (Self::Room_Join2, c"Room_Join2"),
@@ -63,18 +54,9 @@ impl MessageType {
             Self::Notification_Networking_ConnectionStateChange,
             c"Notification_Networking_ConnectionStateChange",
         ),
-        (
-            Self::Notification_Networking_PeerConnectRequest,
-            c"Notification_Networking_PeerConnectRequest",
-        ),
-        (
-            Self::Notification_Networking_PingResult,
-            c"Notification_Networking_PingResult",
-        ),
-        (
-            Self::Notification_Room_RoomUpdate,
-            c"Notification_Room_RoomUpdate",
-        ),
+        (Self::Notification_Networking_PeerConnectRequest, c"Notification_Networking_PeerConnectRequest"),
+        (Self::Notification_Networking_PingResult, c"Notification_Networking_PingResult"),
+        (Self::Notification_Room_RoomUpdate, c"Notification_Room_RoomUpdate"),
     ];
 
     /// All known ids.
@@ -91,18 +73,12 @@ impl MessageType {
     pub fn from_raw(raw: u32) -> Result<Self, CallError> {
         Self::all()
             .find(|value| value.to_raw() == raw)
-            .ok_or(CallError::UnknownEnum {
-                ty: "ovrMessageType",
-                value: i64::from(raw),
-            })
+            .ok_or(CallError::UnknownEnum { ty: "ovrMessageType", value: i64::from(raw) })
     }
 
     /// Name without the `ovrMessage_` prefix ("Notification_Networking_PingResult").
     pub fn c_name(self) -> &'static CStr {
-        Self::TABLE
-            .iter()
-            .find(|(value, _)| *value == self)
-            .map_or(c"Unknown", |(_, name)| *name)
+        Self::TABLE.iter().find(|(value, _)| *value == self).map_or(c"Unknown", |(_, name)| *name)
     }
 
     /// True for pushed notifications, false for replies to requests.

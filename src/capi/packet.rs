@@ -17,11 +17,7 @@ pub struct Packet {
 impl Packet {
     /// A packet from `sender` that was sent with `policy`.
     pub fn new(sender: ovrID, policy: SendPolicy, data: impl Into<Box<[u8]>>) -> Self {
-        Self {
-            sender,
-            policy,
-            data: data.into(),
-        }
+        Self { sender, policy, data: data.into() }
     }
 
     pub fn sender(&self) -> ovrID {
@@ -72,9 +68,7 @@ pub extern "C" fn ovr_Packet_Free(obj: ovrPacketHandle) {
 /// packet the pointer is non-NULL but must not be read.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Packet_GetBytes(obj: ovrPacketHandle) -> *const c_void {
-    guard::call("ovr_Packet_GetBytes", std::ptr::null(), || {
-        Ok(packet(obj)?.data.as_ptr().cast::<c_void>())
-    })
+    guard::call("ovr_Packet_GetBytes", std::ptr::null(), || Ok(packet(obj)?.data.as_ptr().cast::<c_void>()))
 }
 
 /// The user id of the peer that sent the packet; 0 for a NULL handle.
@@ -92,7 +86,5 @@ pub extern "C" fn ovr_Packet_GetSize(obj: ovrPacketHandle) -> usize {
 /// The policy the sender used; `ovrSend_Unknown` for a NULL handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Packet_GetSendPolicy(obj: ovrPacketHandle) -> SendPolicy {
-    guard::call("ovr_Packet_GetSendPolicy", SendPolicy::Unknown, || {
-        Ok(packet(obj)?.policy)
-    })
+    guard::call("ovr_Packet_GetSendPolicy", SendPolicy::Unknown, || Ok(packet(obj)?.policy))
 }

@@ -44,9 +44,5 @@ pub extern "C" fn ovr_NetworkingPeer_GetID(obj: ovrNetworkingPeerHandle) -> ovrI
 /// The connection state this message reports; `ovrPeerState_Unknown` for a NULL handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_NetworkingPeer_GetState(obj: ovrNetworkingPeerHandle) -> PeerConnectionState {
-    guard::call(
-        "ovr_NetworkingPeer_GetState",
-        PeerConnectionState::Unknown,
-        || Ok(peer(obj)?.state),
-    )
+    guard::call("ovr_NetworkingPeer_GetState", PeerConnectionState::Unknown, || Ok(peer(obj)?.state))
 }

@@ -22,20 +22,12 @@ pub struct PingResult {
 impl PingResult {
     /// The peer answered after `ping_time_usec` microseconds (round trip).
     pub fn answered(id: ovrID, ping_time_usec: u64) -> Self {
-        Self {
-            id,
-            ping_time_usec,
-            is_timeout: false,
-        }
+        Self { id, ping_time_usec, is_timeout: false }
     }
 
     /// The peer did not answer in time.
     pub fn timed_out(id: ovrID) -> Self {
-        Self {
-            id,
-            ping_time_usec: 0,
-            is_timeout: true,
-        }
+        Self { id, ping_time_usec: 0, is_timeout: true }
     }
 
     pub fn id(&self) -> ovrID {
@@ -69,15 +61,11 @@ pub extern "C" fn ovr_PingResult_GetID(obj: ovrPingResultHandle) -> ovrID {
 /// Round-trip time in microseconds; 0 when the ping timed out or for a NULL handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_PingResult_GetPingTimeUsec(obj: ovrPingResultHandle) -> c_ulonglong {
-    guard::call("ovr_PingResult_GetPingTimeUsec", 0, || {
-        Ok(ping(obj)?.ping_time_usec)
-    })
+    guard::call("ovr_PingResult_GetPingTimeUsec", 0, || Ok(ping(obj)?.ping_time_usec))
 }
 
 /// True if the peer did not answer in time; false for a NULL handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_PingResult_IsTimeout(obj: ovrPingResultHandle) -> Bool32 {
-    guard::call("ovr_PingResult_IsTimeout", Bool32::FALSE, || {
-        Ok(ping(obj)?.is_timeout.into())
-    })
+    guard::call("ovr_PingResult_IsTimeout", Bool32::FALSE, || Ok(ping(obj)?.is_timeout.into()))
 }

@@ -1030,3 +1030,6 @@ impl SmallFrags {
         self.items[..self.len].iter().chain(self.spill.iter()).copied()
     }
 }
+
+#[cfg(test)]
+mod hostile_peer;
