@@ -9,4 +9,6 @@
 //! - [`capi`]: the `extern "C"` surface with the Oculus names.
 
 pub mod proto;
+pub mod server;
+pub mod signal;
 pub mod sim;
