@@ -10,3 +10,6 @@ pub mod token;
 
 pub use config::{AuthMode, ServerConfig};
 pub use core::{ServerCore, Stats};
+pub mod run;
+
+pub use run::{ServerHandle, spawn};
