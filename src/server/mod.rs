@@ -13,3 +13,6 @@ pub use core::{ServerCore, Stats};
 pub mod run;
 
 pub use run::{ServerHandle, spawn};
+
+#[cfg(test)]
+mod core_tests;
