@@ -217,7 +217,7 @@ mod tests {
             good.replacen(".42.", ".+42.", 1).into_bytes(),
             good.replacen(".42.", ".99999999999999999999999.", 1)
                 .into_bytes(),
-            good[..good.len() - 1].as_bytes().to_vec(),
+            good.as_bytes()[..good.len() - 1].to_vec(),
             upper.into_bytes(),
             vec![0xFF, 0xFE, 0x00],
         ];
