@@ -2,6 +2,8 @@
 //!
 //! Hand-written argument parsing keeps the dependency list short; every flag is in `--help`.
 
+#![forbid(unsafe_code)]
+
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::process::ExitCode;

@@ -3,6 +3,8 @@
 //! [`core::ServerCore`] is the whole logic without I/O; [`spawn`] runs it on a real UDP socket
 //! in a background thread; `src/bin/ovrnet-server.rs` wraps that for operators.
 
+#![forbid(unsafe_code)]
+
 pub mod config;
 pub mod core;
 pub mod session;

@@ -4,6 +4,8 @@
 //! Every signalling datagram starts with [`codec::SIGNAL_V1`] (`0xB1`) so the engine can tell
 //! it from peer transport (`0xA1`) on the one shared socket. See `docs/SIGNALLING.md`.
 
+#![forbid(unsafe_code)]
+
 pub mod backoff;
 pub mod client;
 pub mod codec;
