@@ -4,7 +4,7 @@
 //! not match an existing session gets `SessionUnknown` (never a side effect). Every request id
 //! is executed at most once per session; repeats get the remembered answer.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 
 use log::{debug, info, warn};
@@ -58,6 +58,8 @@ pub struct ServerCore {
     config: ServerConfig,
     sessions: HashMap<u64, Session>,
     by_addr: HashMap<SocketAddr, u64>,
+    /// Live session ids, so a new one is checked for uniqueness in O(1).
+    session_ids: HashSet<u64>,
     /// (caller, callee) -> expiry time.
     pending: HashMap<(u64, u64), u64>,
     timers: BTreeSet<(u64, Timer)>,
@@ -73,6 +75,7 @@ impl ServerCore {
             config,
             sessions: HashMap::new(),
             by_addr: HashMap::new(),
+            session_ids: HashSet::new(),
             pending: HashMap::new(),
             timers: BTreeSet::new(),
             out: VecDeque::new(),
@@ -244,6 +247,7 @@ impl ServerCore {
         session.expiry_timer = expiry;
         self.timers.insert((expiry, Timer::SessionExpiry(user)));
         self.sessions.insert(user, session);
+        self.session_ids.insert(id);
         self.by_addr.insert(from, user);
         self.stats.logins += 1;
         info!("event=login user={user} addr={from} session={id:016x}");
@@ -290,7 +294,7 @@ impl ServerCore {
     fn fresh_session_id(&mut self) -> u64 {
         loop {
             let id = self.rng.next_u64();
-            if id != 0 && !self.sessions.values().any(|s| s.id == id) {
+            if id != 0 && !self.session_ids.contains(&id) {
                 return id;
             }
         }
@@ -486,6 +490,7 @@ impl ServerCore {
         let Some(s) = self.sessions.remove(&user) else {
             return;
         };
+        self.session_ids.remove(&s.id);
         if self.by_addr.get(&s.addr) == Some(&user) {
             self.by_addr.remove(&s.addr);
         }
