@@ -10,4 +10,6 @@
 
 pub mod capi;
 pub mod proto;
+pub mod server;
+pub mod signal;
 pub mod sim;

@@ -1,0 +1,267 @@
+//! `ovrnet-server`: the rendezvous server for operators, and a token minting helper.
+//!
+//! Hand-written argument parsing keeps the dependency list short; every flag is in `--help`.
+
+#![forbid(unsafe_code)]
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use log::{Level, LevelFilter, Log, Metadata, Record};
+use ovrnet::server::{AuthMode, ServerConfig, run, token};
+
+const USAGE: &str = "\
+ovrnet-server: rendezvous server for ovrnet peer-to-peer networking
+
+USAGE:
+    ovrnet-server [--listen ADDR] [--auth open|secret] [--secret-file FILE]
+                  [--session-timeout SECS] [--connect-timeout SECS] [--log-level LEVEL]
+    ovrnet-server token --secret SECRET --user ID [--ttl SECS]
+
+SERVER FLAGS:
+    --listen ADDR            UDP address to listen on (default 0.0.0.0:7650).
+    --auth MODE              'open' (default, development: any user id; the login credential
+                             binds the session) or 'secret' (logins must present a token
+                             minted with the shared secret).
+    --secret-file FILE       File holding the shared secret (surrounding whitespace is
+                             trimmed). Without it, 'secret' mode reads env OVRNET_SECRET.
+    --session-timeout SECS   Silence after which a client is logged out (default 10).
+    --connect-timeout SECS   How long a connect request waits for an answer (default 20).
+    --log-level LEVEL        off|error|warn|info|debug|trace (default info; env OVRNET_LOG).
+    -h, --help               Show this text.
+
+TOKEN FLAGS:
+    --secret SECRET          The shared secret (or env OVRNET_SECRET).
+    --user ID                64-bit user id the token proves.
+    --ttl SECS               Lifetime from now (default 3600).
+
+Prints 'listening on ADDR' once ready. SIGINT or SIGTERM stops it cleanly.
+Exit codes: 0 success, 1 runtime failure, 2 bad usage.";
+
+/// A command-line mistake: printed with a hint, exit code 2.
+struct Usage(String);
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("token") => token_command(&args[1..]),
+        _ => server_command(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Usage(msg)) => {
+            eprintln!("ovrnet-server: {msg}\nTry 'ovrnet-server --help'.");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Yields `(flag, value)` pairs for flags in `known`; `--help` appears with an empty value.
+fn flags(args: &[String], known: &[&str]) -> Result<Vec<(String, String)>, Usage> {
+    let mut out = Vec::new();
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        if flag == "-h" || flag == "--help" {
+            out.push(("--help".to_string(), String::new()));
+            continue;
+        }
+        if !flag.starts_with("--") {
+            return Err(Usage(format!("unexpected argument '{flag}'")));
+        }
+        let name = flag.split_once('=').map_or(flag.as_str(), |(n, _)| n);
+        if !known.contains(&name) {
+            return Err(Usage(format!("unknown flag '{name}'")));
+        }
+        let (name, value) = match flag.split_once('=') {
+            Some((n, v)) => (n.to_string(), v.to_string()),
+            None => {
+                let v = it
+                    .next()
+                    .ok_or_else(|| Usage(format!("{flag} needs a value")))?;
+                (flag.clone(), v.clone())
+            }
+        };
+        out.push((name, value));
+    }
+    Ok(out)
+}
+
+fn parse_secs(flag: &str, v: &str) -> Result<u64, Usage> {
+    match v.parse::<u64>() {
+        Ok(s) if s > 0 && s <= 86_400 * 365 => Ok(s),
+        _ => Err(Usage(format!("{flag} wants whole seconds > 0, got '{v}'"))),
+    }
+}
+
+fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
+    let mut listen: SocketAddr = ([0, 0, 0, 0], 7650).into();
+    let mut auth = "open".to_string();
+    let mut secret_file = None;
+    let mut session_timeout = 10;
+    let mut connect_timeout = 20;
+    let mut log_level = std::env::var("OVRNET_LOG").unwrap_or_else(|_| "info".into());
+    let known = [
+        "--listen",
+        "--auth",
+        "--secret-file",
+        "--session-timeout",
+        "--connect-timeout",
+        "--log-level",
+    ];
+    for (flag, value) in flags(args, &known)? {
+        match flag.as_str() {
+            "--help" => return Ok(print_usage()),
+            "--listen" => {
+                listen = value
+                    .parse()
+                    .map_err(|_| Usage(format!("--listen wants IP:PORT, got '{value}'")))?
+            }
+            "--auth" => auth = value,
+            "--secret-file" => secret_file = Some(value),
+            "--session-timeout" => session_timeout = parse_secs(&flag, &value)?,
+            "--connect-timeout" => connect_timeout = parse_secs(&flag, &value)?,
+            "--log-level" => log_level = value,
+            other => return Err(Usage(format!("unknown flag '{other}'"))),
+        }
+    }
+    let level: LevelFilter = log_level
+        .parse()
+        .map_err(|_| Usage(format!("unknown log level '{log_level}'")))?;
+    let auth = match auth.as_str() {
+        "open" => AuthMode::Open,
+        "secret" => AuthMode::SharedSecret(read_secret(secret_file.as_deref())?),
+        other => return Err(Usage(format!("--auth wants open or secret, got '{other}'"))),
+    };
+    StderrLogger::install(level);
+
+    let mut config = ServerConfig::new(listen, auth);
+    config.session_timeout_us = session_timeout * 1_000_000;
+    config.connect_timeout_us = connect_timeout * 1_000_000;
+    let (socket, mut core) = match run::bind(config) {
+        Ok(bound) => bound,
+        Err(e) => {
+            eprintln!("ovrnet-server: cannot listen on {listen}: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        if let Err(e) = signal_hook::flag::register(sig, Arc::clone(&stop)) {
+            eprintln!("ovrnet-server: cannot install signal handler: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    let local = socket.local_addr().unwrap_or(listen);
+    // Scripts wait for this line; a closed stdout must not stop the server.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "listening on {local}").and_then(|()| out.flush());
+    drop(out);
+    log::info!("event=listening addr={local}");
+    match run::run(&socket, &mut core, &stop, None) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("ovrnet-server: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn read_secret(file: Option<&str>) -> Result<Vec<u8>, Usage> {
+    let secret = match file {
+        Some(path) => std::fs::read(path)
+            .map_err(|e| Usage(format!("cannot read secret file '{path}': {e}")))?,
+        None => std::env::var("OVRNET_SECRET")
+            .map_err(|_| Usage("--auth secret needs --secret-file or env OVRNET_SECRET".into()))?
+            .into_bytes(),
+    };
+    let trimmed = secret.trim_ascii().to_vec();
+    if trimmed.is_empty() {
+        return Err(Usage("the shared secret is empty".into()));
+    }
+    Ok(trimmed)
+}
+
+fn token_command(args: &[String]) -> Result<ExitCode, Usage> {
+    let mut secret = std::env::var("OVRNET_SECRET").ok();
+    let mut user = None;
+    let mut ttl = 3600;
+    for (flag, value) in flags(args, &["--secret", "--user", "--ttl"])? {
+        match flag.as_str() {
+            "--help" => return Ok(print_usage()),
+            "--secret" => secret = Some(value),
+            "--user" => {
+                user = Some(
+                    value
+                        .parse::<u64>()
+                        .map_err(|_| Usage(format!("--user wants a 64-bit id, got '{value}'")))?,
+                )
+            }
+            "--ttl" => ttl = parse_secs(&flag, &value)?,
+            other => return Err(Usage(format!("unknown flag '{other}'"))),
+        }
+    }
+    let secret = secret.ok_or_else(|| Usage("token needs --secret or env OVRNET_SECRET".into()))?;
+    let user = user.ok_or_else(|| Usage("token needs --user".into()))?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let token = token::mint(secret.trim().as_bytes(), user, now.saturating_add(ttl));
+    match writeln!(std::io::stdout(), "{token}") {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(_) => Ok(ExitCode::FAILURE),
+    }
+}
+
+fn print_usage() -> ExitCode {
+    // Ignore a closed pipe (e.g. `--help | head`).
+    let _ = writeln!(std::io::stdout(), "{USAGE}");
+    ExitCode::SUCCESS
+}
+
+/// `ts=<unix seconds.millis> level=<level> <message>` lines on stderr.
+struct StderrLogger;
+
+static LOGGER: StderrLogger = StderrLogger;
+
+impl StderrLogger {
+    fn install(level: LevelFilter) {
+        // Only fails if a logger is already set, which cannot happen in this binary.
+        let _ = log::set_logger(&LOGGER);
+        log::set_max_level(level);
+    }
+}
+
+impl Log for StderrLogger {
+    fn enabled(&self, metadata: &Metadata) -> bool {
+        metadata.level() <= log::max_level()
+    }
+
+    fn log(&self, record: &Record) {
+        if !self.enabled(record.metadata()) {
+            return;
+        }
+        let t = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let level = match record.level() {
+            Level::Error => "error",
+            Level::Warn => "warn",
+            Level::Info => "info",
+            Level::Debug => "debug",
+            Level::Trace => "trace",
+        };
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "ts={}.{:03} level={level} {}",
+            t.as_secs(),
+            t.subsec_millis(),
+            record.args()
+        );
+    }
+
+    fn flush(&self) {}
+}

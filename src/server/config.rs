@@ -1,0 +1,68 @@
+//! Operator settings of the rendezvous server.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+/// How logins prove who they are.
+#[derive(Clone, PartialEq, Eq)]
+pub enum AuthMode {
+    /// Development: any user id. The credential is an opaque client secret that binds the
+    /// session: another address may only take the user id over with the same secret.
+    Open,
+    /// Production: the credential is a token minted by the game's backend with this secret
+    /// (see [`super::token`]).
+    SharedSecret(Vec<u8>),
+}
+
+impl fmt::Debug for AuthMode {
+    /// Keeps the secret out of logs and panics.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuthMode::Open => f.write_str("Open"),
+            AuthMode::SharedSecret(_) => f.write_str("SharedSecret(..)"),
+        }
+    }
+}
+
+/// Server settings; times in microseconds. `ServerConfig::new` gives the documented defaults.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// UDP address to bind (used by [`super::spawn`] only).
+    pub listen: SocketAddr,
+    /// Login policy.
+    pub auth: AuthMode,
+    /// Silence after which a session is logged out (default 10 s).
+    pub session_timeout_us: u64,
+    /// How long a connect request waits for the callee's answer (default 20 s).
+    pub connect_timeout_us: u64,
+    /// Most sessions at once (default 100 000).
+    pub max_sessions: usize,
+    /// Most pending connect requests per user, outgoing and incoming each (default 32).
+    pub max_pending_per_user: usize,
+    /// Most unacknowledged pushes queued per session (default 128).
+    pub max_pushes_per_session: usize,
+    /// First push retransmission delay (default 250 ms), doubling up to `push_max_rto_us`.
+    pub push_initial_rto_us: u64,
+    /// Largest push retransmission delay (default 2 s).
+    pub push_max_rto_us: u64,
+    /// Sends of one push before the server gives up on it (default 8, about 10 s).
+    pub push_max_attempts: u32,
+}
+
+impl ServerConfig {
+    /// Defaults as documented on each field.
+    pub fn new(listen: SocketAddr, auth: AuthMode) -> Self {
+        Self {
+            listen,
+            auth,
+            session_timeout_us: 10_000_000,
+            connect_timeout_us: 20_000_000,
+            max_sessions: 100_000,
+            max_pending_per_user: 32,
+            max_pushes_per_session: 128,
+            push_initial_rto_us: 250_000,
+            push_max_rto_us: 2_000_000,
+            push_max_attempts: 8,
+        }
+    }
+}

@@ -1,0 +1,602 @@
+//! Server core behaviour under virtual time.
+
+use std::net::SocketAddr;
+
+use super::config::{AuthMode, ServerConfig};
+use super::core::ServerCore;
+use super::token;
+use crate::signal::codec::{decode, encode_to_vec};
+use crate::signal::messages::{Credential, FailReason, LoginRefusal, Message};
+
+const SECRET: &[u8] = b"test-secret";
+const UNIX: u64 = 1_000_000;
+const S: u64 = 1_000_000; // one second in microseconds
+
+fn addr(port: u16) -> SocketAddr {
+    SocketAddr::from(([198, 51, 100, 1], port))
+}
+
+struct Harness {
+    core: ServerCore,
+    now: u64,
+}
+
+impl Harness {
+    fn new(auth: AuthMode) -> Self {
+        Self::with(ServerConfig::new(addr(1), auth))
+    }
+
+    fn with(config: ServerConfig) -> Self {
+        Self {
+            core: ServerCore::new(config, 99),
+            now: 0,
+        }
+    }
+
+    /// Sends `msg` from `from` and returns everything the server sent, decoded.
+    fn send(&mut self, from: SocketAddr, msg: Message) -> Vec<(SocketAddr, Message)> {
+        self.core
+            .handle_datagram(self.now, UNIX, from, &encode_to_vec(&msg));
+        self.drain()
+    }
+
+    fn advance(&mut self, to: u64) -> Vec<(SocketAddr, Message)> {
+        self.now = to;
+        self.core.handle_timeout(to);
+        self.drain()
+    }
+
+    fn drain(&mut self) -> Vec<(SocketAddr, Message)> {
+        let mut out = Vec::new();
+        while let Some((to, bytes)) = self.core.poll_transmit() {
+            out.push((to, decode(&bytes).unwrap()));
+        }
+        out
+    }
+
+    fn login(&mut self, from: SocketAddr, user: u64, cred: &[u8], nonce: u64) -> Message {
+        let out = self.send(
+            from,
+            Message::Login {
+                req: 1,
+                user_id: user,
+                nonce,
+                credential: Credential::new(cred.to_vec()).unwrap(),
+            },
+        );
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].0, from);
+        out[0].1.clone()
+    }
+
+    fn session(&mut self, from: SocketAddr, user: u64) -> u64 {
+        match self.login(from, user, b"secret", user) {
+            Message::LoginOk { session, .. } => session,
+            other => panic!("login failed: {other:?}"),
+        }
+    }
+}
+
+fn only_to(out: &[(SocketAddr, Message)], to: SocketAddr) -> Vec<Message> {
+    out.iter()
+        .filter(|(a, _)| *a == to)
+        .map(|(_, m)| m.clone())
+        .collect()
+}
+
+#[test]
+fn open_mode_login_and_heartbeat() {
+    let mut h = Harness::new(AuthMode::Open);
+    let s = h.session(addr(10), 7);
+    assert!(h.core.is_online(7));
+    let out = h.send(addr(10), Message::Heartbeat { session: s });
+    assert_eq!(out, vec![(addr(10), Message::HeartbeatAck { session: s })]);
+    // A wrong session id from the same address is not trusted.
+    let out = h.send(addr(10), Message::Heartbeat { session: s ^ 1 });
+    assert_eq!(out[0].1, Message::SessionUnknown { session: s ^ 1 });
+}
+
+#[test]
+fn retransmitted_login_returns_the_same_session() {
+    let mut h = Harness::new(AuthMode::Open);
+    let first = h.login(addr(10), 7, b"x", 555);
+    let again = h.login(addr(10), 7, b"x", 555);
+    assert_eq!(first, again);
+    assert_eq!(h.core.stats().logins, 1);
+    // A new nonce is a new login: a new session.
+    let fresh = h.login(addr(10), 7, b"x", 556);
+    assert_ne!(first, fresh);
+    assert_eq!(h.core.stats().logins, 2);
+}
+
+#[test]
+fn open_mode_taken_user_needs_the_same_secret() {
+    let mut h = Harness::new(AuthMode::Open);
+    let old = match h.login(addr(10), 7, b"mine", 1) {
+        Message::LoginOk { session, .. } => session,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        h.login(addr(11), 7, b"not-mine", 2),
+        Message::LoginRefused {
+            req: 1,
+            reason: LoginRefusal::UserIdTaken
+        }
+    );
+    assert!(matches!(
+        h.login(addr(11), 7, b"mine", 3),
+        Message::LoginOk { .. }
+    ));
+    // The old address lost the session.
+    let out = h.send(addr(10), Message::Heartbeat { session: old });
+    assert_eq!(out[0].1, Message::SessionUnknown { session: old });
+    assert_eq!(h.core.session_count(), 1);
+}
+
+#[test]
+fn secret_mode_checks_tokens() {
+    let mut h = Harness::new(AuthMode::SharedSecret(SECRET.to_vec()));
+    let good = token::mint(SECRET, 7, UNIX + 60);
+    let expired = token::mint(SECRET, 7, UNIX - 1);
+    let other_user = token::mint(SECRET, 8, UNIX + 60);
+    let refused = |reason| Message::LoginRefused { req: 1, reason };
+    assert_eq!(
+        h.login(addr(10), 7, expired.as_bytes(), 1),
+        refused(LoginRefusal::TokenExpired)
+    );
+    assert_eq!(
+        h.login(addr(10), 7, other_user.as_bytes(), 1),
+        refused(LoginRefusal::InvalidToken)
+    );
+    assert_eq!(
+        h.login(addr(10), 7, b"garbage", 1),
+        refused(LoginRefusal::InvalidToken)
+    );
+    assert!(!h.core.is_online(7));
+    assert!(matches!(
+        h.login(addr(10), 7, good.as_bytes(), 1),
+        Message::LoginOk { .. }
+    ));
+    // Taken user id: a bad token is refused, a valid one replaces the session.
+    assert_eq!(
+        h.login(addr(11), 7, b"nope", 2),
+        refused(LoginRefusal::InvalidToken)
+    );
+    assert!(matches!(
+        h.login(addr(11), 7, good.as_bytes(), 2),
+        Message::LoginOk { .. }
+    ));
+    assert_eq!(h.core.session_count(), 1);
+    assert_eq!(h.core.stats().logins_refused, 4);
+}
+
+#[test]
+fn server_full_refuses_new_users_only() {
+    let mut config = ServerConfig::new(addr(1), AuthMode::Open);
+    config.max_sessions = 1;
+    let mut h = Harness::with(config);
+    h.session(addr(10), 7);
+    assert_eq!(
+        h.login(addr(11), 8, b"s", 1),
+        Message::LoginRefused {
+            req: 1,
+            reason: LoginRefusal::ServerFull
+        }
+    );
+    // Re-login of the existing user still works.
+    assert!(matches!(
+        h.login(addr(10), 7, b"s", 9),
+        Message::LoginOk { .. }
+    ));
+}
+
+#[test]
+fn silent_client_is_logged_out_after_the_timeout() {
+    let mut h = Harness::new(AuthMode::Open);
+    let s = h.session(addr(10), 7);
+    h.now = 5 * S;
+    h.send(addr(10), Message::Heartbeat { session: s });
+    assert_eq!(h.core.poll_timeout(), Some(10 * S));
+    h.advance(10 * S);
+    assert!(h.core.is_online(7), "heartbeat at 5 s must extend to 15 s");
+    assert_eq!(h.core.poll_timeout(), Some(15 * S));
+    h.advance(15 * S - 1);
+    assert!(h.core.is_online(7));
+    h.advance(15 * S);
+    assert!(!h.core.is_online(7));
+    assert_eq!(h.core.stats().sessions_timed_out, 1);
+    assert_eq!(h.core.poll_timeout(), None);
+}
+
+#[test]
+fn connect_to_offline_user_fails_at_once() {
+    let mut h = Harness::new(AuthMode::Open);
+    let s = h.session(addr(10), 7);
+    let out = h.send(
+        addr(10),
+        Message::ConnectRequest {
+            req: 2,
+            session: s,
+            to: 8,
+        },
+    );
+    assert_eq!(
+        out,
+        vec![(
+            addr(10),
+            Message::ConnectFailed {
+                req: 2,
+                peer: 8,
+                reason: FailReason::Offline
+            }
+        )]
+    );
+    let out = h.send(
+        addr(10),
+        Message::ConnectRequest {
+            req: 3,
+            session: s,
+            to: 7,
+        },
+    );
+    assert!(matches!(
+        out[0].1,
+        Message::ConnectFailed {
+            reason: FailReason::Invalid,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn accept_without_request_is_an_error() {
+    let mut h = Harness::new(AuthMode::Open);
+    let a = h.session(addr(10), 7);
+    h.session(addr(11), 8);
+    let out = h.send(
+        addr(10),
+        Message::Accept {
+            req: 2,
+            session: a,
+            peer: 8,
+        },
+    );
+    assert_eq!(
+        out,
+        vec![(
+            addr(10),
+            Message::AcceptFailed {
+                req: 2,
+                peer: 8,
+                reason: FailReason::NoRequest
+            }
+        )]
+    );
+    let out = h.send(
+        addr(10),
+        Message::Accept {
+            req: 3,
+            session: a,
+            peer: 99,
+        },
+    );
+    assert!(matches!(
+        out[0].1,
+        Message::AcceptFailed {
+            reason: FailReason::Offline,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn connect_and_accept_exchange_addresses_once_under_duplicates() {
+    let mut h = Harness::new(AuthMode::Open);
+    let (a_addr, b_addr) = (addr(10), addr(11));
+    let a = h.session(a_addr, 7);
+    let b = h.session(b_addr, 8);
+    let connect = Message::ConnectRequest {
+        req: 2,
+        session: a,
+        to: 8,
+    };
+    let out = h.send(a_addr, connect.clone());
+    assert_eq!(
+        only_to(&out, a_addr),
+        vec![Message::ConnectPending { req: 2, peer: 8 }]
+    );
+    let pushed = only_to(&out, b_addr);
+    assert_eq!(
+        pushed,
+        vec![Message::PeerConnectRequest {
+            push: 1,
+            from: 7,
+            addr: a_addr
+        }]
+    );
+    // A duplicate gets the same reply and no second push.
+    let out = h.send(a_addr, connect);
+    assert_eq!(
+        out,
+        vec![(a_addr, Message::ConnectPending { req: 2, peer: 8 })]
+    );
+    h.send(
+        b_addr,
+        Message::PushAck {
+            session: b,
+            push: 1,
+        },
+    );
+
+    let accept = Message::Accept {
+        req: 5,
+        session: b,
+        peer: 7,
+    };
+    let out = h.send(b_addr, accept.clone());
+    let ok = Message::AcceptOk {
+        req: 5,
+        peer: 7,
+        addr: a_addr,
+    };
+    assert_eq!(only_to(&out, b_addr), vec![ok.clone()]);
+    assert_eq!(
+        only_to(&out, a_addr),
+        vec![Message::PeerAccepted {
+            push: 1,
+            peer: 8,
+            addr: b_addr
+        }]
+    );
+    assert_eq!(h.core.pending_count(), 0);
+    let out = h.send(b_addr, accept);
+    assert_eq!(
+        out,
+        vec![(b_addr, ok)],
+        "duplicate accept: same answer, no push"
+    );
+}
+
+#[test]
+fn old_request_ids_are_not_executed_twice_after_eviction() {
+    let mut h = Harness::new(AuthMode::Open);
+    let a = h.session(addr(10), 7);
+    h.session(addr(11), 8);
+    h.send(
+        addr(10),
+        Message::ConnectRequest {
+            req: 1,
+            session: a,
+            to: 8,
+        },
+    );
+    // Push request 1 out of the reply cache with many cheap requests.
+    for req in 2..200 {
+        h.send(
+            addr(10),
+            Message::Decline {
+                req,
+                session: a,
+                peer: 9,
+            },
+        );
+    }
+    let out = h.send(
+        addr(10),
+        Message::ConnectRequest {
+            req: 1,
+            session: a,
+            to: 8,
+        },
+    );
+    assert!(out.is_empty(), "{out:?}");
+    assert_eq!(h.core.stats().stale_requests, 1);
+}
+
+#[test]
+fn mutual_connect_is_a_mutual_accept() {
+    let mut h = Harness::new(AuthMode::Open);
+    let (a_addr, b_addr) = (addr(10), addr(11));
+    let a = h.session(a_addr, 7);
+    let b = h.session(b_addr, 8);
+    h.send(
+        a_addr,
+        Message::ConnectRequest {
+            req: 2,
+            session: a,
+            to: 8,
+        },
+    );
+    let out = h.send(
+        b_addr,
+        Message::ConnectRequest {
+            req: 2,
+            session: b,
+            to: 7,
+        },
+    );
+    assert!(only_to(&out, b_addr).contains(&Message::PeerAccepted {
+        push: 2,
+        peer: 7,
+        addr: a_addr
+    }));
+    assert!(only_to(&out, b_addr).contains(&Message::ConnectPending { req: 2, peer: 7 }));
+    assert!(only_to(&out, a_addr).contains(&Message::PeerAccepted {
+        push: 1,
+        peer: 8,
+        addr: b_addr
+    }));
+    assert_eq!(h.core.pending_count(), 0);
+}
+
+#[test]
+fn unanswered_request_times_out_and_decline_refuses() {
+    let mut h = Harness::new(AuthMode::Open);
+    let (a_addr, b_addr) = (addr(10), addr(11));
+    let a = h.session(a_addr, 7);
+    let b = h.session(b_addr, 8);
+    let c = h.session(addr(12), 9);
+    for (req, to) in [(2, 8), (3, 9)] {
+        h.send(
+            a_addr,
+            Message::ConnectRequest {
+                req,
+                session: a,
+                to,
+            },
+        );
+    }
+    h.send(
+        b_addr,
+        Message::PushAck {
+            session: b,
+            push: 1,
+        },
+    );
+    h.send(
+        addr(12),
+        Message::PushAck {
+            session: c,
+            push: 1,
+        },
+    );
+    let out = h.send(
+        addr(12),
+        Message::Decline {
+            req: 4,
+            session: c,
+            peer: 7,
+        },
+    );
+    assert!(only_to(&out, a_addr).contains(&Message::PeerConnectFailed {
+        push: 1,
+        peer: 9,
+        reason: FailReason::Refused
+    }));
+    h.send(
+        a_addr,
+        Message::PushAck {
+            session: a,
+            push: 1,
+        },
+    );
+    // Keep everyone alive while the other request expires.
+    for t in 1..20 {
+        h.now = t * S;
+        h.send(a_addr, Message::Heartbeat { session: a });
+        h.send(b_addr, Message::Heartbeat { session: b });
+    }
+    let out = h.advance(20 * S);
+    assert_eq!(
+        only_to(&out, a_addr),
+        vec![Message::PeerConnectFailed {
+            push: 2,
+            peer: 8,
+            reason: FailReason::Timeout
+        }]
+    );
+    assert_eq!(h.core.pending_count(), 0);
+}
+
+#[test]
+fn callee_leaving_fails_the_pending_request() {
+    let mut h = Harness::new(AuthMode::Open);
+    let a = h.session(addr(10), 7);
+    let b = h.session(addr(11), 8);
+    h.send(
+        addr(10),
+        Message::ConnectRequest {
+            req: 2,
+            session: a,
+            to: 8,
+        },
+    );
+    let out = h.send(addr(11), Message::Logout { req: 3, session: b });
+    assert!(only_to(&out, addr(11)).contains(&Message::LogoutOk { req: 3 }));
+    assert_eq!(
+        only_to(&out, addr(10)),
+        vec![Message::PeerConnectFailed {
+            push: 1,
+            peer: 8,
+            reason: FailReason::Offline
+        }]
+    );
+    // A repeated logout is answered without a session.
+    let out = h.send(addr(11), Message::Logout { req: 3, session: b });
+    assert_eq!(out, vec![(addr(11), Message::LogoutOk { req: 3 })]);
+}
+
+#[test]
+fn pushes_are_retransmitted_with_backoff_until_acked_or_given_up() {
+    let mut config = ServerConfig::new(addr(1), AuthMode::Open);
+    config.session_timeout_us = 1000 * S;
+    config.push_max_attempts = 4;
+    let mut h = Harness::with(config);
+    let a = h.session(addr(10), 7);
+    h.session(addr(11), 8);
+    h.send(
+        addr(10),
+        Message::ConnectRequest {
+            req: 2,
+            session: a,
+            to: 8,
+        },
+    );
+    let mut sends = vec![0];
+    while let Some(t) = h.core.poll_timeout() {
+        // Stop before the unanswered request's own 20 s timeout pushes to the caller.
+        if t > 10 * S {
+            break;
+        }
+        let out = h.advance(t);
+        if !only_to(&out, addr(11)).is_empty() {
+            sends.push(t);
+        }
+    }
+    // 1 initial + 3 retransmissions at 250 ms, 750 ms, 1750 ms; then it is dropped.
+    assert_eq!(sends, vec![0, 250_000, 750_000, 1_750_000]);
+    assert_eq!(h.core.stats().pushes_given_up, 1, "{:?}", h.core.stats());
+}
+
+#[test]
+fn acked_push_is_not_retransmitted() {
+    let mut h = Harness::new(AuthMode::Open);
+    let a = h.session(addr(10), 7);
+    let b = h.session(addr(11), 8);
+    h.send(
+        addr(10),
+        Message::ConnectRequest {
+            req: 2,
+            session: a,
+            to: 8,
+        },
+    );
+    h.send(
+        addr(11),
+        Message::PushAck {
+            session: b,
+            push: 1,
+        },
+    );
+    let out = h.advance(5 * S);
+    assert!(only_to(&out, addr(11)).is_empty(), "{out:?}");
+}
+
+#[test]
+fn garbage_is_counted_and_ignored() {
+    let mut h = Harness::new(AuthMode::Open);
+    h.core
+        .handle_datagram(0, UNIX, addr(10), &[0xB1, 0xFF, 1, 2]);
+    h.core.handle_datagram(0, UNIX, addr(10), &[]);
+    h.core.handle_datagram(0, UNIX, addr(10), &[0xA1, 0]);
+    // A server->client message sent to the server.
+    h.core.handle_datagram(
+        0,
+        UNIX,
+        addr(10),
+        &encode_to_vec(&Message::LogoutOk { req: 1 }),
+    );
+    assert!(h.drain().is_empty());
+    assert_eq!(h.core.stats().garbage, 3);
+    assert_eq!(h.core.stats().unexpected, 1);
+}

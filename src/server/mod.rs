@@ -1,0 +1,20 @@
+//! The rendezvous server: presence and connect brokering (rooms and relay come later).
+//!
+//! [`core::ServerCore`] is the whole logic without I/O; [`spawn`] runs it on a real UDP socket
+//! in a background thread; `src/bin/ovrnet-server.rs` wraps that for operators.
+
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod core;
+pub mod session;
+pub mod token;
+
+pub use config::{AuthMode, ServerConfig};
+pub use core::{ServerCore, Stats};
+pub mod run;
+
+pub use run::{ServerHandle, spawn};
+
+#[cfg(test)]
+mod core_tests;

@@ -1,0 +1,487 @@
+//! `SignalClient`: the client side of signalling as a sans-IO state machine.
+//!
+//! The engine owns the socket and the clock. After every `handle_*` call or command it drains
+//! `poll_transmit` until `None` and `poll_event` until `None`, then sleeps until
+//! `poll_timeout` (or a datagram) and calls `handle_timeout`.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::net::SocketAddr;
+
+use super::backoff::Backoff;
+use super::codec::{self, MAX_DATAGRAM};
+use super::dedup::PushWindow;
+use super::messages::{Credential, FailReason, LoginRefusal, Message};
+
+/// Requests that may wait for an answer at once; more is a bug or an abuse, not a game.
+pub const MAX_OUTSTANDING: usize = 64;
+/// Events kept for the engine before the oldest are dropped (the engine normally drains them).
+pub const MAX_EVENTS: usize = 4096;
+
+/// Client settings. Times are in microseconds.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// The rendezvous server.
+    pub server: SocketAddr,
+    /// This client's user id.
+    pub user_id: u64,
+    /// Open-mode secret or shared-secret token.
+    pub credential: Credential,
+    /// Heartbeat period; also capped at a quarter of the server's session timeout.
+    pub heartbeat_interval_us: u64,
+    /// Silence from the server after which the client gives up (`ServerLost`).
+    pub server_timeout_us: u64,
+    /// First retransmission delay of a request.
+    pub initial_rto_us: u64,
+    /// Largest retransmission delay of a request.
+    pub max_rto_us: u64,
+    /// How long a logout waits for the server's answer before reporting `LoggedOut` anyway.
+    pub logout_timeout_us: u64,
+    /// Fresh per client instance; lets the server tell a retransmitted login from a new one.
+    pub nonce: u64,
+}
+
+impl ClientConfig {
+    /// Defaults: heartbeat 1 s, server timeout 10 s, RTO 200 ms doubling to 2 s, logout 2 s,
+    /// nonce from the OS.
+    pub fn new(server: SocketAddr, user_id: u64, credential: Credential) -> Self {
+        Self {
+            server,
+            user_id,
+            credential,
+            heartbeat_interval_us: 1_000_000,
+            server_timeout_us: 10_000_000,
+            initial_rto_us: 200_000,
+            max_rto_us: 2_000_000,
+            logout_timeout_us: 2_000_000,
+            nonce: getrandom::u64().unwrap_or(user_id ^ 0x6F76_726E_6574_0001),
+        }
+    }
+}
+
+/// What the engine learns from the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignalEvent {
+    /// The login went through.
+    LoggedIn { session: u64 },
+    /// The login was refused; the client is closed.
+    LoginRefused { reason: LoginRefusal },
+    /// `peer` at `addr` wants to connect; answer with `accept` or `decline`.
+    PeerConnectRequest { peer: u64, addr: SocketAddr },
+    /// The server forwarded my connect request to `peer`.
+    ConnectPending { peer: u64 },
+    /// My connect request to `peer` was accepted: handshake with `addr`.
+    PeerAccepted { peer: u64, addr: SocketAddr },
+    /// My accept of `peer` went through: `peer` is at `addr` and will handshake.
+    AcceptOk { peer: u64, addr: SocketAddr },
+    /// My connect request to `peer` failed (at once or later).
+    ConnectFailed { peer: u64, reason: FailReason },
+    /// My accept of `peer` failed (no pending request, peer gone...).
+    AcceptFailed { peer: u64, reason: FailReason },
+    /// The server stayed silent past the server timeout; the client is closed.
+    ServerLost,
+    /// The server no longer knows this session (expired, replaced by another login of the same
+    /// user, or a server restart); the client is closed.
+    SessionEnded,
+    /// The logout finished; the client is closed.
+    LoggedOut,
+}
+
+/// Why a command was not taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommandError {
+    /// The client is closed (refused, lost, ended or logged out).
+    Closed,
+    /// [`MAX_OUTSTANDING`] requests already wait for answers.
+    TooManyRequests,
+}
+
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CommandError::Closed => f.write_str("signalling client is closed"),
+            CommandError::TooManyRequests => f.write_str("too many outstanding requests"),
+        }
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    LoggingIn,
+    LoggedIn { session: u64 },
+    LoggingOut { session: u64, deadline: u64 },
+    Closed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RequestKind {
+    Login,
+    Logout,
+    Connect(u64),
+    Accept(u64),
+    Decline(u64),
+}
+
+#[derive(Clone, Debug)]
+struct Outstanding {
+    req: u32,
+    kind: RequestKind,
+    timer: Backoff,
+}
+
+/// Client signalling state machine (see the module docs for how to drive it).
+#[derive(Debug)]
+pub struct SignalClient {
+    config: ClientConfig,
+    phase: Phase,
+    next_req: u32,
+    outstanding: Vec<Outstanding>,
+    /// Acks and other one-shot datagrams waiting for `poll_transmit`.
+    immediate: VecDeque<Message>,
+    events: VecDeque<SignalEvent>,
+    pushes: PushWindow,
+    last_heard: u64,
+    next_heartbeat: u64,
+    heartbeat_interval: u64,
+    garbage: u64,
+    dropped_events: u64,
+}
+
+impl SignalClient {
+    /// Starts logging in at once.
+    pub fn new(config: ClientConfig, now_us: u64) -> Self {
+        let heartbeat_interval = config.heartbeat_interval_us.max(1);
+        let mut client = Self {
+            config,
+            phase: Phase::LoggingIn,
+            next_req: 1,
+            outstanding: Vec::new(),
+            immediate: VecDeque::new(),
+            events: VecDeque::new(),
+            pushes: PushWindow::default(),
+            last_heard: now_us,
+            next_heartbeat: u64::MAX,
+            heartbeat_interval,
+            garbage: 0,
+            dropped_events: 0,
+        };
+        let req = client.take_req();
+        let timer = client.new_timer(now_us);
+        client.outstanding.push(Outstanding {
+            req,
+            kind: RequestKind::Login,
+            timer,
+        });
+        client
+    }
+
+    /// The session id once logged in.
+    pub fn session(&self) -> Option<u64> {
+        match self.phase {
+            Phase::LoggedIn { session } | Phase::LoggingOut { session, .. } => Some(session),
+            _ => None,
+        }
+    }
+
+    /// True once the client has stopped for good.
+    pub fn is_closed(&self) -> bool {
+        self.phase == Phase::Closed
+    }
+
+    /// Datagrams from the server that did not decode (for statistics).
+    pub fn garbage_count(&self) -> u64 {
+        self.garbage
+    }
+
+    /// Events dropped because the engine did not drain [`MAX_EVENTS`] of them.
+    pub fn dropped_event_count(&self) -> u64 {
+        self.dropped_events
+    }
+
+    /// Asks the server to broker a connection to `peer`. Sent once logged in.
+    pub fn connect(&mut self, now_us: u64, peer: u64) -> Result<(), CommandError> {
+        self.request(now_us, RequestKind::Connect(peer))
+    }
+
+    /// Accepts `peer`'s connect request.
+    pub fn accept(&mut self, now_us: u64, peer: u64) -> Result<(), CommandError> {
+        self.request(now_us, RequestKind::Accept(peer))
+    }
+
+    /// Declines `peer`'s connect request (the caller gets `ConnectFailed(Refused)`).
+    pub fn decline(&mut self, now_us: u64, peer: u64) -> Result<(), CommandError> {
+        self.request(now_us, RequestKind::Decline(peer))
+    }
+
+    /// Ends the session; `LoggedOut` follows once the server answers or after the logout
+    /// timeout. Requests still waiting are abandoned.
+    pub fn logout(&mut self, now_us: u64) {
+        match self.phase {
+            Phase::LoggedIn { session } => {
+                self.outstanding.clear();
+                self.phase = Phase::LoggingOut {
+                    session,
+                    deadline: now_us.saturating_add(self.config.logout_timeout_us),
+                };
+                let req = self.take_req();
+                self.outstanding.push(Outstanding {
+                    req,
+                    kind: RequestKind::Logout,
+                    timer: self.new_timer(now_us),
+                });
+            }
+            Phase::LoggingIn => {
+                // Nothing to tell the server yet; a late LoginOk will find no login waiting
+                // and the server session simply times out.
+                self.close(SignalEvent::LoggedOut);
+            }
+            Phase::LoggingOut { .. } | Phase::Closed => {}
+        }
+    }
+
+    /// Feeds one datagram received on the shared socket. Datagrams not from the server are
+    /// ignored (the engine should only pass signalling ones, but this is cheap to check).
+    pub fn handle_datagram(&mut self, now_us: u64, from: SocketAddr, data: &[u8]) {
+        if from != self.config.server || self.phase == Phase::Closed {
+            return;
+        }
+        let msg = match codec::decode(data) {
+            Ok(msg) => msg,
+            Err(_) => {
+                self.garbage += 1;
+                return;
+            }
+        };
+        self.last_heard = now_us;
+        if let Some(push) = msg.push_id() {
+            self.on_push(push, msg);
+        } else if let Some(req) = msg.reply_to() {
+            self.on_reply(now_us, req, msg);
+        } else if let Message::SessionUnknown { session } = msg
+            && self.session() == Some(session)
+        {
+            let event = match self.phase {
+                Phase::LoggingOut { .. } => SignalEvent::LoggedOut,
+                _ => SignalEvent::SessionEnded,
+            };
+            self.close(event);
+        }
+        // HeartbeatAck needs nothing beyond refreshing `last_heard`.
+    }
+
+    /// Next datagram to send, written into `buf`; call until `None`.
+    pub fn poll_transmit(&mut self, now_us: u64, buf: &mut [u8]) -> Option<(SocketAddr, usize)> {
+        let server = self.config.server;
+        if let Some(msg) = self.immediate.pop_front() {
+            return codec::encode(&msg, buf).ok().map(|n| (server, n));
+        }
+        let session = self.session();
+        let can_send = |kind: RequestKind| kind == RequestKind::Login || session.is_some();
+        let due = self
+            .outstanding
+            .iter()
+            .position(|o| can_send(o.kind) && o.timer.due(now_us));
+        if let Some(i) = due {
+            let msg = self.request_message(&self.outstanding[i]);
+            self.outstanding[i].timer.sent(now_us);
+            return codec::encode(&msg, buf).ok().map(|n| (server, n));
+        }
+        if let Phase::LoggedIn { session } = self.phase
+            && now_us >= self.next_heartbeat
+        {
+            self.next_heartbeat = now_us.saturating_add(self.heartbeat_interval);
+            let msg = Message::Heartbeat { session };
+            return codec::encode(&msg, buf).ok().map(|n| (server, n));
+        }
+        None
+    }
+
+    /// Earliest time at which `handle_timeout` or `poll_transmit` has work; `None` if closed.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        if self.phase == Phase::Closed {
+            return None;
+        }
+        let mut t = self
+            .last_heard
+            .saturating_add(self.config.server_timeout_us);
+        let session = self.session();
+        for o in &self.outstanding {
+            if o.kind == RequestKind::Login || session.is_some() {
+                t = t.min(o.timer.next_at);
+            }
+        }
+        match self.phase {
+            Phase::LoggedIn { .. } => t = t.min(self.next_heartbeat),
+            Phase::LoggingOut { deadline, .. } => t = t.min(deadline),
+            _ => {}
+        }
+        Some(t)
+    }
+
+    /// Advances timers: declares the server lost or finishes a logout whose answer never came.
+    /// Retransmissions and heartbeats that became due are sent by `poll_transmit`.
+    pub fn handle_timeout(&mut self, now_us: u64) {
+        if let Phase::LoggingOut { deadline, .. } = self.phase
+            && now_us >= deadline
+        {
+            self.close(SignalEvent::LoggedOut);
+            return;
+        }
+        if self.phase != Phase::Closed
+            && now_us
+                >= self
+                    .last_heard
+                    .saturating_add(self.config.server_timeout_us)
+        {
+            self.close(SignalEvent::ServerLost);
+        }
+    }
+
+    /// Next event for the engine.
+    pub fn poll_event(&mut self) -> Option<SignalEvent> {
+        self.events.pop_front()
+    }
+
+    fn on_push(&mut self, push: u32, msg: Message) {
+        let Some(session) = self.session() else {
+            return;
+        };
+        // Always ack, even a duplicate: the first ack may have been lost.
+        self.immediate.push_back(Message::PushAck { session, push });
+        if !self.pushes.insert(push) || !matches!(self.phase, Phase::LoggedIn { .. }) {
+            return;
+        }
+        let event = match msg {
+            Message::PeerConnectRequest { from, addr, .. } => {
+                SignalEvent::PeerConnectRequest { peer: from, addr }
+            }
+            Message::PeerAccepted { peer, addr, .. } => SignalEvent::PeerAccepted { peer, addr },
+            Message::PeerConnectFailed { peer, reason, .. } => {
+                SignalEvent::ConnectFailed { peer, reason }
+            }
+            _ => return,
+        };
+        self.emit(event);
+    }
+
+    fn on_reply(&mut self, now_us: u64, req: u32, msg: Message) {
+        let Some(i) = self.outstanding.iter().position(|o| o.req == req) else {
+            return; // a duplicate answer to something already settled
+        };
+        let kind = self.outstanding[i].kind;
+        let event = match (kind, msg) {
+            (
+                RequestKind::Login,
+                Message::LoginOk {
+                    session,
+                    session_timeout_ms,
+                    ..
+                },
+            ) => {
+                self.phase = Phase::LoggedIn { session };
+                self.pushes = PushWindow::default();
+                let server_timeout = u64::from(session_timeout_ms).saturating_mul(1000);
+                if server_timeout > 0 {
+                    self.heartbeat_interval =
+                        self.heartbeat_interval.min(server_timeout / 4).max(1);
+                }
+                self.next_heartbeat = now_us.saturating_add(self.heartbeat_interval);
+                // Requests made while logging in may go now.
+                for o in &mut self.outstanding {
+                    o.timer.next_at = now_us;
+                }
+                SignalEvent::LoggedIn { session }
+            }
+            (RequestKind::Login, Message::LoginRefused { reason, .. }) => {
+                self.close(SignalEvent::LoginRefused { reason });
+                return;
+            }
+            (RequestKind::Logout, Message::LogoutOk { .. }) => {
+                self.close(SignalEvent::LoggedOut);
+                return;
+            }
+            (RequestKind::Connect(peer), Message::ConnectPending { .. }) => {
+                SignalEvent::ConnectPending { peer }
+            }
+            (RequestKind::Connect(peer), Message::ConnectFailed { reason, .. }) => {
+                SignalEvent::ConnectFailed { peer, reason }
+            }
+            (RequestKind::Accept(peer), Message::AcceptOk { addr, .. }) => {
+                SignalEvent::AcceptOk { peer, addr }
+            }
+            (RequestKind::Accept(peer), Message::AcceptFailed { reason, .. }) => {
+                SignalEvent::AcceptFailed { peer, reason }
+            }
+            (RequestKind::Decline(_), Message::DeclineOk { .. }) => {
+                self.outstanding.remove(i);
+                return;
+            }
+            // An answer of the wrong kind for this id: ignore it and keep retrying.
+            _ => return,
+        };
+        self.outstanding.remove(i);
+        self.emit(event);
+    }
+
+    fn request(&mut self, now_us: u64, kind: RequestKind) -> Result<(), CommandError> {
+        if !matches!(self.phase, Phase::LoggingIn | Phase::LoggedIn { .. }) {
+            return Err(CommandError::Closed);
+        }
+        if self.outstanding.len() >= MAX_OUTSTANDING {
+            return Err(CommandError::TooManyRequests);
+        }
+        let req = self.take_req();
+        let timer = self.new_timer(now_us);
+        self.outstanding.push(Outstanding { req, kind, timer });
+        Ok(())
+    }
+
+    fn request_message(&self, o: &Outstanding) -> Message {
+        let req = o.req;
+        let session = self.session().unwrap_or(0);
+        match o.kind {
+            RequestKind::Login => Message::Login {
+                req,
+                user_id: self.config.user_id,
+                nonce: self.config.nonce,
+                credential: self.config.credential.clone(),
+            },
+            RequestKind::Logout => Message::Logout { req, session },
+            RequestKind::Connect(to) => Message::ConnectRequest { req, session, to },
+            RequestKind::Accept(peer) => Message::Accept { req, session, peer },
+            RequestKind::Decline(peer) => Message::Decline { req, session, peer },
+        }
+    }
+
+    fn take_req(&mut self) -> u32 {
+        let req = self.next_req;
+        self.next_req = self.next_req.wrapping_add(1).max(1);
+        req
+    }
+
+    fn new_timer(&self, now_us: u64) -> Backoff {
+        let mut timer = Backoff::new(self.config.initial_rto_us, self.config.max_rto_us);
+        timer.next_at = now_us;
+        timer
+    }
+
+    fn close(&mut self, event: SignalEvent) {
+        self.phase = Phase::Closed;
+        self.outstanding.clear();
+        self.immediate.clear();
+        self.emit(event);
+    }
+
+    fn emit(&mut self, event: SignalEvent) {
+        if self.events.len() >= MAX_EVENTS {
+            self.events.pop_front();
+            self.dropped_events += 1;
+        }
+        self.events.push_back(event);
+    }
+}
+
+/// Largest buffer `poll_transmit` ever needs.
+pub const TRANSMIT_BUF: usize = MAX_DATAGRAM;

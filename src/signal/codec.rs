@@ -1,0 +1,471 @@
+//! Byte encoding of [`Message`]: big-endian, fixed layouts, one message per datagram.
+//!
+//! Layout of every datagram: `0xB1` (signalling v1), one type byte, then the fields of that
+//! type in declaration order. Decoding checks every length and never panics; trailing bytes
+//! are an error so that a corrupted datagram is not half-trusted.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+
+use super::messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
+
+/// First byte of every signalling datagram (the engine demultiplexes on it).
+pub const SIGNAL_V1: u8 = 0xB1;
+/// Largest signalling datagram either side sends or accepts.
+pub const MAX_DATAGRAM: usize = 1300;
+
+/// Message type bytes. Client->server use 0x01-0x3F, server->client 0x40-0x7F.
+/// Reserved for later issues: rooms 0x10-0x1F / 0x60-0x67, relay 0x20-0x2F / 0x68-0x6F.
+pub mod kind {
+    pub const LOGIN: u8 = 0x01;
+    pub const HEARTBEAT: u8 = 0x02;
+    pub const LOGOUT: u8 = 0x03;
+    pub const CONNECT_REQUEST: u8 = 0x04;
+    pub const ACCEPT: u8 = 0x05;
+    pub const DECLINE: u8 = 0x06;
+    pub const PUSH_ACK: u8 = 0x07;
+
+    pub const LOGIN_OK: u8 = 0x41;
+    pub const LOGIN_REFUSED: u8 = 0x42;
+    pub const HEARTBEAT_ACK: u8 = 0x43;
+    pub const LOGOUT_OK: u8 = 0x44;
+    pub const CONNECT_PENDING: u8 = 0x45;
+    pub const CONNECT_FAILED: u8 = 0x46;
+    pub const ACCEPT_OK: u8 = 0x47;
+    pub const ACCEPT_FAILED: u8 = 0x48;
+    pub const DECLINE_OK: u8 = 0x49;
+    pub const SESSION_UNKNOWN: u8 = 0x4A;
+
+    pub const PEER_CONNECT_REQUEST: u8 = 0x50;
+    pub const PEER_ACCEPTED: u8 = 0x51;
+    pub const PEER_CONNECT_FAILED: u8 = 0x52;
+}
+
+/// Why a datagram could not be decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Empty datagram or first byte is not [`SIGNAL_V1`].
+    NotSignalling,
+    /// Larger than [`MAX_DATAGRAM`].
+    TooLong,
+    /// The type byte is not a known message type.
+    UnknownType(u8),
+    /// The datagram ends before the message does.
+    Truncated,
+    /// Bytes left over after the message.
+    TrailingBytes,
+    /// An address family byte other than 4 or 6.
+    BadAddressFamily(u8),
+    /// A credential length above [`MAX_CREDENTIAL_LEN`].
+    CredentialTooLong,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::NotSignalling => f.write_str("not a signalling v1 datagram"),
+            DecodeError::TooLong => write!(f, "datagram longer than {MAX_DATAGRAM} bytes"),
+            DecodeError::UnknownType(t) => write!(f, "unknown message type 0x{t:02x}"),
+            DecodeError::Truncated => f.write_str("datagram truncated"),
+            DecodeError::TrailingBytes => f.write_str("trailing bytes after message"),
+            DecodeError::BadAddressFamily(b) => write!(f, "bad address family {b}"),
+            DecodeError::CredentialTooLong => f.write_str("credential too long"),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Why a message could not be encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EncodeError {
+    /// The caller's buffer cannot hold the message.
+    BufferTooSmall,
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EncodeError::BufferTooSmall => f.write_str("buffer too small for message"),
+        }
+    }
+}
+
+impl std::error::Error for EncodeError {}
+
+/// Encodes `msg` into `buf`, returning the number of bytes written.
+pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    let mut w = Writer { buf, pos: 0 };
+    w.u8(SIGNAL_V1)?;
+    match msg {
+        Message::Login {
+            req,
+            user_id,
+            nonce,
+            credential,
+        } => {
+            w.u8(kind::LOGIN)?;
+            w.u32(*req)?;
+            w.u64(*user_id)?;
+            w.u64(*nonce)?;
+            let bytes = credential.as_bytes();
+            // Credential::new guarantees the length fits in one byte.
+            w.u8(u8::try_from(bytes.len()).map_err(|_| EncodeError::BufferTooSmall)?)?;
+            w.bytes(bytes)?;
+        }
+        Message::Heartbeat { session } => {
+            w.u8(kind::HEARTBEAT)?;
+            w.u64(*session)?;
+        }
+        Message::Logout { req, session } => {
+            w.u8(kind::LOGOUT)?;
+            w.u32(*req)?;
+            w.u64(*session)?;
+        }
+        Message::ConnectRequest { req, session, to } => {
+            w.u8(kind::CONNECT_REQUEST)?;
+            w.req_session_user(*req, *session, *to)?;
+        }
+        Message::Accept { req, session, peer } => {
+            w.u8(kind::ACCEPT)?;
+            w.req_session_user(*req, *session, *peer)?;
+        }
+        Message::Decline { req, session, peer } => {
+            w.u8(kind::DECLINE)?;
+            w.req_session_user(*req, *session, *peer)?;
+        }
+        Message::PushAck { session, push } => {
+            w.u8(kind::PUSH_ACK)?;
+            w.u64(*session)?;
+            w.u32(*push)?;
+        }
+        Message::LoginOk {
+            req,
+            session,
+            session_timeout_ms,
+        } => {
+            w.u8(kind::LOGIN_OK)?;
+            w.u32(*req)?;
+            w.u64(*session)?;
+            w.u32(*session_timeout_ms)?;
+        }
+        Message::LoginRefused { req, reason } => {
+            w.u8(kind::LOGIN_REFUSED)?;
+            w.u32(*req)?;
+            w.u8(refusal_code(*reason))?;
+        }
+        Message::HeartbeatAck { session } => {
+            w.u8(kind::HEARTBEAT_ACK)?;
+            w.u64(*session)?;
+        }
+        Message::LogoutOk { req } => {
+            w.u8(kind::LOGOUT_OK)?;
+            w.u32(*req)?;
+        }
+        Message::ConnectPending { req, peer } => {
+            w.u8(kind::CONNECT_PENDING)?;
+            w.u32(*req)?;
+            w.u64(*peer)?;
+        }
+        Message::ConnectFailed { req, peer, reason } => {
+            w.u8(kind::CONNECT_FAILED)?;
+            w.id_user_reason(*req, *peer, *reason)?;
+        }
+        Message::AcceptOk { req, peer, addr } => {
+            w.u8(kind::ACCEPT_OK)?;
+            w.id_user_addr(*req, *peer, addr)?;
+        }
+        Message::AcceptFailed { req, peer, reason } => {
+            w.u8(kind::ACCEPT_FAILED)?;
+            w.id_user_reason(*req, *peer, *reason)?;
+        }
+        Message::DeclineOk { req, peer } => {
+            w.u8(kind::DECLINE_OK)?;
+            w.u32(*req)?;
+            w.u64(*peer)?;
+        }
+        Message::SessionUnknown { session } => {
+            w.u8(kind::SESSION_UNKNOWN)?;
+            w.u64(*session)?;
+        }
+        Message::PeerConnectRequest { push, from, addr } => {
+            w.u8(kind::PEER_CONNECT_REQUEST)?;
+            w.id_user_addr(*push, *from, addr)?;
+        }
+        Message::PeerAccepted { push, peer, addr } => {
+            w.u8(kind::PEER_ACCEPTED)?;
+            w.id_user_addr(*push, *peer, addr)?;
+        }
+        Message::PeerConnectFailed { push, peer, reason } => {
+            w.u8(kind::PEER_CONNECT_FAILED)?;
+            w.id_user_reason(*push, *peer, *reason)?;
+        }
+    }
+    Ok(w.pos)
+}
+
+/// Encodes `msg` into a fresh vector (for queues that keep datagrams, e.g. retransmission).
+pub fn encode_to_vec(msg: &Message) -> Vec<u8> {
+    let mut buf = [0u8; MAX_DATAGRAM];
+    // Every message fits in MAX_DATAGRAM (largest is a login at 278 bytes), so this cannot fail;
+    // an empty vector would only be dropped by the peer, never misread.
+    let n = encode(msg, &mut buf).unwrap_or(0);
+    buf[..n].to_vec()
+}
+
+/// Decodes one datagram. Never panics, whatever the input.
+pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
+    if data.len() > MAX_DATAGRAM {
+        return Err(DecodeError::TooLong);
+    }
+    let mut r = Reader { data, pos: 0 };
+    if r.u8().map_err(|_| DecodeError::NotSignalling)? != SIGNAL_V1 {
+        return Err(DecodeError::NotSignalling);
+    }
+    let msg = match r.u8()? {
+        kind::LOGIN => {
+            let req = r.u32()?;
+            let user_id = r.u64()?;
+            let nonce = r.u64()?;
+            let len = usize::from(r.u8()?);
+            if len > MAX_CREDENTIAL_LEN {
+                return Err(DecodeError::CredentialTooLong);
+            }
+            let bytes = r.bytes(len)?;
+            let credential = Credential::new(bytes).ok_or(DecodeError::CredentialTooLong)?;
+            Message::Login {
+                req,
+                user_id,
+                nonce,
+                credential,
+            }
+        }
+        kind::HEARTBEAT => Message::Heartbeat { session: r.u64()? },
+        kind::LOGOUT => Message::Logout {
+            req: r.u32()?,
+            session: r.u64()?,
+        },
+        kind::CONNECT_REQUEST => Message::ConnectRequest {
+            req: r.u32()?,
+            session: r.u64()?,
+            to: r.u64()?,
+        },
+        kind::ACCEPT => Message::Accept {
+            req: r.u32()?,
+            session: r.u64()?,
+            peer: r.u64()?,
+        },
+        kind::DECLINE => Message::Decline {
+            req: r.u32()?,
+            session: r.u64()?,
+            peer: r.u64()?,
+        },
+        kind::PUSH_ACK => Message::PushAck {
+            session: r.u64()?,
+            push: r.u32()?,
+        },
+        kind::LOGIN_OK => Message::LoginOk {
+            req: r.u32()?,
+            session: r.u64()?,
+            session_timeout_ms: r.u32()?,
+        },
+        kind::LOGIN_REFUSED => Message::LoginRefused {
+            req: r.u32()?,
+            reason: refusal_from(r.u8()?),
+        },
+        kind::HEARTBEAT_ACK => Message::HeartbeatAck { session: r.u64()? },
+        kind::LOGOUT_OK => Message::LogoutOk { req: r.u32()? },
+        kind::CONNECT_PENDING => Message::ConnectPending {
+            req: r.u32()?,
+            peer: r.u64()?,
+        },
+        kind::CONNECT_FAILED => Message::ConnectFailed {
+            req: r.u32()?,
+            peer: r.u64()?,
+            reason: reason_from(r.u8()?),
+        },
+        kind::ACCEPT_OK => Message::AcceptOk {
+            req: r.u32()?,
+            peer: r.u64()?,
+            addr: r.addr()?,
+        },
+        kind::ACCEPT_FAILED => Message::AcceptFailed {
+            req: r.u32()?,
+            peer: r.u64()?,
+            reason: reason_from(r.u8()?),
+        },
+        kind::DECLINE_OK => Message::DeclineOk {
+            req: r.u32()?,
+            peer: r.u64()?,
+        },
+        kind::SESSION_UNKNOWN => Message::SessionUnknown { session: r.u64()? },
+        kind::PEER_CONNECT_REQUEST => Message::PeerConnectRequest {
+            push: r.u32()?,
+            from: r.u64()?,
+            addr: r.addr()?,
+        },
+        kind::PEER_ACCEPTED => Message::PeerAccepted {
+            push: r.u32()?,
+            peer: r.u64()?,
+            addr: r.addr()?,
+        },
+        kind::PEER_CONNECT_FAILED => Message::PeerConnectFailed {
+            push: r.u32()?,
+            peer: r.u64()?,
+            reason: reason_from(r.u8()?),
+        },
+        other => return Err(DecodeError::UnknownType(other)),
+    };
+    if r.pos != data.len() {
+        return Err(DecodeError::TrailingBytes);
+    }
+    Ok(msg)
+}
+
+fn refusal_code(r: LoginRefusal) -> u8 {
+    match r {
+        LoginRefusal::UserIdTaken => 1,
+        LoginRefusal::InvalidToken => 2,
+        LoginRefusal::TokenExpired => 3,
+        LoginRefusal::ServerFull => 4,
+        LoginRefusal::Other(c) => c,
+    }
+}
+
+fn refusal_from(c: u8) -> LoginRefusal {
+    match c {
+        1 => LoginRefusal::UserIdTaken,
+        2 => LoginRefusal::InvalidToken,
+        3 => LoginRefusal::TokenExpired,
+        4 => LoginRefusal::ServerFull,
+        c => LoginRefusal::Other(c),
+    }
+}
+
+fn reason_code(r: FailReason) -> u8 {
+    match r {
+        FailReason::Offline => 1,
+        FailReason::Refused => 2,
+        FailReason::Timeout => 3,
+        FailReason::NoRequest => 4,
+        FailReason::Busy => 5,
+        FailReason::Invalid => 6,
+        FailReason::Other(c) => c,
+    }
+}
+
+fn reason_from(c: u8) -> FailReason {
+    match c {
+        1 => FailReason::Offline,
+        2 => FailReason::Refused,
+        3 => FailReason::Timeout,
+        4 => FailReason::NoRequest,
+        5 => FailReason::Busy,
+        6 => FailReason::Invalid,
+        c => FailReason::Other(c),
+    }
+}
+
+/// Bounds-checked cursor over the caller's output buffer.
+struct Writer<'a> {
+    buf: &'a mut [u8],
+    pos: usize,
+}
+
+impl Writer<'_> {
+    fn bytes(&mut self, b: &[u8]) -> Result<(), EncodeError> {
+        let end = self
+            .pos
+            .checked_add(b.len())
+            .ok_or(EncodeError::BufferTooSmall)?;
+        let dst = self
+            .buf
+            .get_mut(self.pos..end)
+            .ok_or(EncodeError::BufferTooSmall)?;
+        dst.copy_from_slice(b);
+        self.pos = end;
+        Ok(())
+    }
+    fn u8(&mut self, v: u8) -> Result<(), EncodeError> {
+        self.bytes(&[v])
+    }
+    fn u32(&mut self, v: u32) -> Result<(), EncodeError> {
+        self.bytes(&v.to_be_bytes())
+    }
+    fn u64(&mut self, v: u64) -> Result<(), EncodeError> {
+        self.bytes(&v.to_be_bytes())
+    }
+    /// Family byte (4 or 6), address bytes, port. IPv6 flow info and scope are not carried:
+    /// they mean nothing outside the host that chose them.
+    fn addr(&mut self, a: &SocketAddr) -> Result<(), EncodeError> {
+        match a.ip() {
+            IpAddr::V4(ip) => {
+                self.u8(4)?;
+                self.bytes(&ip.octets())?;
+            }
+            IpAddr::V6(ip) => {
+                self.u8(6)?;
+                self.bytes(&ip.octets())?;
+            }
+        }
+        self.bytes(&a.port().to_be_bytes())
+    }
+    fn req_session_user(&mut self, req: u32, session: u64, user: u64) -> Result<(), EncodeError> {
+        self.u32(req)?;
+        self.u64(session)?;
+        self.u64(user)
+    }
+    fn id_user_reason(
+        &mut self,
+        id: u32,
+        user: u64,
+        reason: FailReason,
+    ) -> Result<(), EncodeError> {
+        self.u32(id)?;
+        self.u64(user)?;
+        self.u8(reason_code(reason))
+    }
+    fn id_user_addr(&mut self, id: u32, user: u64, addr: &SocketAddr) -> Result<(), EncodeError> {
+        self.u32(id)?;
+        self.u64(user)?;
+        self.addr(addr)
+    }
+}
+
+/// Bounds-checked cursor over a received datagram.
+struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn bytes(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
+        let end = self.pos.checked_add(n).ok_or(DecodeError::Truncated)?;
+        let out = self.data.get(self.pos..end).ok_or(DecodeError::Truncated)?;
+        self.pos = end;
+        Ok(out)
+    }
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        let mut out = [0u8; N];
+        out.copy_from_slice(self.bytes(N)?);
+        Ok(out)
+    }
+    fn u8(&mut self) -> Result<u8, DecodeError> {
+        Ok(self.array::<1>()?[0])
+    }
+    fn u32(&mut self) -> Result<u32, DecodeError> {
+        Ok(u32::from_be_bytes(self.array()?))
+    }
+    fn u64(&mut self) -> Result<u64, DecodeError> {
+        Ok(u64::from_be_bytes(self.array()?))
+    }
+    fn addr(&mut self) -> Result<SocketAddr, DecodeError> {
+        let ip = match self.u8()? {
+            4 => IpAddr::V4(Ipv4Addr::from(self.array::<4>()?)),
+            6 => IpAddr::V6(Ipv6Addr::from(self.array::<16>()?)),
+            other => return Err(DecodeError::BadAddressFamily(other)),
+        };
+        let port = u16::from_be_bytes(self.array()?);
+        Ok(SocketAddr::new(ip, port))
+    }
+}

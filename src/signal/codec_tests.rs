@@ -1,0 +1,274 @@
+//! Round trips of every message and a seeded barrage of hostile inputs.
+
+use std::net::SocketAddr;
+
+use super::codec::{DecodeError, MAX_DATAGRAM, SIGNAL_V1, decode, encode, kind};
+use super::messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
+use super::rng::SplitMix64;
+
+fn v4() -> SocketAddr {
+    "203.0.113.7:40000".parse().unwrap()
+}
+
+fn v6() -> SocketAddr {
+    "[2001:db8::1:2]:65535".parse().unwrap()
+}
+
+fn all_messages() -> Vec<Message> {
+    let cred = Credential::new(vec![7u8; MAX_CREDENTIAL_LEN]).unwrap();
+    vec![
+        Message::Login {
+            req: 1,
+            user_id: u64::MAX,
+            nonce: 42,
+            credential: cred,
+        },
+        Message::Login {
+            req: 0,
+            user_id: 0,
+            nonce: 0,
+            credential: Credential::default(),
+        },
+        Message::Heartbeat { session: 9 },
+        Message::Logout { req: 3, session: 9 },
+        Message::ConnectRequest {
+            req: 4,
+            session: 9,
+            to: 77,
+        },
+        Message::Accept {
+            req: 5,
+            session: 9,
+            peer: 78,
+        },
+        Message::Decline {
+            req: 6,
+            session: 9,
+            peer: 79,
+        },
+        Message::PushAck {
+            session: 9,
+            push: u32::MAX,
+        },
+        Message::LoginOk {
+            req: 1,
+            session: 123,
+            session_timeout_ms: 10_000,
+        },
+        Message::LoginRefused {
+            req: 1,
+            reason: LoginRefusal::UserIdTaken,
+        },
+        Message::LoginRefused {
+            req: 1,
+            reason: LoginRefusal::InvalidToken,
+        },
+        Message::LoginRefused {
+            req: 1,
+            reason: LoginRefusal::TokenExpired,
+        },
+        Message::LoginRefused {
+            req: 1,
+            reason: LoginRefusal::ServerFull,
+        },
+        Message::LoginRefused {
+            req: 1,
+            reason: LoginRefusal::Other(200),
+        },
+        Message::HeartbeatAck { session: 123 },
+        Message::LogoutOk { req: 8 },
+        Message::ConnectPending { req: 4, peer: 77 },
+        Message::ConnectFailed {
+            req: 4,
+            peer: 77,
+            reason: FailReason::Offline,
+        },
+        Message::AcceptOk {
+            req: 5,
+            peer: 78,
+            addr: v4(),
+        },
+        Message::AcceptOk {
+            req: 5,
+            peer: 78,
+            addr: v6(),
+        },
+        Message::AcceptFailed {
+            req: 5,
+            peer: 78,
+            reason: FailReason::NoRequest,
+        },
+        Message::DeclineOk { req: 6, peer: 79 },
+        Message::SessionUnknown { session: 9 },
+        Message::PeerConnectRequest {
+            push: 1,
+            from: 5,
+            addr: v6(),
+        },
+        Message::PeerAccepted {
+            push: 2,
+            peer: 6,
+            addr: v4(),
+        },
+        Message::PeerConnectFailed {
+            push: 3,
+            peer: 7,
+            reason: FailReason::Timeout,
+        },
+        Message::PeerConnectFailed {
+            push: 3,
+            peer: 7,
+            reason: FailReason::Refused,
+        },
+        Message::PeerConnectFailed {
+            push: 3,
+            peer: 7,
+            reason: FailReason::Busy,
+        },
+        Message::PeerConnectFailed {
+            push: 3,
+            peer: 7,
+            reason: FailReason::Invalid,
+        },
+    ]
+}
+
+#[test]
+fn every_message_round_trips() {
+    let mut buf = [0u8; MAX_DATAGRAM];
+    for msg in all_messages() {
+        let n = encode(&msg, &mut buf).unwrap();
+        assert!(n <= MAX_DATAGRAM);
+        assert_eq!(buf[0], SIGNAL_V1);
+        assert_eq!(decode(&buf[..n]), Ok(msg.clone()), "{msg:?}");
+    }
+}
+
+#[test]
+fn addresses_are_compact() {
+    let mut buf = [0u8; MAX_DATAGRAM];
+    let v4_len = encode(
+        &Message::AcceptOk {
+            req: 1,
+            peer: 2,
+            addr: v4(),
+        },
+        &mut buf,
+    )
+    .unwrap();
+    // magic + type + req(4) + peer(8) + family + ipv4(4) + port(2)
+    assert_eq!(v4_len, 2 + 4 + 8 + 1 + 4 + 2);
+    let v6_len = encode(
+        &Message::AcceptOk {
+            req: 1,
+            peer: 2,
+            addr: v6(),
+        },
+        &mut buf,
+    )
+    .unwrap();
+    assert_eq!(v6_len, v4_len + 12);
+}
+
+#[test]
+fn small_buffer_is_an_error_not_a_panic() {
+    for msg in all_messages() {
+        let mut full = [0u8; MAX_DATAGRAM];
+        let n = encode(&msg, &mut full).unwrap();
+        for short in 0..n {
+            let mut buf = vec![0u8; short];
+            assert!(encode(&msg, &mut buf).is_err());
+        }
+    }
+}
+
+#[test]
+fn every_truncation_is_rejected() {
+    let mut buf = [0u8; MAX_DATAGRAM];
+    for msg in all_messages() {
+        let n = encode(&msg, &mut buf).unwrap();
+        for cut in 0..n {
+            assert!(decode(&buf[..cut]).is_err(), "{msg:?} cut at {cut}");
+        }
+        let mut longer = buf[..n].to_vec();
+        longer.push(0);
+        assert_eq!(decode(&longer), Err(DecodeError::TrailingBytes));
+    }
+}
+
+#[test]
+fn header_errors_are_typed() {
+    assert_eq!(decode(&[]), Err(DecodeError::NotSignalling));
+    assert_eq!(
+        decode(&[0xA1, kind::LOGIN]),
+        Err(DecodeError::NotSignalling)
+    );
+    assert_eq!(
+        decode(&[SIGNAL_V1, 0xEE]),
+        Err(DecodeError::UnknownType(0xEE))
+    );
+    assert_eq!(decode(&[SIGNAL_V1]), Err(DecodeError::Truncated));
+    assert_eq!(
+        decode(&vec![SIGNAL_V1; MAX_DATAGRAM + 1]),
+        Err(DecodeError::TooLong)
+    );
+    let mut bad_family = vec![SIGNAL_V1, kind::ACCEPT_OK];
+    bad_family.extend_from_slice(&[0; 12]);
+    bad_family.push(5);
+    bad_family.extend_from_slice(&[0; 6]);
+    assert_eq!(decode(&bad_family), Err(DecodeError::BadAddressFamily(5)));
+}
+
+#[test]
+fn credential_is_bounded() {
+    assert!(Credential::new(vec![0u8; MAX_CREDENTIAL_LEN + 1]).is_none());
+    let secret = Credential::new(b"hunter2".to_vec()).unwrap();
+    assert!(!format!("{secret:?}").contains("hunter2"));
+}
+
+#[test]
+fn random_and_mutated_inputs_never_panic() {
+    let mut rng = SplitMix64::new(0x5EED_0001);
+    let templates: Vec<Vec<u8>> = all_messages()
+        .iter()
+        .map(|m| {
+            let mut buf = [0u8; MAX_DATAGRAM];
+            let n = encode(m, &mut buf).unwrap();
+            buf[..n].to_vec()
+        })
+        .collect();
+    let mut accepted = 0u32;
+    for i in 0..100_000u32 {
+        let input: Vec<u8> = match i % 3 {
+            // Pure noise of random length.
+            0 => (0..rng.below(64)).map(|_| rng.next_u64() as u8).collect(),
+            // Valid header and type byte followed by garbage.
+            1 => {
+                let t = &templates[rng.below(templates.len() as u64) as usize];
+                let mut v = t[..2].to_vec();
+                v.extend((0..rng.below(300)).map(|_| rng.next_u64() as u8));
+                v
+            }
+            // A valid message with a few bytes flipped and possibly cut.
+            _ => {
+                let t = &templates[rng.below(templates.len() as u64) as usize];
+                let mut v = t.clone();
+                for _ in 0..=rng.below(3) {
+                    let at = rng.below(v.len() as u64) as usize;
+                    v[at] ^= (rng.next_u64() as u8) | 1;
+                }
+                v.truncate(rng.below(v.len() as u64 + 1) as usize);
+                v
+            }
+        };
+        if let Ok(msg) = decode(&input) {
+            accepted += 1;
+            // Whatever decodes must encode back to the same bytes (no lossy acceptance).
+            let mut buf = [0u8; MAX_DATAGRAM];
+            let n = encode(&msg, &mut buf).unwrap();
+            assert_eq!(&buf[..n], &input[..], "{msg:?}");
+        }
+    }
+    // Mutations of valid messages sometimes stay valid; pure rejection would be suspicious.
+    assert!(accepted > 0);
+}

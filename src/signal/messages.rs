@@ -1,0 +1,210 @@
+//! The signalling messages exchanged between a client and the rendezvous server.
+//!
+//! Each variant is one datagram. Client requests carry a client-chosen request id (`req`) so
+//! the client can retransmit and the server can answer duplicates without repeating side
+//! effects. Server pushes carry a per-session push id (`push`) that the client acknowledges.
+//! The byte layout lives in [`super::codec`] and `docs/SIGNALLING.md`.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+/// Longest credential (open-mode secret or shared-secret token) a login may carry.
+///
+/// Keeps a login well under the 1300-byte datagram limit and bounds what the server stores.
+pub const MAX_CREDENTIAL_LEN: usize = 255;
+
+/// Opaque login credential: an open-mode client secret or a shared-secret token.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Credential(Vec<u8>);
+
+impl Credential {
+    /// Wraps `bytes`; `None` when longer than [`MAX_CREDENTIAL_LEN`].
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Option<Self> {
+        let bytes = bytes.into();
+        (bytes.len() <= MAX_CREDENTIAL_LEN).then_some(Self(bytes))
+    }
+
+    /// The raw bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Credential {
+    /// Never prints the secret itself, so credentials cannot leak into logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Credential({} bytes)", self.0.len())
+    }
+}
+
+/// Why the server refused a login.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginRefusal {
+    /// Another session holds this user id and the credential does not prove the same owner.
+    UserIdTaken,
+    /// Shared-secret mode: the token is malformed, for another user, or its MAC is wrong.
+    InvalidToken,
+    /// Shared-secret mode: the token's expiry time has passed.
+    TokenExpired,
+    /// The server is at its session cap.
+    ServerFull,
+    /// A code this build does not know (sent by a newer server).
+    Other(u8),
+}
+
+/// Why a connect or accept did not go through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailReason {
+    /// The other user is not logged in (or logged out while the request was pending).
+    Offline,
+    /// The callee declined the request.
+    Refused,
+    /// The callee did not answer within the server's connect timeout.
+    Timeout,
+    /// Accept/decline named a user that has no pending request to this client.
+    NoRequest,
+    /// A per-user cap on pending requests or queued pushes was reached.
+    Busy,
+    /// The request makes no sense (for example, connecting to oneself).
+    Invalid,
+    /// A code this build does not know (sent by a newer server).
+    Other(u8),
+}
+
+/// One signalling datagram, decoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Message {
+    // ---- client -> server ----
+    /// Log in as `user_id`. `nonce` is fresh per login attempt so the server can tell a
+    /// retransmission (same nonce) from a new login (new nonce) on the same address.
+    Login {
+        req: u32,
+        user_id: u64,
+        nonce: u64,
+        credential: Credential,
+    },
+    /// Presence keepalive; unanswered heartbeats are not retransmitted, the next one follows.
+    Heartbeat { session: u64 },
+    /// End the session.
+    Logout { req: u32, session: u64 },
+    /// Ask the server to broker a connection to user `to`.
+    ConnectRequest { req: u32, session: u64, to: u64 },
+    /// Accept `peer`'s pending connect request.
+    Accept { req: u32, session: u64, peer: u64 },
+    /// Decline `peer`'s pending connect request.
+    Decline { req: u32, session: u64, peer: u64 },
+    /// Acknowledge the server push `push`.
+    PushAck { session: u64, push: u32 },
+
+    // ---- server -> client: replies ----
+    /// Login accepted; `session_timeout_ms` tells the client how long silence is tolerated.
+    LoginOk {
+        req: u32,
+        session: u64,
+        session_timeout_ms: u32,
+    },
+    /// Login refused.
+    LoginRefused { req: u32, reason: LoginRefusal },
+    /// Answer to a heartbeat.
+    HeartbeatAck { session: u64 },
+    /// Answer to a logout (also sent when the session was already gone).
+    LogoutOk { req: u32 },
+    /// The connect request was forwarded; the outcome arrives as a push.
+    ConnectPending { req: u32, peer: u64 },
+    /// The connect request failed at once.
+    ConnectFailed {
+        req: u32,
+        peer: u64,
+        reason: FailReason,
+    },
+    /// The accept went through: `addr` is the caller's address as the server sees it.
+    AcceptOk {
+        req: u32,
+        peer: u64,
+        addr: SocketAddr,
+    },
+    /// The accept did not go through.
+    AcceptFailed {
+        req: u32,
+        peer: u64,
+        reason: FailReason,
+    },
+    /// The decline was recorded (or there was nothing left to decline).
+    DeclineOk { req: u32, peer: u64 },
+    /// The server has no session `session` for the sender's address (expired, replaced or the
+    /// server restarted); the client must log in again.
+    SessionUnknown { session: u64 },
+
+    // ---- server -> client: pushes (acknowledged with PushAck) ----
+    /// User `from` at `addr` wants to connect to this client.
+    PeerConnectRequest {
+        push: u32,
+        from: u64,
+        addr: SocketAddr,
+    },
+    /// `peer` accepted this client's connect request; handshake with `addr`.
+    PeerAccepted {
+        push: u32,
+        peer: u64,
+        addr: SocketAddr,
+    },
+    /// This client's pending connect request to `peer` failed later (timeout, refused, offline).
+    PeerConnectFailed {
+        push: u32,
+        peer: u64,
+        reason: FailReason,
+    },
+}
+
+impl Message {
+    /// Push id when this message is a server push that needs a `PushAck`.
+    pub fn push_id(&self) -> Option<u32> {
+        match self {
+            Message::PeerConnectRequest { push, .. }
+            | Message::PeerAccepted { push, .. }
+            | Message::PeerConnectFailed { push, .. } => Some(*push),
+            _ => None,
+        }
+    }
+
+    /// Request id when this message is a reply to a client request.
+    pub fn reply_to(&self) -> Option<u32> {
+        match self {
+            Message::LoginOk { req, .. }
+            | Message::LoginRefused { req, .. }
+            | Message::LogoutOk { req }
+            | Message::ConnectPending { req, .. }
+            | Message::ConnectFailed { req, .. }
+            | Message::AcceptOk { req, .. }
+            | Message::AcceptFailed { req, .. }
+            | Message::DeclineOk { req, .. } => Some(*req),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for LoginRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoginRefusal::UserIdTaken => f.write_str("user_id_taken"),
+            LoginRefusal::InvalidToken => f.write_str("invalid_token"),
+            LoginRefusal::TokenExpired => f.write_str("token_expired"),
+            LoginRefusal::ServerFull => f.write_str("server_full"),
+            LoginRefusal::Other(c) => write!(f, "other_{c}"),
+        }
+    }
+}
+
+impl fmt::Display for FailReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FailReason::Offline => f.write_str("offline"),
+            FailReason::Refused => f.write_str("refused"),
+            FailReason::Timeout => f.write_str("timeout"),
+            FailReason::NoRequest => f.write_str("no_request"),
+            FailReason::Busy => f.write_str("busy"),
+            FailReason::Invalid => f.write_str("invalid"),
+            FailReason::Other(c) => write!(f, "other_{c}"),
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! Signalling between clients and the rendezvous server: messages, codec and the client
+//! state machine. Sans-IO: no sockets, no clock reads; time comes in as `u64` microseconds.
+//!
+//! Every signalling datagram starts with [`codec::SIGNAL_V1`] (`0xB1`) so the engine can tell
+//! it from peer transport (`0xA1`) on the one shared socket. See `docs/SIGNALLING.md`.
+
+#![forbid(unsafe_code)]
+
+pub mod backoff;
+pub mod client;
+pub mod codec;
+pub mod dedup;
+pub mod messages;
+pub mod rng;
+
+pub use client::{ClientConfig, CommandError, SignalClient, SignalEvent};
+pub use codec::{DecodeError, EncodeError, MAX_DATAGRAM, SIGNAL_V1, decode, encode};
+pub use messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
+
+#[cfg(test)]
+mod client_tests;
+#[cfg(test)]
+mod codec_tests;

@@ -1,0 +1,75 @@
+//! The `ovrnet-server` binary: usage errors, token minting, startup line and clean shutdown.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use ovrnet::server::token;
+
+const BIN: &str = env!("CARGO_BIN_EXE_ovrnet-server");
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    let out = Command::new(BIN).arg("--frobnicate").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown flag '--frobnicate'"));
+}
+
+#[test]
+fn help_lists_every_flag() {
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--listen",
+        "--auth",
+        "--secret-file",
+        "--session-timeout",
+        "--connect-timeout",
+        "--log-level",
+        "--secret",
+        "--user",
+        "--ttl",
+    ] {
+        assert!(text.contains(flag), "{flag} missing from --help");
+    }
+}
+
+#[test]
+fn token_subcommand_mints_a_verifiable_token() {
+    let out = Command::new(BIN)
+        .args(["token", "--secret", "abc", "--user", "77", "--ttl", "60"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let token = String::from_utf8(out.stdout).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert_eq!(
+        token::verify(b"abc", token.trim().as_bytes(), 77, now),
+        Ok(())
+    );
+    assert!(token::verify(b"abc", token.trim().as_bytes(), 77, now + 61).is_err());
+}
+
+#[test]
+fn server_announces_its_address_and_stops_on_sigterm() {
+    let mut child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--log-level", "off"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let addr = line.trim().strip_prefix("listening on ").unwrap();
+    assert!(addr.parse::<std::net::SocketAddr>().unwrap().port() != 0);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "clean exit on SIGTERM");
+}
