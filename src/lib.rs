@@ -9,6 +9,7 @@
 //! - [`capi`]: the `extern "C"` surface with the Oculus names.
 
 pub mod capi;
+pub mod engine;
 pub mod proto;
 pub mod server;
 pub mod signal;
