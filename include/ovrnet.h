@@ -79,6 +79,38 @@ typedef enum {
     ovrMessage_Notification_Room_RoomUpdate = 1626094639,
 } ovrMessageType;
 
+// Outcome of a platform initialisation. Values are the original SDK's; ovrnet produces
+// `Success`, `Uninitialized` (configuration missing or invalid, socket failure, already
+// initialised) and `InvalidCredentials` (no usable user id or credential). See docs/CAPI.md.
+typedef enum {
+    // Initialised; login to the server proceeds in the background.
+    ovrPlatformInitialize_Success = 0,
+    // Not initialised (bad or missing configuration, socket failure, already initialised).
+    ovrPlatformInitialize_Uninitialized = -1,
+    // Original SDK only: the preloaded module was on an unexpected path.
+    ovrPlatformInitialize_PreLoaded = -2,
+    // Original SDK only: its files failed to load.
+    ovrPlatformInitialize_FileInvalid = -3,
+    // Original SDK only: invalid signature.
+    ovrPlatformInitialize_SignatureInvalid = -4,
+    // Original SDK only: the signature could not be verified.
+    ovrPlatformInitialize_UnableToVerify = -5,
+    // Original SDK only: header and library versions differ.
+    ovrPlatformInitialize_VersionMismatch = -6,
+    // Not a real result; what an unknown value maps to.
+    ovrPlatformInitialize_Unknown = -7,
+    // The user id or credential is missing or unusable.
+    ovrPlatformInitialize_InvalidCredentials = -8,
+    // Original SDK only: the user does not own the application.
+    ovrPlatformInitialize_NotEntitled = -9,
+} ovrPlatformInitializeResult;
+
+// Which versioned struct a pointer refers to (original values).
+typedef enum {
+    ovrPlatformStructureType_Unknown = 0,
+    ovrPlatformStructureType_OculusInitParams = 1,
+} ovrPlatformStructureType;
+
 // A queued message: its type, the request it answers (0 if none) and its payload.
 typedef struct ovrMessage ovrMessage;
 
@@ -97,6 +129,10 @@ typedef struct ovrPingResult ovrPingResult;
 
 // What went wrong with a request, in the shape the C API reports it.
 typedef struct ovrError ovrError;
+
+// Payload of a successful `ovrMessage_Platform_InitializeStandaloneOculus` or
+// `ovrMessage_PlatformInitializeWithAccessToken` reply.
+typedef struct ovrPlatformInitialize ovrPlatformInitialize;
 
 // A room as a message reports it. Fields arrive with the rooms work.
 typedef struct ovrRoom ovrRoom;
@@ -125,6 +161,9 @@ typedef ovrNetworkingPeer *ovrNetworkingPeerHandle;
 // Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
 typedef ovrPingResult *ovrPingResultHandle;
 
+// Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
+typedef ovrPlatformInitialize *ovrPlatformInitializeHandle;
+
 // A request id returned by asynchronous calls and echoed by their reply message. 0 means
 // "invalid"; a real request id is never 0.
 typedef uint64_t ovrRequest;
@@ -134,6 +173,70 @@ typedef ovrRoom *ovrRoomHandle;
 
 // Opaque to C. The pointer is owned by whoever holds it; C frees it with `ovr_Packet_Free`.
 typedef ovrPacket *ovrPacketHandle;
+
+// Arguments of `ovr_Platform_InitializeStandaloneOculus`, laid out as in the original SDK.
+typedef struct {
+    // Must be `ovrPlatformStructureType_OculusInitParams`.
+    ovrPlatformStructureType sType;
+    // Ignored by ovrnet (the user id comes from the configuration).
+    const char *email;
+    // If non-empty, used as the login credential instead of the configured one.
+    const char *password;
+    // Ignored by ovrnet.
+    ovrID appId;
+    // If non-empty, used as the server address ("host:port") instead of the configured one.
+    const char *uriPrefixOverride;
+} ovrOculusInitParams;
+
+// ovrnet extension: everything `ovrnet_Initialize` needs. Zero-initialise it, then fill in
+// at least `serverAddress` and `userId`. Strings are only read during the call.
+typedef struct {
+    // Rendezvous server as "host:port" (a name, an IPv4 literal, or "[IPv6]:port"). Required.
+    const char *serverAddress;
+    // This user's 64-bit id; must be non-zero.
+    ovrID userId;
+    // Login credential (a token from the game's backend, or any secret string on an open
+    // server), at most 255 bytes. NULL means empty.
+    const char *credential;
+    // Local address to bind: "ip", "ip:port" or "host:port". NULL means any address, any port.
+    const char *bindAddress;
+    // Give up a connect after this long (the peers see a Timeout state). 0 = default (10 s).
+    uint32_t connectTimeoutMs;
+    // Close a connection that heard nothing for this long. 0 = default (10 s).
+    uint32_t idleTimeoutMs;
+} ovrnetConfig;
+
+// ovrnet extension: figures of one peer connection. Times in microseconds, sizes in bytes,
+// counters since the connection started.
+typedef struct {
+    // Smoothed round-trip time.
+    uint64_t rttUsec;
+    // Mean deviation of the round-trip time.
+    uint64_t rttVarianceUsec;
+    // Smallest round-trip time seen.
+    uint64_t minRttUsec;
+    // Most recent round-trip sample.
+    uint64_t latestRttUsec;
+    // Fraction of sent packets declared lost, 0.0 to 1.0.
+    double loss;
+    uint64_t packetsSent;
+    uint64_t packetsReceived;
+    uint64_t packetsLost;
+    uint64_t bytesSent;
+    uint64_t bytesReceived;
+    uint64_t messagesSent;
+    uint64_t messagesReceived;
+    // Reliable bytes queued or sent but not yet acknowledged (0 = everything delivered).
+    uint64_t pendingReliableBytes;
+    // Unreliable bytes waiting for the congestion window or pacer.
+    uint64_t pendingUnreliableBytes;
+    // Bytes sent and not yet acknowledged or declared lost.
+    uint64_t bytesInFlight;
+    // Congestion window.
+    uint64_t congestionWindowBytes;
+    // Pacing rate in bytes per second (0 = not paced).
+    uint64_t sendRateBytesPerSec;
+} ovrnetStats;
 
 // Opaque to C; created and destroyed by the application (`ovr_RoomOptions_Create/Destroy`, later).
 typedef ovrRoomOptions *ovrRoomOptionsHandle;
@@ -176,6 +279,10 @@ ovrPeerConnectionState ovrPeerConnectionState_FromString(const char *str);
 // unknown value gives "UNKNOWN".
 const char *ovrPeerConnectionState_ToString(ovrPeerConnectionState value);
 
+// Upper-case name of an init result ("SUCCESS", "INVALID_CREDENTIALS"). Static storage: never
+// free it. An unknown value gives "UNKNOWN".
+const char *ovrPlatformInitializeResult_ToString(ovrPlatformInitializeResult value);
+
 // Parses an upper-case name ("INVITED_USERS"). `str` may be NULL; NULL or an unknown name gives
 // `ovrRoom_JoinPolicyUnknown`. The string is only read during the call.
 ovrRoomJoinPolicy ovrRoomJoinPolicy_FromString(const char *str);
@@ -210,6 +317,13 @@ const char *ovr_Error_GetMessage(ovrErrorHandle obj);
 // and does nothing. Freeing twice is undefined behaviour.
 void ovr_FreeMessage(ovrMessageHandle obj);
 
+// The configured user id from a successful init until `ovrnet_Shutdown` (available at once, even
+// while the login is still running); 0 when not initialised.
+ovrID ovr_GetLoggedInUserID(void);
+
+// True from a successful init until `ovrnet_Shutdown` (also while the login is still running).
+bool ovr_IsPlatformInitialized(void);
+
 // The error of a failed request. Borrowed from the message (valid until `ovr_FreeMessage`).
 // NULL if the message is not an error or the handle is NULL.
 ovrErrorHandle ovr_Message_GetError(ovrMessageHandle obj);
@@ -225,6 +339,12 @@ ovrNetworkingPeerHandle ovr_Message_GetNetworkingPeer(ovrMessageHandle obj);
 // The result of a PingResult message. Borrowed from the message (valid until `ovr_FreeMessage`).
 // NULL for other messages or a NULL handle.
 ovrPingResultHandle ovr_Message_GetPingResult(ovrMessageHandle obj);
+
+// The init result of a successful `ovrMessage_Platform_InitializeStandaloneOculus` or
+// `ovrMessage_PlatformInitializeWithAccessToken` reply. Borrowed from the message (valid until
+// `ovr_FreeMessage`). NULL for other messages (including failed inits, which carry an error) or
+// a NULL handle.
+ovrPlatformInitializeHandle ovr_Message_GetPlatformInitialize(ovrMessageHandle obj);
 
 // The request id this message answers; 0 for notifications and for a NULL handle.
 ovrRequest ovr_Message_GetRequestID(ovrMessageHandle obj);
@@ -243,6 +363,58 @@ ovrMessageType ovr_Message_GetType(ovrMessageHandle obj);
 // True if the request failed; then `ovr_Message_GetError` gives the details. False for a NULL
 // handle.
 bool ovr_Message_IsError(ovrMessageHandle obj);
+
+// Accepts the pending connection request from `peerID` (announced by a PeerConnectRequest
+// message); both sides then see a ConnectionStateChange to Connected. Does nothing (and logs at
+// debug level) if no request from that peer is pending.
+void ovr_Net_Accept(ovrID peerID);
+
+// Would auto-accept connections from every member of the current room. Always false for now,
+// with a log line: the user is never in a room yet.
+bool ovr_Net_AcceptForCurrentRoom(void);
+
+// Closes the connection to `peerID` if there is one, after flushing reliable data already
+// sent; both sides see a ConnectionStateChange to Closed. Does nothing otherwise.
+void ovr_Net_Close(ovrID peerID);
+
+// Would close the connections to every member of the current room. Does nothing for now except
+// log a line: the user is never in a room yet.
+void ovr_Net_CloseForCurrentRoom(void);
+
+// Starts connecting to `peerID` and returns at once. The peer receives a
+// `ovrMessage_Notification_Networking_PeerConnectRequest`; here a
+// `ovrMessage_Notification_Networking_ConnectionStateChange` follows: Connected once it accepts,
+// Timeout if it is offline, never accepts, or cannot be reached. Does nothing if a connection
+// exists or is being set up. Peer 0, your own id, or a call before init only log a line.
+void ovr_Net_Connect(ovrID peerID);
+
+// True while a connection to `peerID` is open; false otherwise, for peer 0, or when not
+// initialised.
+bool ovr_Net_IsConnected(ovrID peerID);
+
+// Measures the round trip to `peerID`. Returns a non-zero request id; a
+// `ovrMessage_Notification_Networking_PingResult` message with that request id follows, whose
+// ping result names `peerID` and holds the round trip in microseconds, or reports a timeout
+// (also when there is no connection to ping over). Returns 0 for peer 0 or when not
+// initialised.
+ovrRequest ovr_Net_Ping(ovrID peerID);
+
+// The next received packet, or NULL if none is waiting (or when not initialised). The caller
+// owns it and must free it with `ovr_Packet_Free`. Drain it in a loop every frame:
+// `while ((p = ovr_Net_ReadPacket())) { ...; ovr_Packet_Free(p); }`.
+ovrPacketHandle ovr_Net_ReadPacket(void);
+
+// Sends `length` bytes from `bytes` to `peerID` (copied before returning), connecting
+// implicitly if needed. `ovrSend_Reliable`: up to 65535 bytes, buffered until connected,
+// delivered once and in order. `ovrSend_Unreliable`: up to 1200 bytes, best effort, refused
+// before the connection is up. Returns false (and logs why) when nothing was queued: length 0 or
+// over the limit, NULL `bytes`, an unknown or `ovrSend_Unknown` policy, peer 0 or yourself, a
+// full send queue, or not initialised.
+bool ovr_Net_SendPacket(ovrID userID, size_t length, const void *bytes, ovrSendPolicy policy);
+
+// Would send to every other member of the current room. Checks its arguments like
+// `ovr_Net_SendPacket`, then returns false with a log line: the user is never in a room yet.
+bool ovr_Net_SendPacketToCurrentRoom(size_t length, const void *bytes, ovrSendPolicy policy);
 
 // The peer's user id; 0 for a NULL handle.
 ovrID ovr_NetworkingPeer_GetID(ovrNetworkingPeerHandle obj);
@@ -277,6 +449,57 @@ unsigned long long ovr_PingResult_GetPingTimeUsec(ovrPingResultHandle obj);
 
 // True if the peer did not answer in time; false for a NULL handle.
 bool ovr_PingResult_IsTimeout(ovrPingResultHandle obj);
+
+// Original entry point. Initialises from the environment / `OVRNET_CONFIG` (`appId` is
+// ignored and may be NULL). `ovrPlatformInitialize_Success` once the socket is bound and the
+// login has started (it finishes asynchronously; a failure is logged).
+// `ovrPlatformInitialize_InvalidCredentials` when no valid user id or credential is
+// configured; `ovrPlatformInitialize_Uninitialized` for any other problem, including an
+// instance that is already running (it is kept). Every failure is logged.
+ovrPlatformInitializeResult ovr_PlatformInitializeWindows(const char *appId);
+
+// Original entry point. Initialises from the environment / `OVRNET_CONFIG`, with
+// `serviceAccessToken` (if non-empty) as the login credential; `appId` is ignored. Returns a
+// request id, and an `ovrMessage_PlatformInitializeWithAccessToken` message with that id
+// follows when the login succeeds or fails (as for `ovr_Platform_InitializeStandaloneOculus`).
+// Returns 0 (and logs why) if it cannot start. The token is only read during the call.
+ovrRequest ovr_PlatformInitializeWithAccessToken(ovrID appId, const char *serviceAccessToken);
+
+// The result an asynchronous init reply reports; `ovrPlatformInitialize_Uninitialized` for a
+// NULL handle (so code that skips `ovr_Message_IsError` still sees a failure).
+ovrPlatformInitializeResult ovr_PlatformInitialize_GetResult(ovrPlatformInitializeHandle obj);
+
+// Original entry point. Initialises from the environment / `OVRNET_CONFIG`, with
+// `params->password` (if non-empty) as the credential and `params->uriPrefixOverride` (if
+// non-empty) as the server address; `email` and `appId` are ignored. Returns a request id, and
+// an `ovrMessage_Platform_InitializeStandaloneOculus` message with that id follows when the
+// login succeeds (payload: `ovr_Message_GetPlatformInitialize`, result Success) or fails (an
+// error message). Returns 0 (and logs why) if it cannot start: NULL params, wrong `sType`, bad
+// configuration, or already initialised. `params` is only read during the call.
+ovrRequest ovr_Platform_InitializeStandaloneOculus(const ovrOculusInitParams *params);
+
+// The next message (FIFO), or NULL if none is waiting (or when not initialised). Any thread.
+// The caller owns it and frees it with `ovr_FreeMessage`; payload handles and strings taken
+// from it live until then. Drain it in a loop every frame.
+ovrMessageHandle ovr_PopMessage(void);
+
+// ovrnet extension: initialises the platform with an explicit configuration instead of the
+// environment. Synchronous: returns true once the socket is bound and the background thread
+// runs; the login to the server continues asynchronously (its failure is logged). Returns false
+// (and logs why) for a NULL or invalid configuration, a socket failure, or when already
+// initialised (the running instance is left untouched). `cfg` is only read during the call.
+bool ovrnet_Initialize(const ovrnetConfig *cfg);
+
+// ovrnet extension: fills `*out` with the figures of the connection to `peerID`. Returns false,
+// leaving `*out` untouched, when `out` is NULL, peer is 0, there is no connection to that peer,
+// or when not initialised.
+bool ovrnet_Net_GetStats(ovrID peerID, ovrnetStats *out);
+
+// ovrnet extension: logs out, closes every connection, joins the background thread and frees
+// everything, including packets and messages nobody read. Handles the application still holds
+// stay valid until it frees them. Safe to call when not initialised (does nothing); any init
+// works again afterwards.
+void ovrnet_Shutdown(void);
 
 #ifdef __cplusplus
 }  // extern "C"

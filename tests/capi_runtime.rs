@@ -1,18 +1,12 @@
 //! The process-wide runtime slot: empty means "not initialised", one runtime at a time.
 
+mod capi_support;
+
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
+use capi_support::fake_runtime::FakeRuntime;
 use ovrnet::capi::guard::CallError;
-use ovrnet::capi::runtime::{self, InstallError, Runtime};
-
-struct Counting(Arc<AtomicUsize>);
-
-impl Runtime for Counting {
-    fn shutdown(&self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
+use ovrnet::capi::runtime::{self, InstallError};
 
 // One test function: the slot is process-wide and tests in a file run in parallel.
 #[test]
@@ -21,22 +15,23 @@ fn slot_lifecycle() {
     assert!(matches!(runtime::current(), Err(CallError::NotInitialised)));
     assert!(!runtime::shutdown());
 
-    let shutdowns = Arc::new(AtomicUsize::new(0));
-    runtime::install(Arc::new(Counting(shutdowns.clone()))).unwrap();
+    let first = Arc::new(FakeRuntime::new(1));
+    runtime::install(first.clone()).unwrap();
     assert!(runtime::is_initialised());
-    assert!(runtime::current().is_ok());
-    assert_eq!(
-        runtime::install(Arc::new(Counting(shutdowns.clone()))).unwrap_err(),
-        InstallError::AlreadyInitialised
-    );
+    assert_eq!(runtime::current().unwrap().user_id(), Ok(1));
+    let second = Arc::new(FakeRuntime::new(2));
+    assert_eq!(runtime::install(second.clone()).unwrap_err(), InstallError::AlreadyInitialised);
+    // The refused one never ran and the first one is still the current one.
+    assert_eq!(runtime::current().unwrap().user_id(), Ok(1));
 
     assert!(runtime::shutdown());
-    assert_eq!(shutdowns.load(Ordering::SeqCst), 1);
+    assert_eq!((first.shutdown_count(), second.shutdown_count()), (1, 0));
     assert!(!runtime::is_initialised());
     assert!(matches!(runtime::current(), Err(CallError::NotInitialised)));
 
     // A new runtime can be installed after shutdown (editor reloads, test suites).
-    runtime::install(Arc::new(Counting(shutdowns.clone()))).unwrap();
+    let third = Arc::new(FakeRuntime::new(3));
+    runtime::install(third.clone()).unwrap();
     assert!(runtime::shutdown());
-    assert_eq!(shutdowns.load(Ordering::SeqCst), 2);
+    assert_eq!((first.shutdown_count(), third.shutdown_count()), (1, 1));
 }

@@ -5,6 +5,9 @@ use std::ffi::{CString, c_char, c_int};
 
 use super::guard::{self, CallError};
 
+/// `ovr_Error_GetCode` of an asynchronous init whose login the server refused or never answered.
+pub const ERROR_CODE_LOGIN_FAILED: c_int = 1;
+
 /// What went wrong with a request, in the shape the C API reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlatformError {

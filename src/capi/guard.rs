@@ -23,6 +23,10 @@ pub enum CallError {
     Malformed(&'static str),
     /// The call needs the platform runtime and none is installed.
     NotInitialised,
+    /// An argument is well-formed but not acceptable (peer id 0, a length over the limit, ...).
+    Invalid(String),
+    /// The engine refused the request (send queue full, not connected, not in a room, ...).
+    Refused(String),
 }
 
 impl fmt::Display for CallError {
@@ -38,6 +42,8 @@ impl fmt::Display for CallError {
             }
             Self::Malformed(what) => write!(f, "malformed {what}"),
             Self::NotInitialised => write!(f, "platform is not initialised"),
+            Self::Invalid(why) => write!(f, "invalid argument: {why}"),
+            Self::Refused(why) => write!(f, "refused: {why}"),
         }
     }
 }

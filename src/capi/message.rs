@@ -12,6 +12,7 @@ use super::ids::{ovrID, ovrRequest};
 use super::message_type::MessageType;
 use super::peer::{NetworkingPeer, ovrNetworkingPeerHandle};
 use super::ping::{PingResult, ovrPingResultHandle};
+use super::platform_initialize::{PlatformInitialize, ovrPlatformInitializeHandle};
 use super::room::{Room, ovrRoomHandle};
 
 /// What a message carries besides its type and request id.
@@ -23,6 +24,7 @@ pub enum Payload {
     Error(PlatformError),
     String(CString),
     Room(Room),
+    PlatformInitialize(PlatformInitialize),
 }
 
 impl Payload {
@@ -40,6 +42,7 @@ impl Payload {
             Self::Error(_) => "an error",
             Self::String(_) => "a string",
             Self::Room(_) => "a room",
+            Self::PlatformInitialize(_) => "a platform initialize result",
         }
     }
 }
@@ -205,6 +208,21 @@ pub extern "C" fn ovr_Message_GetRoom(obj: ovrMessageHandle) -> ovrRoomHandle {
         match &msg.payload {
             Payload::Room(room) => Ok(handle_of(room)),
             _ => Err(msg.wrong("a room")),
+        }
+    })
+}
+
+/// The init result of a successful `ovrMessage_Platform_InitializeStandaloneOculus` or
+/// `ovrMessage_PlatformInitializeWithAccessToken` reply. Borrowed from the message (valid until
+/// `ovr_FreeMessage`). NULL for other messages (including failed inits, which carry an error) or
+/// a NULL handle.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Message_GetPlatformInitialize(obj: ovrMessageHandle) -> ovrPlatformInitializeHandle {
+    guard::call("ovr_Message_GetPlatformInitialize", std::ptr::null_mut(), || {
+        let msg = message(obj)?;
+        match &msg.payload {
+            Payload::PlatformInitialize(init) => Ok(handle_of(init)),
+            _ => Err(msg.wrong("a platform initialize result")),
         }
     })
 }

@@ -16,7 +16,15 @@
 //! - [`inspect`]: safe copies of returned C strings and buffers, for Rust tests.
 //! - [`packet`], [`message`], [`peer`], [`ping`], [`error`]: handles and their accessors.
 //! - [`room`], [`user`]: handle types that rooms will fill in later.
-//! - [`runtime`]: the process-wide slot the engine is plugged into.
+//! - [`runtime`]: the process-wide slot and the [`runtime::Runtime`] trait the exports call.
+//! - [`engine_runtime`]: the real runtime (an engine) and [`pump`], which maps its notifications
+//!   and packets to messages and packet handles.
+//! - [`settings`], [`env_settings`]: init configuration, from a struct or environment/file.
+//! - [`platform`]: starting/stopping the process-wide instance; [`ovrnet_init`] (the extension
+//!   init and shutdown) and [`oculus_init`] (the original init functions) call it.
+//! - [`platform_initialize`]: `ovrPlatformInitializeResult` and the init reply payload.
+//! - [`net_peer`], [`net_packet`], [`net_room`], [`net_stats`], [`queue`]: the `ovr_Net_*`
+//!   exports, `ovrnet_Net_GetStats` and `ovr_PopMessage`.
 
 // The C names (`ovr_Packet_GetSize`, `ovrPacketHandle`) are the contract, not Rust style.
 #![allow(non_snake_case, non_camel_case_types)]
@@ -25,7 +33,9 @@
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 pub mod cbool;
+pub mod engine_runtime;
 pub mod enums;
+pub mod env_settings;
 pub mod error;
 pub mod guard;
 pub mod ids;
@@ -33,9 +43,20 @@ pub mod inspect;
 pub mod logger;
 pub mod message;
 pub mod message_type;
+pub mod net_packet;
+pub mod net_peer;
+pub mod net_room;
+pub mod net_stats;
+pub mod oculus_init;
+pub mod ovrnet_init;
 pub mod packet;
 pub mod peer;
 pub mod ping;
+pub mod platform;
+pub mod platform_initialize;
+pub mod pump;
+pub mod queue;
 pub mod room;
 pub mod runtime;
+pub mod settings;
 pub mod user;

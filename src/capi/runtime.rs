@@ -6,18 +6,45 @@
 //! [`CallError::NotInitialised`] (the export then returns false/NULL/0) while the slot is empty.
 //!
 //! Exports clone the `Arc` out and release the lock before calling in, so a slow call never
-//! blocks shutdown and shutdown never waits on the lock while a call runs; the engine must accept
-//! calls that race with its own shutdown (answering them as "not initialised").
+//! blocks the slot and shutdown never waits on the slot lock while a call runs; the runtime must
+//! accept calls that race with its own shutdown (answering them as "not initialised").
 
 use std::sync::Arc;
 
 use parking_lot::RwLock;
 
 use super::guard::CallError;
+use super::ids::{ovrID, ovrRequest};
+use super::message::Message;
+use super::packet::Packet;
+use crate::proto::{Policy, Stats};
 
-/// What the C API needs from the engine. Methods are added as the `ovr_Net_*`, message queue and
-/// room exports are written.
+/// What the C API needs from the engine: one method per networking or queue export, already past
+/// argument checking. `capi::engine_runtime::EngineRuntime` is the real implementation; tests can
+/// install fakes.
+///
+/// Every method may race with [`Runtime::shutdown`]; once shut down they return
+/// [`CallError::NotInitialised`] instead of reaching a stopped engine.
 pub trait Runtime: Send + Sync + 'static {
+    /// The user id this instance logged in (or is logging in) as.
+    fn user_id(&self) -> Result<ovrID, CallError>;
+    /// Starts connecting to `peer`; a ConnectionStateChange message follows.
+    fn connect(&self, peer: ovrID) -> Result<(), CallError>;
+    /// Accepts `peer`'s pending request; false if none was pending.
+    fn accept(&self, peer: ovrID) -> Result<bool, CallError>;
+    /// Closes the connection to `peer`; false if there was none.
+    fn close(&self, peer: ovrID) -> Result<bool, CallError>;
+    fn is_connected(&self, peer: ovrID) -> Result<bool, CallError>;
+    /// Starts a ping; returns its non-zero request id (the PingResult message carries it).
+    fn ping(&self, peer: ovrID) -> Result<ovrRequest, CallError>;
+    /// Queues `data` for `peer`; `Err` (with the reason) when nothing was queued.
+    fn send(&self, peer: ovrID, data: &[u8], policy: Policy) -> Result<(), CallError>;
+    /// The next received packet, if any.
+    fn read_packet(&self) -> Result<Option<Packet>, CallError>;
+    /// The next message for `ovr_PopMessage`, if any.
+    fn pop_message(&self) -> Result<Option<Message>, CallError>;
+    /// Transport statistics of the connection to `peer`, if there is one.
+    fn stats(&self, peer: ovrID) -> Result<Option<Stats>, CallError>;
     /// Stops background work and releases the socket. Called once, after the runtime has left the
     /// slot; calls already in flight may still reach the runtime and must fail softly.
     fn shutdown(&self);

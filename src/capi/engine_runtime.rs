@@ -1,0 +1,112 @@
+//! The real [`Runtime`]: one [`Engine`] plus the [`Pump`] that turns its notifications into
+//! messages.
+//!
+//! The engine sits behind a read-write lock so that [`Runtime::shutdown`] can take it out and
+//! join its thread deterministically: calls hold the read side only while they run (each is
+//! short), shutdown waits for them on the write side, and any call arriving afterwards finds the
+//! slot empty and answers "not initialised". Unread packets and notifications live inside the
+//! engine and are freed with it.
+
+use parking_lot::{Mutex, RwLock};
+
+use super::guard::CallError;
+use super::ids::{ovrID, ovrRequest};
+use super::message::Message;
+use super::packet::Packet;
+use super::pump::{InitReply, Pump, packet_from_engine};
+use super::runtime::Runtime;
+use crate::engine::{Engine, EngineConfig, EngineError, EngineSendError};
+use crate::proto::{Policy, Stats};
+
+pub struct EngineRuntime {
+    engine: RwLock<Option<Engine>>,
+    /// Also serialises `pop_message`, so concurrent callers see notifications in engine order.
+    pump: Mutex<Pump>,
+    user_id: ovrID,
+}
+
+impl EngineRuntime {
+    /// Starts an engine (binding its socket and beginning the login). `init_reply` is the
+    /// asynchronous init request to answer when the login completes or fails.
+    pub fn start(config: EngineConfig, init_reply: Option<InitReply>) -> Result<Self, EngineError> {
+        let user_id = config.user_id;
+        let engine = Engine::start(config)?;
+        Ok(Self { engine: RwLock::new(Some(engine)), pump: Mutex::new(Pump::new(init_reply)), user_id })
+    }
+
+    /// Runs `f` on the engine unless it has been shut down.
+    fn with<T>(&self, f: impl FnOnce(&Engine) -> T) -> Result<T, CallError> {
+        self.engine.read().as_ref().map(f).ok_or(CallError::NotInitialised)
+    }
+}
+
+/// The C API's view of an engine send refusal.
+fn send_error(peer: ovrID, error: EngineSendError) -> CallError {
+    match error {
+        EngineSendError::Proto(e) => CallError::Refused(format!("cannot send to {peer}: {e}")),
+        EngineSendError::InvalidPeer => CallError::Invalid(format!("{peer} is not a peer one can send to")),
+        EngineSendError::ShutDown => CallError::NotInitialised,
+    }
+}
+
+impl Runtime for EngineRuntime {
+    fn user_id(&self) -> Result<ovrID, CallError> {
+        self.with(|_| self.user_id)
+    }
+
+    fn connect(&self, peer: ovrID) -> Result<(), CallError> {
+        self.with(|e| e.connect(peer))
+    }
+
+    fn accept(&self, peer: ovrID) -> Result<bool, CallError> {
+        self.with(|e| e.accept(peer))
+    }
+
+    fn close(&self, peer: ovrID) -> Result<bool, CallError> {
+        self.with(|e| e.close(peer))
+    }
+
+    fn is_connected(&self, peer: ovrID) -> Result<bool, CallError> {
+        self.with(|e| e.is_connected(peer))
+    }
+
+    fn ping(&self, peer: ovrID) -> Result<ovrRequest, CallError> {
+        match self.with(|e| e.ping(peer))? {
+            0 => Err(CallError::Refused(format!("the engine did not start a ping to {peer}"))),
+            id => Ok(id),
+        }
+    }
+
+    fn send(&self, peer: ovrID, data: &[u8], policy: Policy) -> Result<(), CallError> {
+        self.with(|e| e.send(peer, data, policy))?.map_err(|error| send_error(peer, error))
+    }
+
+    fn read_packet(&self) -> Result<Option<Packet>, CallError> {
+        Ok(self.with(Engine::read_packet)?.map(packet_from_engine))
+    }
+
+    fn pop_message(&self) -> Result<Option<Message>, CallError> {
+        let mut pump = self.pump.lock();
+        loop {
+            let Some(notification) = self.with(Engine::pop_notification)? else {
+                return Ok(None);
+            };
+            if let Some(message) = pump.message_for(notification) {
+                return Ok(Some(message));
+            }
+        }
+    }
+
+    fn stats(&self, peer: ovrID) -> Result<Option<Stats>, CallError> {
+        self.with(|e| e.stats(peer))
+    }
+
+    fn shutdown(&self) {
+        // Taking the engine out waits for calls in flight; the lock is released before the
+        // (slower) logout and thread join, so late calls fail fast instead of queueing.
+        let engine = self.engine.write().take();
+        if let Some(engine) = engine {
+            engine.shutdown();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! `ovrPlatformInitializeResult` and the `ovrPlatformInitializeHandle` payload: the outcome of
+//! initialising the platform, returned directly by `ovr_PlatformInitializeWindows` and carried by
+//! the reply messages of the asynchronous inits.
+
+use std::ffi::{CStr, c_char, c_int};
+
+use super::enums::CEnum;
+use super::guard::{self, CallError};
+
+/// Outcome of a platform initialisation. Values are the original SDK's; ovrnet produces
+/// `Success`, `Uninitialized` (configuration missing or invalid, socket failure, already
+/// initialised) and `InvalidCredentials` (no usable user id or credential). See docs/CAPI.md.
+/// cbindgen:rename-all=prefix:ovrPlatformInitialize_
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PlatformInitializeResult {
+    /// Initialised; login to the server proceeds in the background.
+    Success = 0,
+    /// Not initialised (bad or missing configuration, socket failure, already initialised).
+    Uninitialized = -1,
+    /// Original SDK only: the preloaded module was on an unexpected path.
+    PreLoaded = -2,
+    /// Original SDK only: its files failed to load.
+    FileInvalid = -3,
+    /// Original SDK only: invalid signature.
+    SignatureInvalid = -4,
+    /// Original SDK only: the signature could not be verified.
+    UnableToVerify = -5,
+    /// Original SDK only: header and library versions differ.
+    VersionMismatch = -6,
+    /// Not a real result; what an unknown value maps to.
+    Unknown = -7,
+    /// The user id or credential is missing or unusable.
+    InvalidCredentials = -8,
+    /// Original SDK only: the user does not own the application.
+    NotEntitled = -9,
+}
+
+impl CEnum for PlatformInitializeResult {
+    const C_TYPE: &'static str = "ovrPlatformInitializeResult";
+    const TABLE: &'static [(Self, &'static CStr)] = &[
+        (Self::Success, c"SUCCESS"),
+        (Self::Uninitialized, c"UNINITIALIZED"),
+        (Self::PreLoaded, c"PRE_LOADED"),
+        (Self::FileInvalid, c"FILE_INVALID"),
+        (Self::SignatureInvalid, c"SIGNATURE_INVALID"),
+        (Self::UnableToVerify, c"UNABLE_TO_VERIFY"),
+        (Self::VersionMismatch, c"VERSION_MISMATCH"),
+        (Self::Unknown, c"UNKNOWN"),
+        (Self::InvalidCredentials, c"INVALID_CREDENTIALS"),
+        (Self::NotEntitled, c"NOT_ENTITLED"),
+    ];
+    const UNKNOWN: Self = Self::Unknown;
+    fn to_raw(self) -> c_int {
+        self as c_int
+    }
+}
+
+/// An `ovrPlatformInitializeResult` as C passed it: not yet checked.
+/// cbindgen:no-export
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RawPlatformInitializeResult(pub c_int);
+
+impl From<PlatformInitializeResult> for RawPlatformInitializeResult {
+    fn from(value: PlatformInitializeResult) -> Self {
+        Self(value.to_raw())
+    }
+}
+
+/// Payload of a successful `ovrMessage_Platform_InitializeStandaloneOculus` or
+/// `ovrMessage_PlatformInitializeWithAccessToken` reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlatformInitialize {
+    result: PlatformInitializeResult,
+}
+
+impl PlatformInitialize {
+    pub fn new(result: PlatformInitializeResult) -> Self {
+        Self { result }
+    }
+
+    pub fn result(&self) -> PlatformInitializeResult {
+        self.result
+    }
+}
+
+/// Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
+pub type ovrPlatformInitializeHandle = *mut PlatformInitialize;
+
+fn platform_initialize<'a>(handle: ovrPlatformInitializeHandle) -> Result<&'a PlatformInitialize, CallError> {
+    // SAFETY: the C contract: NULL or a handle from `ovr_Message_GetPlatformInitialize` whose
+    // message has not been freed; payloads are never mutated.
+    unsafe { guard::borrow(handle.cast_const(), "platform initialize") }
+}
+
+/// The result an asynchronous init reply reports; `ovrPlatformInitialize_Uninitialized` for a
+/// NULL handle (so code that skips `ovr_Message_IsError` still sees a failure).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_PlatformInitialize_GetResult(
+    obj: ovrPlatformInitializeHandle,
+) -> PlatformInitializeResult {
+    guard::call("ovr_PlatformInitialize_GetResult", PlatformInitializeResult::Uninitialized, || {
+        Ok(platform_initialize(obj)?.result)
+    })
+}
+
+/// Upper-case name of an init result ("SUCCESS", "INVALID_CREDENTIALS"). Static storage: never
+/// free it. An unknown value gives "UNKNOWN".
+#[unsafe(no_mangle)]
+pub extern "C" fn ovrPlatformInitializeResult_ToString(value: RawPlatformInitializeResult) -> *const c_char {
+    let fallback = c"UNKNOWN".as_ptr();
+    guard::call("ovrPlatformInitializeResult_ToString", fallback, || {
+        Ok(PlatformInitializeResult::from_raw(value.0)?.c_name().as_ptr())
+    })
+}

@@ -1,0 +1,224 @@
+//! Turns what the engine reports into what the C API hands out: engine notifications become
+//! queue messages, engine packets become packet contents.
+//!
+//! Pure (no engine, no I/O), so the whole mapping is unit-tested without a network. The runtime
+//! calls [`Pump::message_for`] from `ovr_PopMessage`, one notification at a time and in order.
+
+use super::enums::{PeerConnectionState, SendPolicy};
+use super::error::{ERROR_CODE_LOGIN_FAILED, PlatformError};
+use super::ids::ovrRequest;
+use super::message::{Message, Payload};
+use super::message_type::MessageType;
+use super::packet::Packet;
+use super::ping::PingResult;
+use super::platform_initialize::{PlatformInitialize, PlatformInitializeResult};
+use crate::engine::{self, Notification, PeerState};
+use crate::proto::Policy;
+
+const LOG: &str = "ovrnet::capi";
+
+/// The reply an asynchronous init (`ovr_Platform_InitializeStandaloneOculus`,
+/// `ovr_PlatformInitializeWithAccessToken`) still owes its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InitReply {
+    /// `ovrMessage_Platform_InitializeStandaloneOculus` or `..._PlatformInitializeWithAccessToken`.
+    pub kind: MessageType,
+    /// The request id the init function returned.
+    pub request_id: ovrRequest,
+}
+
+/// Per-instance mapping state: only the pending init reply, answered by the first login outcome.
+#[derive(Debug, Default)]
+pub struct Pump {
+    init_reply: Option<InitReply>,
+}
+
+impl Pump {
+    /// A pump that answers `init_reply` (if any) when the first login outcome arrives.
+    pub fn new(init_reply: Option<InitReply>) -> Self {
+        Self { init_reply }
+    }
+
+    /// The message for one notification, or `None` for those that only get a log line (login
+    /// outcomes nobody asked for, a lost server).
+    pub fn message_for(&mut self, notification: Notification) -> Option<Message> {
+        match notification {
+            Notification::PeerConnectRequest { peer } => Some(Message::peer_connect_request(peer)),
+            Notification::ConnectionStateChange { peer, state } => {
+                Some(Message::connection_state_change(peer, peer_state(state)))
+            }
+            Notification::PingResult { request_id, peer, rtt_us } => {
+                let result = match rtt_us {
+                    Some(usec) => PingResult::answered(peer, usec),
+                    None => PingResult::timed_out(peer),
+                };
+                Some(Message::ping_result(request_id, result))
+            }
+            Notification::LoggedIn => {
+                log::info!(target: LOG, "logged in to the server");
+                let reply = self.init_reply.take()?;
+                let payload =
+                    Payload::PlatformInitialize(PlatformInitialize::new(PlatformInitializeResult::Success));
+                Some(Message::new(reply.kind, reply.request_id, payload))
+            }
+            Notification::LoginFailed { reason } => {
+                log::error!(target: LOG, "login failed: {reason}");
+                let reply = self.init_reply.take()?;
+                let error = PlatformError::new(
+                    ERROR_CODE_LOGIN_FAILED,
+                    0,
+                    &format!("login failed: {reason}"),
+                    "Could not sign in to the multiplayer server.",
+                );
+                Some(Message::error(reply.kind, reply.request_id, error))
+            }
+            Notification::ServerLost { reason } => {
+                log::warn!(target: LOG, "lost the server: {reason}");
+                None
+            }
+        }
+    }
+}
+
+/// The C state for an engine peer state.
+pub fn peer_state(state: PeerState) -> PeerConnectionState {
+    match state {
+        PeerState::Connected => PeerConnectionState::Connected,
+        PeerState::Timeout => PeerConnectionState::Timeout,
+        PeerState::Closed => PeerConnectionState::Closed,
+    }
+}
+
+/// The C policy for a transport policy.
+pub fn send_policy(policy: Policy) -> SendPolicy {
+    match policy {
+        Policy::Unreliable => SendPolicy::Unreliable,
+        Policy::Reliable => SendPolicy::Reliable,
+    }
+}
+
+/// The transport policy for a C policy; `None` for `ovrSend_Unknown`.
+pub fn transport_policy(policy: SendPolicy) -> Option<Policy> {
+    match policy {
+        SendPolicy::Unreliable => Some(Policy::Unreliable),
+        SendPolicy::Reliable => Some(Policy::Reliable),
+        SendPolicy::Unknown => None,
+    }
+}
+
+/// The packet `ovr_Net_ReadPacket` hands out for a received engine packet.
+pub fn packet_from_engine(packet: engine::Packet) -> Packet {
+    Packet::new(packet.sender, send_policy(packet.policy), packet.data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capi::message::Payload;
+    use crate::capi::peer::NetworkingPeer;
+
+    fn standalone_reply() -> InitReply {
+        InitReply { kind: MessageType::Platform_InitializeStandaloneOculus, request_id: 77 }
+    }
+
+    #[test]
+    fn connect_request_carries_the_peer() {
+        let msg = Pump::default().message_for(Notification::PeerConnectRequest { peer: 42 }).unwrap();
+        assert_eq!(msg.kind(), MessageType::Notification_Networking_PeerConnectRequest);
+        assert_eq!(msg.request_id(), 0);
+        assert_eq!(
+            msg.payload(),
+            &Payload::NetworkingPeer(NetworkingPeer::new(42, PeerConnectionState::Unknown))
+        );
+    }
+
+    #[test]
+    fn every_peer_state_maps_to_its_c_value() {
+        let cases = [
+            (PeerState::Connected, PeerConnectionState::Connected, 1),
+            (PeerState::Timeout, PeerConnectionState::Timeout, 2),
+            (PeerState::Closed, PeerConnectionState::Closed, 3),
+        ];
+        for (state, c_state, raw) in cases {
+            let msg =
+                Pump::default().message_for(Notification::ConnectionStateChange { peer: 9, state }).unwrap();
+            assert_eq!(msg.kind(), MessageType::Notification_Networking_ConnectionStateChange);
+            assert_eq!(msg.payload(), &Payload::NetworkingPeer(NetworkingPeer::new(9, c_state)));
+            assert_eq!(c_state as i32, raw);
+        }
+    }
+
+    #[test]
+    fn ping_result_keeps_request_id_and_names_the_pinged_peer() {
+        let mut pump = Pump::default();
+        let answered = pump
+            .message_for(Notification::PingResult { request_id: 5, peer: 8, rtt_us: Some(1234) })
+            .unwrap();
+        assert_eq!(answered.kind(), MessageType::Notification_Networking_PingResult);
+        assert_eq!(answered.request_id(), 5);
+        assert_eq!(answered.payload(), &Payload::PingResult(PingResult::answered(8, 1234)));
+        let lost =
+            pump.message_for(Notification::PingResult { request_id: 6, peer: 8, rtt_us: None }).unwrap();
+        assert_eq!(lost.request_id(), 6);
+        assert_eq!(lost.payload(), &Payload::PingResult(PingResult::timed_out(8)));
+    }
+
+    #[test]
+    fn login_without_pending_init_gives_no_message() {
+        let mut pump = Pump::default();
+        assert_eq!(pump.message_for(Notification::LoggedIn), None);
+        assert_eq!(pump.message_for(Notification::LoginFailed { reason: "x".into() }), None);
+        assert_eq!(pump.message_for(Notification::ServerLost { reason: "y".into() }), None);
+    }
+
+    #[test]
+    fn first_login_success_answers_the_init_once() {
+        let mut pump = Pump::new(Some(standalone_reply()));
+        let msg = pump.message_for(Notification::LoggedIn).unwrap();
+        assert_eq!(msg.kind(), MessageType::Platform_InitializeStandaloneOculus);
+        assert_eq!(msg.request_id(), 77);
+        assert_eq!(
+            msg.payload(),
+            &Payload::PlatformInitialize(PlatformInitialize::new(PlatformInitializeResult::Success))
+        );
+        // A later re-login (after a lost server) answers nothing.
+        assert_eq!(pump.message_for(Notification::LoggedIn), None);
+    }
+
+    #[test]
+    fn login_failure_answers_the_init_with_an_error() {
+        let reply = InitReply { kind: MessageType::PlatformInitializeWithAccessToken, request_id: 3 };
+        let mut pump = Pump::new(Some(reply));
+        let msg = pump.message_for(Notification::LoginFailed { reason: "invalid token".into() }).unwrap();
+        assert_eq!(msg.kind(), MessageType::PlatformInitializeWithAccessToken);
+        assert_eq!(msg.request_id(), 3);
+        match msg.payload() {
+            Payload::Error(e) => {
+                assert_eq!(e.code(), ERROR_CODE_LOGIN_FAILED);
+                assert!(e.message().contains("invalid token"), "{}", e.message());
+            }
+            other => panic!("expected an error payload, got {other:?}"),
+        }
+        assert_eq!(pump.message_for(Notification::LoggedIn), None);
+    }
+
+    #[test]
+    fn packets_keep_sender_policy_and_bytes() {
+        let p = packet_from_engine(engine::Packet {
+            sender: 11,
+            policy: Policy::Unreliable,
+            data: vec![1, 2, 3],
+        });
+        assert_eq!((p.sender(), p.policy(), p.bytes()), (11, SendPolicy::Unreliable, &[1u8, 2, 3][..]));
+        let p = packet_from_engine(engine::Packet { sender: 12, policy: Policy::Reliable, data: vec![] });
+        assert_eq!((p.sender(), p.policy(), p.bytes().len()), (12, SendPolicy::Reliable, 0));
+    }
+
+    #[test]
+    fn policies_round_trip_and_unknown_has_no_transport_policy() {
+        for p in [Policy::Unreliable, Policy::Reliable] {
+            assert_eq!(transport_policy(send_policy(p)), Some(p));
+        }
+        assert_eq!(transport_policy(SendPolicy::Unknown), None);
+    }
+}

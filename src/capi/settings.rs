@@ -1,0 +1,263 @@
+//! What an init needs to start an engine (server, identity, local address, timeouts), whichever
+//! way it arrived: the `ovrnetConfig` struct, or the environment and config file behind the
+//! original init functions. Validation lives here so every init refuses the same things.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::time::Duration;
+
+use super::platform_initialize::PlatformInitializeResult;
+use crate::engine::EngineConfig;
+use crate::signal::MAX_CREDENTIAL_LEN;
+
+/// Unvalidated settings. Zero timeouts mean "use the default".
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Rendezvous server, "host:port" (a name or an IP literal; IPv6 as "[::1]:7650").
+    pub server: Option<String>,
+    /// This user's id; 0 or absent is refused.
+    pub user_id: Option<u64>,
+    /// Login credential (token or secret); absent means empty.
+    pub credential: Option<Vec<u8>>,
+    /// Local address to bind: "ip:port", "ip" (any port) or "host:port"; absent means any
+    /// address of the server's family, any port.
+    pub bind: Option<String>,
+    pub connect_timeout_ms: u32,
+    pub idle_timeout_ms: u32,
+}
+
+impl fmt::Debug for Settings {
+    /// Keeps the credential out of logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("server", &self.server)
+            .field("user_id", &self.user_id)
+            .field("credential", &self.credential.as_ref().map(|c| format!("{} bytes", c.len())))
+            .field("bind", &self.bind)
+            .field("connect_timeout_ms", &self.connect_timeout_ms)
+            .field("idle_timeout_ms", &self.idle_timeout_ms)
+            .finish()
+    }
+}
+
+/// Why settings cannot start an engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    MissingServer,
+    /// The server string did not resolve to an address.
+    BadServer(String),
+    MissingUserId,
+    /// A user id that is not a non-zero decimal `u64`.
+    BadUserId(String),
+    CredentialTooLong(usize),
+    BadBind(String),
+    /// A timeout or other number that does not parse.
+    BadNumber {
+        key: &'static str,
+        value: String,
+    },
+    /// The config file named by `OVRNET_CONFIG` could not be read.
+    File {
+        path: String,
+        error: String,
+    },
+    /// A config file line that is not `key = value`.
+    FileLine {
+        path: String,
+        line: usize,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingServer => write!(f, "no server address configured"),
+            Self::BadServer(s) => write!(f, "server address '{s}' is not a resolvable host:port"),
+            Self::MissingUserId => write!(f, "no user id configured"),
+            Self::BadUserId(s) => write!(f, "user id '{s}' is not a non-zero decimal 64-bit number"),
+            Self::CredentialTooLong(n) => {
+                write!(f, "credential is {n} bytes, at most {MAX_CREDENTIAL_LEN} allowed")
+            }
+            Self::BadBind(s) => write!(f, "bind address '{s}' is not an ip, ip:port or host:port"),
+            Self::BadNumber { key, value } => write!(f, "{key} '{value}' is not a number"),
+            Self::File { path, error } => write!(f, "cannot read config file {path}: {error}"),
+            Self::FileLine { path, line } => {
+                write!(f, "config file {path} line {line} is not 'key = value'")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl ConfigError {
+    /// What `ovr_PlatformInitializeWindows` reports for this error.
+    pub fn init_result(&self) -> PlatformInitializeResult {
+        match self {
+            Self::MissingUserId | Self::BadUserId(_) | Self::CredentialTooLong(_) => {
+                PlatformInitializeResult::InvalidCredentials
+            }
+            _ => PlatformInitializeResult::Uninitialized,
+        }
+    }
+}
+
+impl Settings {
+    /// Checks everything and builds the engine configuration (resolving the server name).
+    pub fn to_engine_config(&self) -> Result<EngineConfig, ConfigError> {
+        let server_text = self.server.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let server_text = server_text.ok_or(ConfigError::MissingServer)?;
+        let server = resolve(server_text).ok_or_else(|| ConfigError::BadServer(server_text.to_owned()))?;
+        let user_id = match self.user_id {
+            None => return Err(ConfigError::MissingUserId),
+            Some(0) => return Err(ConfigError::BadUserId("0".to_owned())),
+            Some(id) => id,
+        };
+        let credential = self.credential.clone().unwrap_or_default();
+        if credential.len() > MAX_CREDENTIAL_LEN {
+            return Err(ConfigError::CredentialTooLong(credential.len()));
+        }
+        let mut cfg = EngineConfig::new(server, user_id, credential);
+        cfg.bind = match self.bind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => any_address_like(server),
+            Some(text) => parse_bind(text).ok_or_else(|| ConfigError::BadBind(text.to_owned()))?,
+        };
+        if self.connect_timeout_ms > 0 {
+            let timeout = Duration::from_millis(u64::from(self.connect_timeout_ms));
+            cfg.connect_timeout = timeout;
+            cfg.proto.connect_timeout_us = micros(timeout);
+        }
+        if self.idle_timeout_ms > 0 {
+            let idle_us = micros(Duration::from_millis(u64::from(self.idle_timeout_ms)));
+            cfg.proto.idle_timeout_us = idle_us;
+            // Keep several keepalives inside one idle period, or a quiet link would time out.
+            cfg.proto.keepalive_us = cfg.proto.keepalive_us.min((idle_us / 3).max(1));
+        }
+        Ok(cfg)
+    }
+}
+
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
+}
+
+/// Parses a decimal user id as the config keys spell it.
+pub fn parse_user_id(text: &str) -> Result<u64, ConfigError> {
+    let text = text.trim();
+    match text.parse::<u64>() {
+        Ok(id) if id != 0 && text.bytes().all(|b| b.is_ascii_digit()) => Ok(id),
+        _ => Err(ConfigError::BadUserId(text.to_owned())),
+    }
+}
+
+/// Parses a millisecond timeout as the config keys spell it.
+pub fn parse_millis(key: &'static str, text: &str) -> Result<u32, ConfigError> {
+    text.trim().parse::<u32>().map_err(|_| ConfigError::BadNumber { key, value: text.trim().to_owned() })
+}
+
+/// The first address `host:port` resolves to.
+fn resolve(text: &str) -> Option<SocketAddr> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Some(addr);
+    }
+    text.to_socket_addrs().ok()?.next()
+}
+
+/// "ip:port", a bare "ip" (any port), or "host:port".
+fn parse_bind(text: &str) -> Option<SocketAddr> {
+    if let Ok(ip) = text.parse::<IpAddr>() {
+        return Some(SocketAddr::new(ip, 0));
+    }
+    resolve(text)
+}
+
+/// The unspecified address of the server's family, any port.
+fn any_address_like(server: SocketAddr) -> SocketAddr {
+    match server {
+        SocketAddr::V4(_) => SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0),
+        SocketAddr::V6(_) => SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> Settings {
+        Settings {
+            server: Some("127.0.0.1:7650".into()),
+            user_id: Some(5),
+            credential: Some(b"secret".to_vec()),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn defaults_bind_any_of_the_server_family() {
+        let cfg = good().to_engine_config().unwrap();
+        assert_eq!(cfg.server, "127.0.0.1:7650".parse().unwrap());
+        assert_eq!((cfg.user_id, cfg.credential.as_slice()), (5, &b"secret"[..]));
+        assert_eq!(cfg.bind, "0.0.0.0:0".parse().unwrap());
+        let v6 = Settings { server: Some("[::1]:9".into()), ..good() }.to_engine_config().unwrap();
+        assert_eq!(v6.bind, "[::]:0".parse().unwrap());
+    }
+
+    #[test]
+    fn timeouts_zero_keep_defaults_and_others_apply() {
+        let default = EngineConfig::new("127.0.0.1:1".parse().unwrap(), 1, Vec::new());
+        let cfg = good().to_engine_config().unwrap();
+        assert_eq!(cfg.connect_timeout, default.connect_timeout);
+        assert_eq!(cfg.proto.idle_timeout_us, default.proto.idle_timeout_us);
+        let cfg =
+            Settings { connect_timeout_ms: 1500, idle_timeout_ms: 900, ..good() }.to_engine_config().unwrap();
+        assert_eq!(cfg.connect_timeout, Duration::from_millis(1500));
+        assert_eq!(cfg.proto.connect_timeout_us, 1_500_000);
+        assert_eq!(cfg.proto.idle_timeout_us, 900_000);
+        assert_eq!(cfg.proto.keepalive_us, 300_000);
+    }
+
+    #[test]
+    fn bind_accepts_ip_ip_port_and_refuses_garbage() {
+        let with = |b: &str| Settings { bind: Some(b.into()), ..good() }.to_engine_config();
+        assert_eq!(with("127.0.0.1").unwrap().bind, "127.0.0.1:0".parse().unwrap());
+        assert_eq!(with("127.0.0.1:4567").unwrap().bind, "127.0.0.1:4567".parse().unwrap());
+        assert_eq!(with("not an address").unwrap_err(), ConfigError::BadBind("not an address".into()));
+    }
+
+    #[test]
+    fn refusals_name_the_problem_and_map_to_init_results() {
+        let cases = [
+            (Settings { server: None, ..good() }, ConfigError::MissingServer),
+            (Settings { server: Some("  ".into()), ..good() }, ConfigError::MissingServer),
+            (Settings { server: Some("no-port".into()), ..good() }, ConfigError::BadServer("no-port".into())),
+            (Settings { user_id: None, ..good() }, ConfigError::MissingUserId),
+            (Settings { user_id: Some(0), ..good() }, ConfigError::BadUserId("0".into())),
+            (Settings { credential: Some(vec![b'x'; 256]), ..good() }, ConfigError::CredentialTooLong(256)),
+        ];
+        for (settings, want) in cases {
+            assert_eq!(settings.to_engine_config().unwrap_err(), want);
+        }
+        assert_eq!(ConfigError::MissingServer.init_result(), PlatformInitializeResult::Uninitialized);
+        assert_eq!(ConfigError::MissingUserId.init_result(), PlatformInitializeResult::InvalidCredentials);
+        // The longest allowed credential passes.
+        let max = Settings { credential: Some(vec![b'x'; 255]), ..good() };
+        assert!(max.to_engine_config().is_ok());
+    }
+
+    #[test]
+    fn user_ids_and_numbers_parse_strictly() {
+        assert_eq!(parse_user_id(" 42 "), Ok(42));
+        assert!(parse_user_id("0").is_err());
+        assert!(parse_user_id("+5").is_err());
+        assert!(parse_user_id("x").is_err());
+        assert_eq!(parse_millis("k", "250"), Ok(250));
+        assert!(parse_millis("k", "-1").is_err());
+    }
+
+    #[test]
+    fn debug_output_hides_the_credential() {
+        let text = format!("{:?}", good());
+        assert!(!text.contains("secret"), "{text}");
+        assert!(text.contains("6 bytes"), "{text}");
+    }
+}

@@ -1,0 +1,112 @@
+//! A scripted [`Runtime`] that records every call, so export-level tests can check argument
+//! handling and handle creation without an engine or a network.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use parking_lot::Mutex;
+
+use ovrnet::capi::guard::CallError;
+use ovrnet::capi::message::Message;
+use ovrnet::capi::packet::Packet;
+use ovrnet::capi::runtime::Runtime;
+use ovrnet::proto::{Policy, Stats};
+
+/// One call that reached the runtime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    Connect(u64),
+    Accept(u64),
+    Close(u64),
+    IsConnected(u64),
+    Ping(u64),
+    Send(u64, Vec<u8>, Policy),
+    Stats(u64),
+}
+
+#[derive(Default)]
+pub struct FakeRuntime {
+    pub user_id: u64,
+    pub calls: Mutex<Vec<Call>>,
+    pub packets: Mutex<VecDeque<Packet>>,
+    pub messages: Mutex<VecDeque<Message>>,
+    /// Peers `is_connected` / `stats` / `accept` / `close` answer for.
+    pub connected: Mutex<Vec<u64>>,
+    pub stats: Stats,
+    pub shutdowns: AtomicUsize,
+}
+
+impl FakeRuntime {
+    pub fn new(user_id: u64) -> Self {
+        Self { user_id, ..Self::default() }
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.calls.lock().clone()
+    }
+
+    pub fn shutdown_count(&self) -> usize {
+        self.shutdowns.load(Ordering::SeqCst)
+    }
+
+    fn record(&self, call: Call) {
+        self.calls.lock().push(call);
+    }
+
+    fn knows(&self, peer: u64) -> bool {
+        self.connected.lock().contains(&peer)
+    }
+}
+
+impl Runtime for FakeRuntime {
+    fn user_id(&self) -> Result<u64, CallError> {
+        Ok(self.user_id)
+    }
+
+    fn connect(&self, peer: u64) -> Result<(), CallError> {
+        self.record(Call::Connect(peer));
+        Ok(())
+    }
+
+    fn accept(&self, peer: u64) -> Result<bool, CallError> {
+        self.record(Call::Accept(peer));
+        Ok(self.knows(peer))
+    }
+
+    fn close(&self, peer: u64) -> Result<bool, CallError> {
+        self.record(Call::Close(peer));
+        Ok(self.knows(peer))
+    }
+
+    fn is_connected(&self, peer: u64) -> Result<bool, CallError> {
+        self.record(Call::IsConnected(peer));
+        Ok(self.knows(peer))
+    }
+
+    fn ping(&self, peer: u64) -> Result<u64, CallError> {
+        self.record(Call::Ping(peer));
+        Ok(1000 + peer)
+    }
+
+    fn send(&self, peer: u64, data: &[u8], policy: Policy) -> Result<(), CallError> {
+        self.record(Call::Send(peer, data.to_vec(), policy));
+        Ok(())
+    }
+
+    fn read_packet(&self) -> Result<Option<Packet>, CallError> {
+        Ok(self.packets.lock().pop_front())
+    }
+
+    fn pop_message(&self) -> Result<Option<Message>, CallError> {
+        Ok(self.messages.lock().pop_front())
+    }
+
+    fn stats(&self, peer: u64) -> Result<Option<Stats>, CallError> {
+        self.record(Call::Stats(peer));
+        Ok(self.knows(peer).then_some(self.stats))
+    }
+
+    fn shutdown(&self) {
+        self.shutdowns.fetch_add(1, Ordering::SeqCst);
+    }
+}
