@@ -3,3 +3,10 @@
 #![allow(dead_code)]
 
 pub mod fake_runtime;
+
+/// The C ABI wraps one process-wide instance, so tests in one binary that touch it must not
+/// overlap. Hold the returned guard for the whole test.
+pub fn serial() -> parking_lot::MutexGuard<'static, ()> {
+    static LOCK: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
+    LOCK.lock()
+}
