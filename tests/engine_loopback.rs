@@ -305,3 +305,42 @@ fn login_is_refused_for_a_taken_user_id_and_for_a_bad_token() {
     let stolen = Engine::start(config(&s2, 1004, &good)).expect("starts");
     expect(&stolen, |n| matches!(n, Notification::LoginFailed { .. }), 5);
 }
+
+#[test]
+fn a_reader_that_pauses_gets_everything_and_memory_stays_bounded() {
+    let s = server(AuthMode::Open);
+    let (a, b) = (engine(&s, 1101), engine(&s, 1102));
+    connect_pair(&a, &b);
+    let msgs: Vec<Vec<u8>> = (0..600u32).map(|i| vec![i as u8; 50_000]).collect();
+    let mut next = 0;
+    let pause_until = Instant::now() + Duration::from_millis(1500);
+    let mut max_undelivered = 0;
+    while Instant::now() < pause_until {
+        while next < msgs.len() && a.send(1102, &msgs[next], Policy::Reliable).is_ok() {
+            next += 1;
+        }
+        if let Some(st) = b.stats(1101) {
+            max_undelivered = max_undelivered.max(st.undelivered_bytes);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // 30 MB offered: the 8 MiB send buffer, the 4 MiB inbox and the bounded backlog hold the rest back.
+    assert!(next < msgs.len(), "the sender must have been held back, sent {next}");
+    let window = 4u64 << 20;
+    assert!(max_undelivered <= 2 * window + 1200, "connection backlog {max_undelivered}");
+    let mut got = vec![];
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while got.len() < msgs.len() && Instant::now() < deadline {
+        while next < msgs.len() && a.send(1102, &msgs[next], Policy::Reliable).is_ok() {
+            next += 1;
+        }
+        match b.read_packet() {
+            Some(p) => got.push(p.data),
+            None => {
+                b.wait(Duration::from_millis(1));
+            }
+        }
+    }
+    assert_eq!(got.len(), msgs.len());
+    assert!(got == msgs, "data altered or reordered");
+}

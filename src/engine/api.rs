@@ -31,8 +31,9 @@ pub struct EngineConfig {
     pub connect_timeout: Duration,
     /// Transport tunables (idle timeout, keepalive, buffers, ...).
     pub proto: proto::Config,
-    /// Packets and bytes received but not yet read by the application; beyond them new packets
-    /// are dropped (unreliable) or left unacknowledged... see docs. Bounds a flooding peer.
+    /// Most packets waiting for `read_packet` (bytes are bounded by `proto.recv_window_bytes`).
+    /// Beyond either, messages stay in their connection, which refuses new data until the
+    /// application reads: a peer cannot grow our memory by outpacing the game.
     pub max_queued_packets: usize,
 }
 
@@ -157,7 +158,7 @@ impl Engine {
             clock,
             socket: sock,
             core: Mutex::new(core),
-            inbox: Inbox::new(cfg.max_queued_packets.max(1)),
+            inbox: Inbox::new(cfg.max_queued_packets.max(1), cfg.proto.recv_window_bytes as usize),
             waker,
             wake_at: AtomicU64::new(0),
             stopping: AtomicBool::new(false),
@@ -189,8 +190,8 @@ impl Engine {
     /// Runs a command on the core, sends what it produced and wakes the worker if the command
     /// moved a deadline earlier than it planned to wake.
     fn command<T>(&self, f: impl FnOnce(&mut Core, u64, &Inbox) -> T) -> T {
-        let now = self.shared.clock.now_us();
         let mut core = self.shared.core.lock();
+        let now = self.shared.clock.now_us();
         let out = f(&mut core, now, &self.shared.inbox);
         core.flush(now, &self.shared.socket);
         let deadline = core.next_deadline();
@@ -237,8 +238,8 @@ impl Engine {
         if self.stopped() {
             return Err(EngineSendError::ShutDown);
         }
-        let now = self.shared.clock.now_us();
         let mut core = self.shared.core.lock();
+        let now = self.shared.clock.now_us();
         let result = core.send(now, peer, data, policy, &self.shared.inbox);
         core.flush_peer(now, peer, &self.shared.socket);
         let deadline = core.peer_deadline(peer);
@@ -256,8 +257,10 @@ impl Engine {
         if self.stopped() {
             return None;
         }
-        let now = self.shared.clock.now_us();
         let mut core = self.shared.core.lock();
+        let now = self.shared.clock.now_us();
+        // Messages left in connections while the inbox was full come first.
+        core.pump_all(&self.shared.inbox);
         if core.drain_socket(now, &self.shared.socket, &self.shared.inbox) {
             // Acknowledgements and pongs due now go out at once.
             core.flush(now, &self.shared.socket);
@@ -285,11 +288,6 @@ impl Engine {
         self.shared.core.lock().stats(peer)
     }
 
-    /// Unreliable packets dropped because the application did not read them in time.
-    pub fn dropped_unreliable(&self) -> u64 {
-        self.shared.inbox.dropped_unreliable()
-    }
-
     /// Logs out, closes every connection and joins the background thread. Dropping does the same.
     pub fn shutdown(self) {
         self.stop();
@@ -298,8 +296,8 @@ impl Engine {
     fn stop(&self) {
         let Some(handle) = self.worker.lock().take() else { return };
         {
-            let now = self.shared.clock.now_us();
             let mut core = self.shared.core.lock();
+            let now = self.shared.clock.now_us();
             core.shutdown(now);
             core.flush(now, &self.shared.socket);
         }

@@ -426,7 +426,9 @@ impl Core {
     fn pump_peer(&mut self, peer: u64, inbox: &Inbox) {
         let Some(p) = self.peers.get_mut(&peer) else { return };
         let Some(c) = p.conn.as_mut() else { return };
-        while let Some(m) = c.poll_message() {
+        while inbox.has_room()
+            && let Some(m) = c.poll_message()
+        {
             inbox.push_packet(Packet { sender: peer, policy: m.policy, data: m.data });
         }
         let mut ends = None;
@@ -464,6 +466,14 @@ impl Core {
         }
         if drained {
             self.forget(peer);
+        }
+    }
+
+    /// Moves waiting messages of every connection to the inbox (after the application made room).
+    pub fn pump_all(&mut self, inbox: &Inbox) {
+        let ids: Vec<u64> = self.peers.keys().copied().collect();
+        for peer in ids {
+            self.pump_peer(peer, inbox);
         }
     }
 

@@ -6,35 +6,38 @@ use std::time::{Duration, Instant};
 use parking_lot::{Condvar, Mutex};
 
 use super::api::{Notification, Packet};
-use crate::proto::Policy;
 
 #[derive(Default)]
 struct Queues {
     packets: VecDeque<Packet>,
+    bytes: usize,
     notifications: VecDeque<Notification>,
-    dropped_unreliable: u64,
 }
 
+/// Bounded: when the application stops reading, received messages stay in their connection,
+/// which then refuses new data (see `proto::Config::recv_window_bytes`), so a peer cannot grow
+/// our memory by sending faster than the game reads.
 pub struct Inbox {
     queues: Mutex<Queues>,
     ready: Condvar,
     max_packets: usize,
+    max_bytes: usize,
 }
 
 impl Inbox {
-    pub fn new(max_packets: usize) -> Self {
-        Inbox { queues: Mutex::new(Queues::default()), ready: Condvar::new(), max_packets }
+    pub fn new(max_packets: usize, max_bytes: usize) -> Self {
+        Inbox { queues: Mutex::new(Queues::default()), ready: Condvar::new(), max_packets, max_bytes }
     }
 
-    /// Queues a packet. Unreliable packets beyond the limit are dropped (counted): an application
-    /// that stops reading must not let a peer grow our memory. Reliable packets are bounded
-    /// earlier, by the transport's receive window (see `proto::Config::recv_window_bytes`).
+    /// Room for more packets (checked before moving them out of a connection).
+    pub fn has_room(&self) -> bool {
+        let q = self.queues.lock();
+        q.packets.len() < self.max_packets && q.bytes < self.max_bytes
+    }
+
     pub fn push_packet(&self, p: Packet) {
         let mut q = self.queues.lock();
-        if p.policy == Policy::Unreliable && q.packets.len() >= self.max_packets {
-            q.dropped_unreliable += 1;
-            return;
-        }
+        q.bytes += p.data.len();
         q.packets.push_back(p);
         self.ready.notify_all();
     }
@@ -46,15 +49,14 @@ impl Inbox {
     }
 
     pub fn pop_packet(&self) -> Option<Packet> {
-        self.queues.lock().packets.pop_front()
+        let mut q = self.queues.lock();
+        let p = q.packets.pop_front()?;
+        q.bytes -= p.data.len();
+        Some(p)
     }
 
     pub fn pop_notification(&self) -> Option<Notification> {
         self.queues.lock().notifications.pop_front()
-    }
-
-    pub fn dropped_unreliable(&self) -> u64 {
-        self.queues.lock().dropped_unreliable
     }
 
     pub fn wait(&self, timeout: Duration) -> bool {
@@ -71,6 +73,7 @@ impl Inbox {
     pub fn clear(&self) {
         let mut q = self.queues.lock();
         q.packets.clear();
+        q.bytes = 0;
         q.notifications.clear();
     }
 }
