@@ -36,20 +36,12 @@ fn help_lists_every_flag() {
 
 #[test]
 fn token_subcommand_mints_a_verifiable_token() {
-    let out = Command::new(BIN)
-        .args(["token", "--secret", "abc", "--user", "77", "--ttl", "60"])
-        .output()
-        .unwrap();
+    let out =
+        Command::new(BIN).args(["token", "--secret", "abc", "--user", "77", "--ttl", "60"]).output().unwrap();
     assert!(out.status.success());
     let token = String::from_utf8(out.stdout).unwrap();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    assert_eq!(
-        token::verify(b"abc", token.trim().as_bytes(), 77, now),
-        Ok(())
-    );
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    assert_eq!(token::verify(b"abc", token.trim().as_bytes(), 77, now), Ok(()));
     assert!(token::verify(b"abc", token.trim().as_bytes(), 77, now + 61).is_err());
 }
 
@@ -65,10 +57,7 @@ fn server_announces_its_address_and_stops_on_sigterm() {
     BufReader::new(stdout).read_line(&mut line).unwrap();
     let addr = line.trim().strip_prefix("listening on ").unwrap();
     assert!(addr.parse::<std::net::SocketAddr>().unwrap().port() != 0);
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "clean exit on SIGTERM");

@@ -54,13 +54,7 @@ impl Client {
         let mut config = ClientConfig::new(server, user, Credential::new(credential).unwrap());
         config.initial_rto_us = 50_000;
         config.max_rto_us = 400_000;
-        Self {
-            server,
-            socket,
-            sm: SignalClient::new(config, now_us(start)),
-            events: Vec::new(),
-            lossy: None,
-        }
+        Self { server, socket, sm: SignalClient::new(config, now_us(start)), events: Vec::new(), lossy: None }
     }
 
     fn lossy(mut self, seed: u64) -> Self {
@@ -157,9 +151,7 @@ fn run_until(
 }
 
 fn logged_in(c: &Client) -> bool {
-    c.events
-        .iter()
-        .any(|e| matches!(e, SignalEvent::LoggedIn { .. }))
+    c.events.iter().any(|e| matches!(e, SignalEvent::LoggedIn { .. }))
 }
 
 #[test]
@@ -168,58 +160,33 @@ fn connect_and_accept_share_real_addresses() {
     let start = Instant::now();
     let mut a = Client::new(server.local_addr(), 1, b"a-secret", start);
     let mut b = Client::new(server.local_addr(), 2, b"b-secret", start);
-    run_until(&mut [&mut a, &mut b], start, Duration::from_secs(3), |cs| {
-        cs.iter().all(|c| logged_in(c))
-    });
+    run_until(&mut [&mut a, &mut b], start, Duration::from_secs(3), |cs| cs.iter().all(|c| logged_in(c)));
 
     a.sm.connect(now_us(start), 2).unwrap();
     let a_addr = a.addr();
-    let want_request = SignalEvent::PeerConnectRequest {
-        peer: 1,
-        addr: a_addr,
-    };
-    run_until(&mut [&mut a, &mut b], start, Duration::from_secs(3), |cs| {
-        cs[1].has(&want_request)
-    });
+    let want_request = SignalEvent::PeerConnectRequest { peer: 1, addr: a_addr };
+    run_until(&mut [&mut a, &mut b], start, Duration::from_secs(3), |cs| cs[1].has(&want_request));
     assert!(a.has(&SignalEvent::ConnectPending { peer: 2 }));
 
     b.sm.accept(now_us(start), 1).unwrap();
     let b_addr = b.addr();
-    let accepted = SignalEvent::PeerAccepted {
-        peer: 2,
-        addr: b_addr,
-    };
-    let accept_ok = SignalEvent::AcceptOk {
-        peer: 1,
-        addr: a_addr,
-    };
+    let accepted = SignalEvent::PeerAccepted { peer: 2, addr: b_addr };
+    let accept_ok = SignalEvent::AcceptOk { peer: 1, addr: a_addr };
     run_until(&mut [&mut a, &mut b], start, Duration::from_secs(3), |cs| {
         cs[0].has(&accepted) && cs[1].has(&accept_ok)
     });
 
     // Connecting to someone who is not there fails at once.
     a.sm.connect(now_us(start), 99).unwrap();
-    let offline = SignalEvent::ConnectFailed {
-        peer: 99,
-        reason: FailReason::Offline,
-    };
-    run_until(&mut [&mut a], start, Duration::from_secs(3), |cs| {
-        cs[0].has(&offline)
-    });
+    let offline = SignalEvent::ConnectFailed { peer: 99, reason: FailReason::Offline };
+    run_until(&mut [&mut a], start, Duration::from_secs(3), |cs| cs[0].has(&offline));
 
     // Logout is acknowledged and the user is gone for others.
     b.sm.logout(now_us(start));
-    run_until(&mut [&mut b], start, Duration::from_secs(3), |cs| {
-        cs[0].has(&SignalEvent::LoggedOut)
-    });
+    run_until(&mut [&mut b], start, Duration::from_secs(3), |cs| cs[0].has(&SignalEvent::LoggedOut));
     a.sm.connect(now_us(start), 2).unwrap();
-    let gone = SignalEvent::ConnectFailed {
-        peer: 2,
-        reason: FailReason::Offline,
-    };
-    run_until(&mut [&mut a], start, Duration::from_secs(3), |cs| {
-        cs[0].has(&gone)
-    });
+    let gone = SignalEvent::ConnectFailed { peer: 2, reason: FailReason::Offline };
+    run_until(&mut [&mut a], start, Duration::from_secs(3), |cs| cs[0].has(&gone));
     server.shutdown();
 }
 
@@ -228,38 +195,23 @@ fn taken_user_id_is_refused_in_open_mode() {
     let server = start_server(AuthMode::Open);
     let start = Instant::now();
     let mut owner = Client::new(server.local_addr(), 5, b"owner", start);
-    run_until(&mut [&mut owner], start, Duration::from_secs(3), |cs| {
-        logged_in(cs[0])
-    });
+    run_until(&mut [&mut owner], start, Duration::from_secs(3), |cs| logged_in(cs[0]));
     let mut thief = Client::new(server.local_addr(), 5, b"thief", start);
-    let refused = SignalEvent::LoginRefused {
-        reason: LoginRefusal::UserIdTaken,
-    };
-    run_until(
-        &mut [&mut owner, &mut thief],
-        start,
-        Duration::from_secs(3),
-        |cs| cs[1].has(&refused),
-    );
+    let refused = SignalEvent::LoginRefused { reason: LoginRefusal::UserIdTaken };
+    run_until(&mut [&mut owner, &mut thief], start, Duration::from_secs(3), |cs| cs[1].has(&refused));
     assert!(thief.sm.is_closed());
     // The same secret from another socket proves the same owner and takes over.
     let mut again = Client::new(server.local_addr(), 5, b"owner", start);
-    run_until(
-        &mut [&mut owner, &mut again],
-        start,
-        Duration::from_secs(3),
-        |cs| logged_in(cs[1]) && cs[0].has(&SignalEvent::SessionEnded),
-    );
+    run_until(&mut [&mut owner, &mut again], start, Duration::from_secs(3), |cs| {
+        logged_in(cs[1]) && cs[0].has(&SignalEvent::SessionEnded)
+    });
 }
 
 #[test]
 fn bad_tokens_are_refused_in_secret_mode() {
     let server = start_server(AuthMode::SharedSecret(SECRET.to_vec()));
     let start = Instant::now();
-    let unix = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let unix = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     let good = token::mint(SECRET, 11, unix + 600);
     let wrong_user = token::mint(SECRET, 12, unix + 600);
     let wrong_secret = token::mint(b"not the secret", 11, unix + 600);
@@ -268,18 +220,11 @@ fn bad_tokens_are_refused_in_secret_mode() {
     let mut bad1 = Client::new(server.local_addr(), 11, wrong_user.as_bytes(), start);
     let mut bad2 = Client::new(server.local_addr(), 11, wrong_secret.as_bytes(), start);
     let mut bad3 = Client::new(server.local_addr(), 11, expired.as_bytes(), start);
-    let invalid = SignalEvent::LoginRefused {
-        reason: LoginRefusal::InvalidToken,
-    };
-    let too_old = SignalEvent::LoginRefused {
-        reason: LoginRefusal::TokenExpired,
-    };
-    run_until(
-        &mut [&mut ok, &mut bad1, &mut bad2, &mut bad3],
-        start,
-        Duration::from_secs(3),
-        |cs| logged_in(cs[0]) && cs[1].has(&invalid) && cs[2].has(&invalid) && cs[3].has(&too_old),
-    );
+    let invalid = SignalEvent::LoginRefused { reason: LoginRefusal::InvalidToken };
+    let too_old = SignalEvent::LoginRefused { reason: LoginRefusal::TokenExpired };
+    run_until(&mut [&mut ok, &mut bad1, &mut bad2, &mut bad3], start, Duration::from_secs(3), |cs| {
+        logged_in(cs[0]) && cs[1].has(&invalid) && cs[2].has(&invalid) && cs[3].has(&too_old)
+    });
     assert_eq!(server.stats().logins_refused, 3);
 }
 
@@ -291,50 +236,25 @@ fn brokering_completes_through_loss_duplication_and_reordering() {
     let mut a = Client::new(addr, 1, b"a", start).lossy(0xA);
     let mut b = Client::new(addr, 2, b"b", start).lossy(0xB);
     let mut c = Client::new(addr, 3, b"c", start).lossy(0xC);
-    run_until(
-        &mut [&mut a, &mut b, &mut c],
-        start,
-        Duration::from_secs(5),
-        |cs| cs.iter().all(|c| logged_in(c)),
-    );
+    run_until(&mut [&mut a, &mut b, &mut c], start, Duration::from_secs(5), |cs| {
+        cs.iter().all(|c| logged_in(c))
+    });
     a.sm.connect(now_us(start), 2).unwrap();
     a.sm.connect(now_us(start), 3).unwrap();
     let a_addr = a.addr();
-    run_until(
-        &mut [&mut a, &mut b, &mut c],
-        start,
-        Duration::from_secs(5),
-        |cs| {
-            cs[1..].iter().all(|c| {
-                c.has(&SignalEvent::PeerConnectRequest {
-                    peer: 1,
-                    addr: a_addr,
-                })
-            })
-        },
-    );
+    run_until(&mut [&mut a, &mut b, &mut c], start, Duration::from_secs(5), |cs| {
+        cs[1..].iter().all(|c| c.has(&SignalEvent::PeerConnectRequest { peer: 1, addr: a_addr }))
+    });
     b.sm.accept(now_us(start), 1).unwrap();
     c.sm.accept(now_us(start), 1).unwrap();
     let (b_addr, c_addr) = (b.addr(), c.addr());
-    run_until(
-        &mut [&mut a, &mut b, &mut c],
-        start,
-        Duration::from_secs(5),
-        |cs| {
-            let ok = SignalEvent::AcceptOk {
-                peer: 1,
-                addr: a_addr,
-            };
-            cs[0].has(&SignalEvent::PeerAccepted {
-                peer: 2,
-                addr: b_addr,
-            }) && cs[0].has(&SignalEvent::PeerAccepted {
-                peer: 3,
-                addr: c_addr,
-            }) && cs[1].has(&ok)
-                && cs[2].has(&ok)
-        },
-    );
+    run_until(&mut [&mut a, &mut b, &mut c], start, Duration::from_secs(5), |cs| {
+        let ok = SignalEvent::AcceptOk { peer: 1, addr: a_addr };
+        cs[0].has(&SignalEvent::PeerAccepted { peer: 2, addr: b_addr })
+            && cs[0].has(&SignalEvent::PeerAccepted { peer: 3, addr: c_addr })
+            && cs[1].has(&ok)
+            && cs[2].has(&ok)
+    });
     // Every event arrived exactly once despite duplicated datagrams.
     for client in [&a, &b, &c] {
         for (i, e) in client.events.iter().enumerate() {

@@ -79,9 +79,7 @@ fn flags(args: &[String], known: &[&str]) -> Result<Vec<(String, String)>, Usage
         let (name, value) = match flag.split_once('=') {
             Some((n, v)) => (n.to_string(), v.to_string()),
             None => {
-                let v = it
-                    .next()
-                    .ok_or_else(|| Usage(format!("{flag} needs a value")))?;
+                let v = it.next().ok_or_else(|| Usage(format!("{flag} needs a value")))?;
                 (flag.clone(), v.clone())
             }
         };
@@ -104,21 +102,13 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
     let mut session_timeout = 10;
     let mut connect_timeout = 20;
     let mut log_level = std::env::var("OVRNET_LOG").unwrap_or_else(|_| "info".into());
-    let known = [
-        "--listen",
-        "--auth",
-        "--secret-file",
-        "--session-timeout",
-        "--connect-timeout",
-        "--log-level",
-    ];
+    let known =
+        ["--listen", "--auth", "--secret-file", "--session-timeout", "--connect-timeout", "--log-level"];
     for (flag, value) in flags(args, &known)? {
         match flag.as_str() {
             "--help" => return Ok(print_usage()),
             "--listen" => {
-                listen = value
-                    .parse()
-                    .map_err(|_| Usage(format!("--listen wants IP:PORT, got '{value}'")))?
+                listen = value.parse().map_err(|_| Usage(format!("--listen wants IP:PORT, got '{value}'")))?
             }
             "--auth" => auth = value,
             "--secret-file" => secret_file = Some(value),
@@ -128,9 +118,8 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
             other => return Err(Usage(format!("unknown flag '{other}'"))),
         }
     }
-    let level: LevelFilter = log_level
-        .parse()
-        .map_err(|_| Usage(format!("unknown log level '{log_level}'")))?;
+    let level: LevelFilter =
+        log_level.parse().map_err(|_| Usage(format!("unknown log level '{log_level}'")))?;
     let auth = match auth.as_str() {
         "open" => AuthMode::Open,
         "secret" => AuthMode::SharedSecret(read_secret(secret_file.as_deref())?),
@@ -172,8 +161,9 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
 
 fn read_secret(file: Option<&str>) -> Result<Vec<u8>, Usage> {
     let secret = match file {
-        Some(path) => std::fs::read(path)
-            .map_err(|e| Usage(format!("cannot read secret file '{path}': {e}")))?,
+        Some(path) => {
+            std::fs::read(path).map_err(|e| Usage(format!("cannot read secret file '{path}': {e}")))?
+        }
         None => std::env::var("OVRNET_SECRET")
             .map_err(|_| Usage("--auth secret needs --secret-file or env OVRNET_SECRET".into()))?
             .into_bytes(),
@@ -206,9 +196,7 @@ fn token_command(args: &[String]) -> Result<ExitCode, Usage> {
     }
     let secret = secret.ok_or_else(|| Usage("token needs --secret or env OVRNET_SECRET".into()))?;
     let user = user.ok_or_else(|| Usage("token needs --user".into()))?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let token = token::mint(secret.trim().as_bytes(), user, now.saturating_add(ttl));
     match writeln!(std::io::stdout(), "{token}") {
         Ok(()) => Ok(ExitCode::SUCCESS),
@@ -244,9 +232,7 @@ impl Log for StderrLogger {
         if !self.enabled(record.metadata()) {
             return;
         }
-        let t = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
+        let t = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
         let level = match record.level() {
             Level::Error => "error",
             Level::Warn => "warn",

@@ -1,7 +1,18 @@
-//! Public Rust API of the engine. (Stub: signatures are final, bodies are being written.)
+//! Public Rust API of the engine.
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
+use mio::{Interest, Poll, Waker};
+use parking_lot::Mutex;
+
+use super::clock::Clock;
+use super::core::Core;
+use super::inbox::Inbox;
+use super::shared::{SOCKET, Shared, WAKER};
+use super::{socket, worker};
 use crate::proto::{self, Policy};
 
 /// Everything an engine instance needs to start.
@@ -20,8 +31,9 @@ pub struct EngineConfig {
     pub connect_timeout: Duration,
     /// Transport tunables (idle timeout, keepalive, buffers, ...).
     pub proto: proto::Config,
-    /// Packets and bytes received but not yet read by the application; beyond them new packets
-    /// are dropped (unreliable) or left unacknowledged... see docs. Bounds a flooding peer.
+    /// Most packets waiting for `read_packet` (bytes are bounded by `proto.recv_window_bytes`).
+    /// Beyond either, messages stay in their connection, which refuses new data until the
+    /// application reads: a peer cannot grow our memory by outpacing the game.
     pub max_queued_packets: usize,
 }
 
@@ -85,14 +97,27 @@ pub enum Notification {
     /// Login to the server succeeded (reply of the asynchronous inits).
     LoggedIn,
     /// Login refused or the server never answered; the engine cannot reach anyone.
-    LoginFailed { reason: String },
+    LoginFailed {
+        reason: String,
+    },
     /// The server stopped answering or ended our session.
-    ServerLost { reason: String },
+    ServerLost {
+        reason: String,
+    },
     /// `peer` wants to connect; answer with `accept`.
-    PeerConnectRequest { peer: u64 },
-    ConnectionStateChange { peer: u64, state: PeerState },
+    PeerConnectRequest {
+        peer: u64,
+    },
+    ConnectionStateChange {
+        peer: u64,
+        state: PeerState,
+    },
     /// Answer to `ping`: round trip in microseconds, or None on timeout.
-    PingResult { request_id: u64, peer: u64, rtt_us: Option<u64> },
+    PingResult {
+        request_id: u64,
+        peer: u64,
+        rtt_us: Option<u64>,
+    },
 }
 
 /// A received message.
@@ -105,89 +130,186 @@ pub struct Packet {
 
 /// One engine instance. All methods take `&self` and are safe from any thread.
 pub struct Engine {
-    _private: (),
+    shared: Arc<Shared>,
+    user_id: u64,
+    local_addr: SocketAddr,
+    worker: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Engine {
     /// Binds the socket, starts the background thread and begins logging in (asynchronously:
     /// `Notification::LoggedIn` or `LoginFailed` follows).
     pub fn start(cfg: EngineConfig) -> Result<Engine, EngineError> {
-        let _ = cfg;
-        Err(EngineError::InvalidConfig("engine not implemented yet".into()))
+        if cfg.user_id == 0 {
+            return Err(EngineError::InvalidConfig("user id 0 is reserved".into()));
+        }
+        let mut bind = cfg.bind;
+        if cfg.server.is_ipv6() && bind.is_ipv4() && bind.ip().is_unspecified() {
+            bind = SocketAddr::from(([0u16; 8], bind.port()));
+        }
+        let clock = Clock::new();
+        let core = Core::new(&cfg, clock.now_us()).map_err(EngineError::InvalidConfig)?;
+        let mut sock = socket::bind(bind).map_err(EngineError::Io)?;
+        let local_addr = sock.local_addr().map_err(EngineError::Io)?;
+        let poll = Poll::new().map_err(EngineError::Io)?;
+        poll.registry().register(&mut sock, SOCKET, Interest::READABLE).map_err(EngineError::Io)?;
+        let waker = Waker::new(poll.registry(), WAKER).map_err(EngineError::Io)?;
+        let shared = Arc::new(Shared {
+            clock,
+            socket: sock,
+            core: Mutex::new(core),
+            inbox: Inbox::new(cfg.max_queued_packets.max(1), cfg.proto.recv_window_bytes as usize),
+            waker,
+            wake_at: AtomicU64::new(0),
+            stopping: AtomicBool::new(false),
+        });
+        let for_worker = shared.clone();
+        let handle = std::thread::Builder::new()
+            .name(format!("ovrnet-{}", cfg.user_id))
+            .spawn(move || worker::run(for_worker, poll))
+            .map_err(EngineError::Io)?;
+        Ok(Engine { shared, user_id: cfg.user_id, local_addr, worker: Mutex::new(Some(handle)) })
     }
 
     pub fn user_id(&self) -> u64 {
-        0
+        self.user_id
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        SocketAddr::from(([0, 0, 0, 0], 0))
+        self.local_addr
     }
 
     pub fn is_logged_in(&self) -> bool {
-        false
+        self.shared.core.lock().is_logged_in()
+    }
+
+    fn stopped(&self) -> bool {
+        self.shared.stopping.load(Ordering::Acquire)
+    }
+
+    /// Runs a command on the core, sends what it produced and wakes the worker if the command
+    /// moved a deadline earlier than it planned to wake.
+    fn command<T>(&self, f: impl FnOnce(&mut Core, u64, &Inbox) -> T) -> T {
+        let mut core = self.shared.core.lock();
+        let now = self.shared.clock.now_us();
+        let out = f(&mut core, now, &self.shared.inbox);
+        core.flush(now, &self.shared.socket);
+        let deadline = core.next_deadline();
+        drop(core);
+        self.shared.nudge(deadline);
+        out
     }
 
     /// Starts connecting to `peer` (no-op if already connected or connecting). The peer gets a
     /// PeerConnectRequest; a ConnectionStateChange (Connected or Timeout) follows here.
     pub fn connect(&self, peer: u64) {
-        let _ = peer;
+        if !self.stopped() {
+            self.command(|c, now, inbox| c.connect(now, peer, inbox));
+        }
     }
 
     /// Accepts `peer`'s pending request; false (and nothing happens) if none is pending.
     pub fn accept(&self, peer: u64) -> bool {
-        let _ = peer;
-        false
+        !self.stopped() && self.command(|c, now, _| c.accept(now, peer))
     }
 
     /// Closes the connection to `peer` if there is one (pending reliable data is flushed first);
     /// both sides see Closed. False if there was nothing to close.
     pub fn close(&self, peer: u64) -> bool {
-        let _ = peer;
-        false
+        !self.stopped() && self.command(|c, now, inbox| c.close(now, peer, inbox))
     }
 
     pub fn is_connected(&self, peer: u64) -> bool {
-        let _ = peer;
-        false
+        !self.stopped() && self.shared.core.lock().is_connected(peer)
     }
 
     /// Measures the round trip to `peer`; returns a non-zero request id that the PingResult
     /// carries (a timeout result if not connected).
     pub fn ping(&self, peer: u64) -> u64 {
-        let _ = peer;
-        0
+        if self.stopped() {
+            return 0;
+        }
+        self.command(|c, now, inbox| c.ping(now, peer, inbox))
     }
 
     /// Queues a message, connecting implicitly. Reliable is buffered until connected; unreliable
-    /// is refused before the connection is up.
+    /// is refused before the connection is up. Encodes and sends on the calling thread.
     pub fn send(&self, peer: u64, data: &[u8], policy: Policy) -> Result<(), EngineSendError> {
-        let _ = (peer, data, policy);
-        Err(EngineSendError::ShutDown)
+        if self.stopped() {
+            return Err(EngineSendError::ShutDown);
+        }
+        let mut core = self.shared.core.lock();
+        let now = self.shared.clock.now_us();
+        let result = core.send(now, peer, data, policy, &self.shared.inbox);
+        core.flush_peer(now, peer, &self.shared.socket);
+        let deadline = core.peer_deadline(peer);
+        drop(core);
+        self.shared.nudge(deadline);
+        result
     }
 
-    /// Next received message, if any (drains the socket itself when the queue is empty).
+    /// Next received message, if any. When the queue is empty it drains the socket itself
+    /// rather than waiting for the worker to wake up.
     pub fn read_packet(&self) -> Option<Packet> {
-        None
+        if let Some(p) = self.shared.inbox.pop_packet() {
+            return Some(p);
+        }
+        if self.stopped() {
+            return None;
+        }
+        let mut core = self.shared.core.lock();
+        let now = self.shared.clock.now_us();
+        // Messages left in connections while the inbox was full come first.
+        core.pump_all(&self.shared.inbox);
+        if core.drain_socket(now, &self.shared.socket, &self.shared.inbox) {
+            // Acknowledgements and pongs due now go out at once.
+            core.flush(now, &self.shared.socket);
+            let deadline = core.next_deadline();
+            drop(core);
+            self.shared.nudge(deadline);
+        } else {
+            drop(core);
+        }
+        self.shared.inbox.pop_packet()
     }
 
     /// Next notification, if any.
     pub fn pop_notification(&self) -> Option<Notification> {
-        None
+        self.shared.inbox.pop_notification()
     }
 
     /// Blocks until a packet or notification is queued or `timeout` passes; true if one is.
     pub fn wait(&self, timeout: Duration) -> bool {
-        let _ = timeout;
-        false
+        self.shared.inbox.wait(timeout)
     }
 
     /// Statistics of the connection to `peer`.
     pub fn stats(&self, peer: u64) -> Option<proto::Stats> {
-        let _ = peer;
-        None
+        self.shared.core.lock().stats(peer)
     }
 
     /// Logs out, closes every connection and joins the background thread. Dropping does the same.
-    pub fn shutdown(self) {}
+    pub fn shutdown(self) {
+        self.stop();
+    }
+
+    fn stop(&self) {
+        let Some(handle) = self.worker.lock().take() else { return };
+        {
+            let mut core = self.shared.core.lock();
+            let now = self.shared.clock.now_us();
+            core.shutdown(now);
+            core.flush(now, &self.shared.socket);
+        }
+        self.shared.stopping.store(true, Ordering::Release);
+        self.shared.wake();
+        let _ = handle.join();
+        self.shared.inbox.clear();
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.stop();
+    }
 }

@@ -6,5 +6,12 @@
 //! because a cross-core thread wake-up costs far more than a loopback round trip.
 
 mod api;
+mod clock;
+mod core;
+mod inbox;
+mod peer;
+mod shared;
+mod socket;
+mod worker;
 
 pub use api::{Engine, EngineConfig, EngineError, EngineSendError, Notification, Packet, PeerState};

@@ -137,6 +137,9 @@ pub struct Connection {
     recv: RecvTracker,
     reasm: Reassembly,
     delivered: VecDeque<Received>,
+    /// Bytes in `delivered`: past the receive window, new data is refused (reliable: not
+    /// acknowledged, so the sender keeps it) or dropped (unreliable) until the application reads.
+    delivered_bytes: usize,
     last_recv: u64,
 
     pings_out: VecDeque<(u64, u64)>,
@@ -204,6 +207,7 @@ impl Connection {
             recv: RecvTracker::default(),
             reasm: Reassembly::new(cfg.recv_window_bytes, cfg.recv_window_messages),
             delivered: VecDeque::new(),
+            delivered_bytes: 0,
             last_recv: now,
             pings_out: VecDeque::new(),
             pings_to_send: VecDeque::new(),
@@ -248,7 +252,14 @@ impl Connection {
     }
 
     pub fn poll_message(&mut self) -> Option<Received> {
-        self.delivered.pop_front()
+        let m = self.delivered.pop_front()?;
+        self.delivered_bytes -= m.data.len();
+        Some(m)
+    }
+
+    /// The application is not keeping up: stop taking new data until it reads.
+    fn app_backlogged(&self) -> bool {
+        self.delivered_bytes >= self.cfg.recv_window_bytes as usize
     }
 
     pub fn stats(&self) -> Stats {
@@ -261,6 +272,7 @@ impl Connection {
         s.unsent_reliable_bytes = self.sendbuf.unsent_bytes() as u64;
         s.pending_unreliable_bytes = self.unreliable_bytes as u64;
         s.reassembly_bytes = self.reasm.held_bytes();
+        s.undelivered_bytes = self.delivered_bytes as u64;
         s.reassembly_messages = self.reasm.held_messages() as u64;
         s.congestion_window = self.cc.window();
         s.bytes_in_flight = self.cc.in_flight();
@@ -516,6 +528,7 @@ impl Connection {
             };
             match self.reasm.admit(seq, total, index, new_bytes) {
                 (Admit::OverWindow, _) => return Ok(None),
+                (Admit::Accept, _) if self.app_backlogged() => return Ok(None),
                 (Admit::Conflict, _) => return Err(DecodeError::InvalidField),
                 (_, added) => new_bytes += added,
             }
@@ -528,8 +541,13 @@ impl Connection {
         match f {
             Frame::Ack(ack) => self.on_ack(now, ack),
             Frame::Unreliable(data) if live => {
-                self.stats.messages_received += 1;
-                self.delivered.push_back(Received { policy: Policy::Unreliable, data: data.to_vec() });
+                if self.app_backlogged() {
+                    self.stats.unreliable_dropped += 1;
+                } else {
+                    self.stats.messages_received += 1;
+                    self.delivered_bytes += data.len();
+                    self.delivered.push_back(Received { policy: Policy::Unreliable, data: data.to_vec() });
+                }
             }
             Frame::Reliable { seq, data } if live => self.insert_reliable(seq, data.len(), 0, data),
             Frame::Fragment { seq, total, index, data } if live => {
@@ -550,9 +568,11 @@ impl Connection {
 
     fn insert_reliable(&mut self, seq: u16, total: usize, index: usize, data: &[u8]) {
         let delivered = &mut self.delivered;
+        let bytes = &mut self.delivered_bytes;
         let count = &mut self.stats.messages_received;
         self.reasm.insert(seq, total, index, data, |m| {
             *count += 1;
+            *bytes += m.len();
             delivered.push_back(Received { policy: Policy::Reliable, data: m });
         });
     }

@@ -32,6 +32,10 @@ pub struct Stats {
     /// receive window whatever the peer sends.
     pub reassembly_bytes: u64,
     pub reassembly_messages: u64,
+    /// Received bytes waiting for the application to read them (bounded by the receive window).
+    pub undelivered_bytes: u64,
+    /// Unreliable messages dropped because the application was not reading.
+    pub unreliable_dropped: u64,
     pub congestion_window: u64,
     pub bytes_in_flight: u64,
     /// Current pacing rate in bytes per second (0 = not paced).

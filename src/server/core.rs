@@ -126,12 +126,9 @@ impl ServerCore {
             }
         };
         match msg {
-            Message::Login {
-                req,
-                user_id,
-                nonce,
-                credential,
-            } => self.on_login(now, unix_secs, from, req, user_id, nonce, &credential),
+            Message::Login { req, user_id, nonce, credential } => {
+                self.on_login(now, unix_secs, from, req, user_id, nonce, &credential)
+            }
             Message::Heartbeat { session } => {
                 if let Some(user) = self.session_for(now, from, session) {
                     self.send(from, &Message::HeartbeatAck { session });
@@ -215,11 +212,7 @@ impl ServerCore {
             && s.nonce == nonce
         {
             s.last_seen = now;
-            let reply = Message::LoginOk {
-                req,
-                session: s.id,
-                session_timeout_ms: self.timeout_ms(),
-            };
+            let reply = Message::LoginOk { req, session: s.id, session_timeout_ms: self.timeout_ms() };
             self.send(from, &reply);
             return;
         }
@@ -251,11 +244,7 @@ impl ServerCore {
         self.by_addr.insert(from, user);
         self.stats.logins += 1;
         info!("event=login user={user} addr={from} session={id:016x}");
-        let reply = Message::LoginOk {
-            req,
-            session: id,
-            session_timeout_ms: self.timeout_ms(),
-        };
+        let reply = Message::LoginOk { req, session: id, session_timeout_ms: self.timeout_ms() };
         self.send(from, &reply);
     }
 
@@ -268,12 +257,10 @@ impl ServerCore {
     ) -> Result<(), LoginRefusal> {
         match &self.config.auth {
             AuthMode::SharedSecret(secret) => {
-                token::verify(secret, credential.as_bytes(), user, unix_secs).map_err(
-                    |e| match e {
-                        TokenError::Expired => LoginRefusal::TokenExpired,
-                        _ => LoginRefusal::InvalidToken,
-                    },
-                )?;
+                token::verify(secret, credential.as_bytes(), user, unix_secs).map_err(|e| match e {
+                    TokenError::Expired => LoginRefusal::TokenExpired,
+                    _ => LoginRefusal::InvalidToken,
+                })?;
             }
             AuthMode::Open => {
                 if let Some(s) = self.sessions.get(&user)
@@ -349,16 +336,11 @@ impl ServerCore {
     }
 
     fn on_connect(&mut self, now: u64, caller: u64, callee: u64, req: u32) -> Message {
-        let failed = |reason| Message::ConnectFailed {
-            req,
-            peer: callee,
-            reason,
-        };
+        let failed = |reason| Message::ConnectFailed { req, peer: callee, reason };
         if callee == caller {
             return failed(FailReason::Invalid);
         }
-        let (Some(caller_addr), Some(callee_addr)) = (self.addr_of(caller), self.addr_of(callee))
-        else {
+        let (Some(caller_addr), Some(callee_addr)) = (self.addr_of(caller), self.addr_of(callee)) else {
             info!("event=connect_failed caller={caller} callee={callee} reason=offline");
             return failed(FailReason::Offline);
         };
@@ -366,26 +348,15 @@ impl ServerCore {
         if self.remove_pending(callee, caller) {
             // Both asked for each other: each side's request is the other's acceptance.
             info!("event=mutual_connect a={caller} b={callee}");
-            self.push(now, callee, |push| Message::PeerAccepted {
-                push,
-                peer: caller,
-                addr: caller_addr,
-            });
-            self.push(now, caller, |push| Message::PeerAccepted {
-                push,
-                peer: callee,
-                addr: callee_addr,
-            });
+            self.push(now, callee, |push| Message::PeerAccepted { push, peer: caller, addr: caller_addr });
+            self.push(now, caller, |push| Message::PeerAccepted { push, peer: callee, addr: callee_addr });
             return pending;
         }
         if self.pending.contains_key(&(caller, callee)) {
             return pending; // asked again while waiting: nothing new to tell the callee
         }
         let cap = self.config.max_pending_per_user;
-        let busy = self
-            .sessions
-            .get(&caller)
-            .is_none_or(|s| s.outgoing.len() >= cap)
+        let busy = self.sessions.get(&caller).is_none_or(|s| s.outgoing.len() >= cap)
             || self.sessions.get(&callee).is_none_or(|s| {
                 s.incoming.len() >= cap || s.pushes.len() >= self.config.max_pushes_per_session
             });
@@ -395,8 +366,7 @@ impl ServerCore {
         }
         let expires = now.saturating_add(self.config.connect_timeout_us);
         self.pending.insert((caller, callee), expires);
-        self.timers
-            .insert((expires, Timer::Pending(caller, callee)));
+        self.timers.insert((expires, Timer::Pending(caller, callee)));
         if let Some(s) = self.sessions.get_mut(&caller) {
             s.outgoing.push(callee);
         }
@@ -404,50 +374,25 @@ impl ServerCore {
             s.incoming.push(caller);
         }
         info!("event=connect_request caller={caller} callee={callee} caller_addr={caller_addr}");
-        self.push(now, callee, |push| Message::PeerConnectRequest {
-            push,
-            from: caller,
-            addr: caller_addr,
-        });
+        self.push(now, callee, |push| Message::PeerConnectRequest { push, from: caller, addr: caller_addr });
         pending
     }
 
     fn on_accept(&mut self, now: u64, callee: u64, caller: u64, req: u32) -> Message {
         if !self.remove_pending(caller, callee) {
-            let reason = if self.is_online(caller) {
-                FailReason::NoRequest
-            } else {
-                FailReason::Offline
-            };
+            let reason = if self.is_online(caller) { FailReason::NoRequest } else { FailReason::Offline };
             info!("event=accept_failed callee={callee} caller={caller} reason={reason}");
-            return Message::AcceptFailed {
-                req,
-                peer: caller,
-                reason,
-            };
+            return Message::AcceptFailed { req, peer: caller, reason };
         }
-        let (Some(caller_addr), Some(callee_addr)) = (self.addr_of(caller), self.addr_of(callee))
-        else {
+        let (Some(caller_addr), Some(callee_addr)) = (self.addr_of(caller), self.addr_of(callee)) else {
             // Pending requests end with either session, so both are here; stay total anyway.
-            return Message::AcceptFailed {
-                req,
-                peer: caller,
-                reason: FailReason::Offline,
-            };
+            return Message::AcceptFailed { req, peer: caller, reason: FailReason::Offline };
         };
         info!(
             "event=accept callee={callee} caller={caller} caller_addr={caller_addr} callee_addr={callee_addr}"
         );
-        self.push(now, caller, |push| Message::PeerAccepted {
-            push,
-            peer: callee,
-            addr: callee_addr,
-        });
-        Message::AcceptOk {
-            req,
-            peer: caller,
-            addr: caller_addr,
-        }
+        self.push(now, caller, |push| Message::PeerAccepted { push, peer: callee, addr: callee_addr });
+        Message::AcceptOk { req, peer: caller, addr: caller_addr }
     }
 
     fn on_decline(&mut self, now: u64, callee: u64, caller: u64, req: u32) -> Message {
@@ -473,8 +418,7 @@ impl ServerCore {
         let Some(expires) = self.pending.remove(&(caller, callee)) else {
             return false;
         };
-        self.timers
-            .remove(&(expires, Timer::Pending(caller, callee)));
+        self.timers.remove(&(expires, Timer::Pending(caller, callee)));
         if let Some(s) = self.sessions.get_mut(&caller) {
             s.outgoing.retain(|&u| u != callee);
         }
@@ -494,8 +438,7 @@ impl ServerCore {
         if self.by_addr.get(&s.addr) == Some(&user) {
             self.by_addr.remove(&s.addr);
         }
-        self.timers
-            .remove(&(s.expiry_timer, Timer::SessionExpiry(user)));
+        self.timers.remove(&(s.expiry_timer, Timer::SessionExpiry(user)));
         if let Some(at) = s.push_timer {
             self.timers.remove(&(at, Timer::Push(user)));
         }
@@ -520,10 +463,7 @@ impl ServerCore {
                 reason: FailReason::Offline,
             });
         }
-        info!(
-            "event=session_end user={user} addr={} session={:016x} reason={why}",
-            s.addr, s.id
-        );
+        info!("event=session_end user={user} addr={} session={:016x} reason={why}", s.addr, s.id);
     }
 
     fn on_expiry_timer(&mut self, now: u64, user: u64) {
@@ -561,11 +501,7 @@ impl ServerCore {
         let mut timer = Backoff::new(initial, max);
         timer.sent(now);
         let addr = s.addr;
-        s.pushes.push_back(QueuedPush {
-            id,
-            msg: msg.clone(),
-            timer,
-        });
+        s.pushes.push_back(QueuedPush { id, msg: msg.clone(), timer });
         self.send(addr, &msg);
         self.refile_push_timer(user);
     }

@@ -27,16 +27,12 @@ impl Harness {
     }
 
     fn with(config: ServerConfig) -> Self {
-        Self {
-            core: ServerCore::new(config, 99),
-            now: 0,
-        }
+        Self { core: ServerCore::new(config, 99), now: 0 }
     }
 
     /// Sends `msg` from `from` and returns everything the server sent, decoded.
     fn send(&mut self, from: SocketAddr, msg: Message) -> Vec<(SocketAddr, Message)> {
-        self.core
-            .handle_datagram(self.now, UNIX, from, &encode_to_vec(&msg));
+        self.core.handle_datagram(self.now, UNIX, from, &encode_to_vec(&msg));
         self.drain()
     }
 
@@ -78,10 +74,7 @@ impl Harness {
 }
 
 fn only_to(out: &[(SocketAddr, Message)], to: SocketAddr) -> Vec<Message> {
-    out.iter()
-        .filter(|(a, _)| *a == to)
-        .map(|(_, m)| m.clone())
-        .collect()
+    out.iter().filter(|(a, _)| *a == to).map(|(_, m)| m.clone()).collect()
 }
 
 #[test]
@@ -118,15 +111,9 @@ fn open_mode_taken_user_needs_the_same_secret() {
     };
     assert_eq!(
         h.login(addr(11), 7, b"not-mine", 2),
-        Message::LoginRefused {
-            req: 1,
-            reason: LoginRefusal::UserIdTaken
-        }
+        Message::LoginRefused { req: 1, reason: LoginRefusal::UserIdTaken }
     );
-    assert!(matches!(
-        h.login(addr(11), 7, b"mine", 3),
-        Message::LoginOk { .. }
-    ));
+    assert!(matches!(h.login(addr(11), 7, b"mine", 3), Message::LoginOk { .. }));
     // The old address lost the session.
     let out = h.send(addr(10), Message::Heartbeat { session: old });
     assert_eq!(out[0].1, Message::SessionUnknown { session: old });
@@ -140,32 +127,14 @@ fn secret_mode_checks_tokens() {
     let expired = token::mint(SECRET, 7, UNIX - 1);
     let other_user = token::mint(SECRET, 8, UNIX + 60);
     let refused = |reason| Message::LoginRefused { req: 1, reason };
-    assert_eq!(
-        h.login(addr(10), 7, expired.as_bytes(), 1),
-        refused(LoginRefusal::TokenExpired)
-    );
-    assert_eq!(
-        h.login(addr(10), 7, other_user.as_bytes(), 1),
-        refused(LoginRefusal::InvalidToken)
-    );
-    assert_eq!(
-        h.login(addr(10), 7, b"garbage", 1),
-        refused(LoginRefusal::InvalidToken)
-    );
+    assert_eq!(h.login(addr(10), 7, expired.as_bytes(), 1), refused(LoginRefusal::TokenExpired));
+    assert_eq!(h.login(addr(10), 7, other_user.as_bytes(), 1), refused(LoginRefusal::InvalidToken));
+    assert_eq!(h.login(addr(10), 7, b"garbage", 1), refused(LoginRefusal::InvalidToken));
     assert!(!h.core.is_online(7));
-    assert!(matches!(
-        h.login(addr(10), 7, good.as_bytes(), 1),
-        Message::LoginOk { .. }
-    ));
+    assert!(matches!(h.login(addr(10), 7, good.as_bytes(), 1), Message::LoginOk { .. }));
     // Taken user id: a bad token is refused, a valid one replaces the session.
-    assert_eq!(
-        h.login(addr(11), 7, b"nope", 2),
-        refused(LoginRefusal::InvalidToken)
-    );
-    assert!(matches!(
-        h.login(addr(11), 7, good.as_bytes(), 2),
-        Message::LoginOk { .. }
-    ));
+    assert_eq!(h.login(addr(11), 7, b"nope", 2), refused(LoginRefusal::InvalidToken));
+    assert!(matches!(h.login(addr(11), 7, good.as_bytes(), 2), Message::LoginOk { .. }));
     assert_eq!(h.core.session_count(), 1);
     assert_eq!(h.core.stats().logins_refused, 4);
 }
@@ -178,16 +147,10 @@ fn server_full_refuses_new_users_only() {
     h.session(addr(10), 7);
     assert_eq!(
         h.login(addr(11), 8, b"s", 1),
-        Message::LoginRefused {
-            req: 1,
-            reason: LoginRefusal::ServerFull
-        }
+        Message::LoginRefused { req: 1, reason: LoginRefusal::ServerFull }
     );
     // Re-login of the existing user still works.
-    assert!(matches!(
-        h.login(addr(10), 7, b"s", 9),
-        Message::LoginOk { .. }
-    ));
+    assert!(matches!(h.login(addr(10), 7, b"s", 9), Message::LoginOk { .. }));
 }
 
 #[test]
@@ -212,40 +175,13 @@ fn silent_client_is_logged_out_after_the_timeout() {
 fn connect_to_offline_user_fails_at_once() {
     let mut h = Harness::new(AuthMode::Open);
     let s = h.session(addr(10), 7);
-    let out = h.send(
-        addr(10),
-        Message::ConnectRequest {
-            req: 2,
-            session: s,
-            to: 8,
-        },
-    );
+    let out = h.send(addr(10), Message::ConnectRequest { req: 2, session: s, to: 8 });
     assert_eq!(
         out,
-        vec![(
-            addr(10),
-            Message::ConnectFailed {
-                req: 2,
-                peer: 8,
-                reason: FailReason::Offline
-            }
-        )]
+        vec![(addr(10), Message::ConnectFailed { req: 2, peer: 8, reason: FailReason::Offline })]
     );
-    let out = h.send(
-        addr(10),
-        Message::ConnectRequest {
-            req: 3,
-            session: s,
-            to: 7,
-        },
-    );
-    assert!(matches!(
-        out[0].1,
-        Message::ConnectFailed {
-            reason: FailReason::Invalid,
-            ..
-        }
-    ));
+    let out = h.send(addr(10), Message::ConnectRequest { req: 3, session: s, to: 7 });
+    assert!(matches!(out[0].1, Message::ConnectFailed { reason: FailReason::Invalid, .. }));
 }
 
 #[test]
@@ -253,40 +189,13 @@ fn accept_without_request_is_an_error() {
     let mut h = Harness::new(AuthMode::Open);
     let a = h.session(addr(10), 7);
     h.session(addr(11), 8);
-    let out = h.send(
-        addr(10),
-        Message::Accept {
-            req: 2,
-            session: a,
-            peer: 8,
-        },
-    );
+    let out = h.send(addr(10), Message::Accept { req: 2, session: a, peer: 8 });
     assert_eq!(
         out,
-        vec![(
-            addr(10),
-            Message::AcceptFailed {
-                req: 2,
-                peer: 8,
-                reason: FailReason::NoRequest
-            }
-        )]
+        vec![(addr(10), Message::AcceptFailed { req: 2, peer: 8, reason: FailReason::NoRequest })]
     );
-    let out = h.send(
-        addr(10),
-        Message::Accept {
-            req: 3,
-            session: a,
-            peer: 99,
-        },
-    );
-    assert!(matches!(
-        out[0].1,
-        Message::AcceptFailed {
-            reason: FailReason::Offline,
-            ..
-        }
-    ));
+    let out = h.send(addr(10), Message::Accept { req: 3, session: a, peer: 99 });
+    assert!(matches!(out[0].1, Message::AcceptFailed { reason: FailReason::Offline, .. }));
 }
 
 #[test]
@@ -295,66 +204,24 @@ fn connect_and_accept_exchange_addresses_once_under_duplicates() {
     let (a_addr, b_addr) = (addr(10), addr(11));
     let a = h.session(a_addr, 7);
     let b = h.session(b_addr, 8);
-    let connect = Message::ConnectRequest {
-        req: 2,
-        session: a,
-        to: 8,
-    };
+    let connect = Message::ConnectRequest { req: 2, session: a, to: 8 };
     let out = h.send(a_addr, connect.clone());
-    assert_eq!(
-        only_to(&out, a_addr),
-        vec![Message::ConnectPending { req: 2, peer: 8 }]
-    );
+    assert_eq!(only_to(&out, a_addr), vec![Message::ConnectPending { req: 2, peer: 8 }]);
     let pushed = only_to(&out, b_addr);
-    assert_eq!(
-        pushed,
-        vec![Message::PeerConnectRequest {
-            push: 1,
-            from: 7,
-            addr: a_addr
-        }]
-    );
+    assert_eq!(pushed, vec![Message::PeerConnectRequest { push: 1, from: 7, addr: a_addr }]);
     // A duplicate gets the same reply and no second push.
     let out = h.send(a_addr, connect);
-    assert_eq!(
-        out,
-        vec![(a_addr, Message::ConnectPending { req: 2, peer: 8 })]
-    );
-    h.send(
-        b_addr,
-        Message::PushAck {
-            session: b,
-            push: 1,
-        },
-    );
+    assert_eq!(out, vec![(a_addr, Message::ConnectPending { req: 2, peer: 8 })]);
+    h.send(b_addr, Message::PushAck { session: b, push: 1 });
 
-    let accept = Message::Accept {
-        req: 5,
-        session: b,
-        peer: 7,
-    };
+    let accept = Message::Accept { req: 5, session: b, peer: 7 };
     let out = h.send(b_addr, accept.clone());
-    let ok = Message::AcceptOk {
-        req: 5,
-        peer: 7,
-        addr: a_addr,
-    };
+    let ok = Message::AcceptOk { req: 5, peer: 7, addr: a_addr };
     assert_eq!(only_to(&out, b_addr), vec![ok.clone()]);
-    assert_eq!(
-        only_to(&out, a_addr),
-        vec![Message::PeerAccepted {
-            push: 1,
-            peer: 8,
-            addr: b_addr
-        }]
-    );
+    assert_eq!(only_to(&out, a_addr), vec![Message::PeerAccepted { push: 1, peer: 8, addr: b_addr }]);
     assert_eq!(h.core.pending_count(), 0);
     let out = h.send(b_addr, accept);
-    assert_eq!(
-        out,
-        vec![(b_addr, ok)],
-        "duplicate accept: same answer, no push"
-    );
+    assert_eq!(out, vec![(b_addr, ok)], "duplicate accept: same answer, no push");
 }
 
 #[test]
@@ -362,33 +229,12 @@ fn old_request_ids_are_not_executed_twice_after_eviction() {
     let mut h = Harness::new(AuthMode::Open);
     let a = h.session(addr(10), 7);
     h.session(addr(11), 8);
-    h.send(
-        addr(10),
-        Message::ConnectRequest {
-            req: 1,
-            session: a,
-            to: 8,
-        },
-    );
+    h.send(addr(10), Message::ConnectRequest { req: 1, session: a, to: 8 });
     // Push request 1 out of the reply cache with many cheap requests.
     for req in 2..200 {
-        h.send(
-            addr(10),
-            Message::Decline {
-                req,
-                session: a,
-                peer: 9,
-            },
-        );
+        h.send(addr(10), Message::Decline { req, session: a, peer: 9 });
     }
-    let out = h.send(
-        addr(10),
-        Message::ConnectRequest {
-            req: 1,
-            session: a,
-            to: 8,
-        },
-    );
+    let out = h.send(addr(10), Message::ConnectRequest { req: 1, session: a, to: 8 });
     assert!(out.is_empty(), "{out:?}");
     assert_eq!(h.core.stats().stale_requests, 1);
 }
@@ -399,33 +245,11 @@ fn mutual_connect_is_a_mutual_accept() {
     let (a_addr, b_addr) = (addr(10), addr(11));
     let a = h.session(a_addr, 7);
     let b = h.session(b_addr, 8);
-    h.send(
-        a_addr,
-        Message::ConnectRequest {
-            req: 2,
-            session: a,
-            to: 8,
-        },
-    );
-    let out = h.send(
-        b_addr,
-        Message::ConnectRequest {
-            req: 2,
-            session: b,
-            to: 7,
-        },
-    );
-    assert!(only_to(&out, b_addr).contains(&Message::PeerAccepted {
-        push: 2,
-        peer: 7,
-        addr: a_addr
-    }));
+    h.send(a_addr, Message::ConnectRequest { req: 2, session: a, to: 8 });
+    let out = h.send(b_addr, Message::ConnectRequest { req: 2, session: b, to: 7 });
+    assert!(only_to(&out, b_addr).contains(&Message::PeerAccepted { push: 2, peer: 7, addr: a_addr }));
     assert!(only_to(&out, b_addr).contains(&Message::ConnectPending { req: 2, peer: 7 }));
-    assert!(only_to(&out, a_addr).contains(&Message::PeerAccepted {
-        push: 1,
-        peer: 8,
-        addr: b_addr
-    }));
+    assert!(only_to(&out, a_addr).contains(&Message::PeerAccepted { push: 1, peer: 8, addr: b_addr }));
     assert_eq!(h.core.pending_count(), 0);
 }
 
@@ -437,49 +261,17 @@ fn unanswered_request_times_out_and_decline_refuses() {
     let b = h.session(b_addr, 8);
     let c = h.session(addr(12), 9);
     for (req, to) in [(2, 8), (3, 9)] {
-        h.send(
-            a_addr,
-            Message::ConnectRequest {
-                req,
-                session: a,
-                to,
-            },
-        );
+        h.send(a_addr, Message::ConnectRequest { req, session: a, to });
     }
-    h.send(
-        b_addr,
-        Message::PushAck {
-            session: b,
-            push: 1,
-        },
-    );
-    h.send(
-        addr(12),
-        Message::PushAck {
-            session: c,
-            push: 1,
-        },
-    );
-    let out = h.send(
-        addr(12),
-        Message::Decline {
-            req: 4,
-            session: c,
-            peer: 7,
-        },
-    );
+    h.send(b_addr, Message::PushAck { session: b, push: 1 });
+    h.send(addr(12), Message::PushAck { session: c, push: 1 });
+    let out = h.send(addr(12), Message::Decline { req: 4, session: c, peer: 7 });
     assert!(only_to(&out, a_addr).contains(&Message::PeerConnectFailed {
         push: 1,
         peer: 9,
         reason: FailReason::Refused
     }));
-    h.send(
-        a_addr,
-        Message::PushAck {
-            session: a,
-            push: 1,
-        },
-    );
+    h.send(a_addr, Message::PushAck { session: a, push: 1 });
     // Keep everyone alive while the other request expires.
     for t in 1..20 {
         h.now = t * S;
@@ -489,11 +281,7 @@ fn unanswered_request_times_out_and_decline_refuses() {
     let out = h.advance(20 * S);
     assert_eq!(
         only_to(&out, a_addr),
-        vec![Message::PeerConnectFailed {
-            push: 2,
-            peer: 8,
-            reason: FailReason::Timeout
-        }]
+        vec![Message::PeerConnectFailed { push: 2, peer: 8, reason: FailReason::Timeout }]
     );
     assert_eq!(h.core.pending_count(), 0);
 }
@@ -503,23 +291,12 @@ fn callee_leaving_fails_the_pending_request() {
     let mut h = Harness::new(AuthMode::Open);
     let a = h.session(addr(10), 7);
     let b = h.session(addr(11), 8);
-    h.send(
-        addr(10),
-        Message::ConnectRequest {
-            req: 2,
-            session: a,
-            to: 8,
-        },
-    );
+    h.send(addr(10), Message::ConnectRequest { req: 2, session: a, to: 8 });
     let out = h.send(addr(11), Message::Logout { req: 3, session: b });
     assert!(only_to(&out, addr(11)).contains(&Message::LogoutOk { req: 3 }));
     assert_eq!(
         only_to(&out, addr(10)),
-        vec![Message::PeerConnectFailed {
-            push: 1,
-            peer: 8,
-            reason: FailReason::Offline
-        }]
+        vec![Message::PeerConnectFailed { push: 1, peer: 8, reason: FailReason::Offline }]
     );
     // A repeated logout is answered without a session.
     let out = h.send(addr(11), Message::Logout { req: 3, session: b });
@@ -534,14 +311,7 @@ fn pushes_are_retransmitted_with_backoff_until_acked_or_given_up() {
     let mut h = Harness::with(config);
     let a = h.session(addr(10), 7);
     h.session(addr(11), 8);
-    h.send(
-        addr(10),
-        Message::ConnectRequest {
-            req: 2,
-            session: a,
-            to: 8,
-        },
-    );
+    h.send(addr(10), Message::ConnectRequest { req: 2, session: a, to: 8 });
     let mut sends = vec![0];
     while let Some(t) = h.core.poll_timeout() {
         // Stop before the unanswered request's own 20 s timeout pushes to the caller.
@@ -563,21 +333,8 @@ fn acked_push_is_not_retransmitted() {
     let mut h = Harness::new(AuthMode::Open);
     let a = h.session(addr(10), 7);
     let b = h.session(addr(11), 8);
-    h.send(
-        addr(10),
-        Message::ConnectRequest {
-            req: 2,
-            session: a,
-            to: 8,
-        },
-    );
-    h.send(
-        addr(11),
-        Message::PushAck {
-            session: b,
-            push: 1,
-        },
-    );
+    h.send(addr(10), Message::ConnectRequest { req: 2, session: a, to: 8 });
+    h.send(addr(11), Message::PushAck { session: b, push: 1 });
     let out = h.advance(5 * S);
     assert!(only_to(&out, addr(11)).is_empty(), "{out:?}");
 }
@@ -585,17 +342,11 @@ fn acked_push_is_not_retransmitted() {
 #[test]
 fn garbage_is_counted_and_ignored() {
     let mut h = Harness::new(AuthMode::Open);
-    h.core
-        .handle_datagram(0, UNIX, addr(10), &[0xB1, 0xFF, 1, 2]);
+    h.core.handle_datagram(0, UNIX, addr(10), &[0xB1, 0xFF, 1, 2]);
     h.core.handle_datagram(0, UNIX, addr(10), &[]);
     h.core.handle_datagram(0, UNIX, addr(10), &[0xA1, 0]);
     // A server->client message sent to the server.
-    h.core.handle_datagram(
-        0,
-        UNIX,
-        addr(10),
-        &encode_to_vec(&Message::LogoutOk { req: 1 }),
-    );
+    h.core.handle_datagram(0, UNIX, addr(10), &encode_to_vec(&Message::LogoutOk { req: 1 }));
     assert!(h.drain().is_empty());
     assert_eq!(h.core.stats().garbage, 3);
     assert_eq!(h.core.stats().unexpected, 1);

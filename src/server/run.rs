@@ -43,19 +43,13 @@ pub fn run(
     while !stop.load(Ordering::Acquire) {
         let wait = core
             .poll_timeout()
-            .map_or(MAX_WAIT, |t| {
-                Duration::from_micros(t.saturating_sub(now_us()))
-            })
+            .map_or(MAX_WAIT, |t| Duration::from_micros(t.saturating_sub(now_us())))
             .clamp(Duration::from_micros(100), MAX_WAIT);
         socket.set_read_timeout(Some(wait))?;
         match socket.recv_from(&mut buf) {
             Ok(_) if stop.load(Ordering::Acquire) => break,
             Ok((n, from)) => core.handle_datagram(now_us(), unix_now_secs(), from, &buf[..n]),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) => {}
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {}
             // ICMP errors from earlier sends surface here on some systems; they are not ours.
             Err(e) => debug!("event=recv_error error=\"{e}\""),
         }
@@ -88,20 +82,13 @@ pub fn spawn(config: ServerConfig) -> io::Result<ServerHandle> {
     let stop = Arc::new(AtomicBool::new(false));
     let stats = Arc::new(Mutex::new(Stats::default()));
     let (thread_stop, thread_stats) = (Arc::clone(&stop), Arc::clone(&stats));
-    let thread = std::thread::Builder::new()
-        .name("ovrnet-server".into())
-        .spawn(move || {
-            if let Err(e) = run(&socket, &mut core, &thread_stop, Some(&thread_stats)) {
-                warn!("event=server_failed error=\"{e}\"");
-            }
-        })?;
+    let thread = std::thread::Builder::new().name("ovrnet-server".into()).spawn(move || {
+        if let Err(e) = run(&socket, &mut core, &thread_stop, Some(&thread_stats)) {
+            warn!("event=server_failed error=\"{e}\"");
+        }
+    })?;
     info!("event=listening addr={local_addr}");
-    Ok(ServerHandle {
-        local_addr,
-        stop,
-        stats,
-        thread: Some(thread),
-    })
+    Ok(ServerHandle { local_addr, stop, stats, thread: Some(thread) })
 }
 
 impl ServerHandle {
@@ -156,9 +143,7 @@ fn wake(server: SocketAddr) {
 }
 
 fn unix_now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 fn unix_now_micros() -> u64 {

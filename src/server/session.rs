@@ -46,14 +46,7 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(
-        user: u64,
-        id: u64,
-        addr: SocketAddr,
-        credential: Vec<u8>,
-        nonce: u64,
-        now: u64,
-    ) -> Self {
+    pub fn new(user: u64, id: u64, addr: SocketAddr, credential: Vec<u8>, nonce: u64, now: u64) -> Self {
         Self {
             user,
             id,

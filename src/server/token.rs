@@ -53,9 +53,7 @@ fn mac_for(secret: &[u8], user_id: u64, expiry_unix: u64) -> HmacSha256 {
 
 /// Makes a token proving `user_id` until `expiry_unix` (seconds since 1970).
 pub fn mint(secret: &[u8], user_id: u64, expiry_unix: u64) -> String {
-    let tag = mac_for(secret, user_id, expiry_unix)
-        .finalize()
-        .into_bytes();
+    let tag = mac_for(secret, user_id, expiry_unix).finalize().into_bytes();
     let mut out = format!("{PREFIX}.{user_id}.{expiry_unix}.");
     for b in tag.iter() {
         let _ = write!(out, "{b:02x}");
@@ -70,13 +68,9 @@ pub fn mint(secret: &[u8], user_id: u64, expiry_unix: u64) -> String {
 pub fn verify(secret: &[u8], token: &[u8], user_id: u64, now_unix: u64) -> Result<(), TokenError> {
     let text = std::str::from_utf8(token).map_err(|_| TokenError::Malformed)?;
     let mut parts = text.split('.');
-    let (Some(prefix), Some(user), Some(expiry), Some(hex), None) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let (Some(prefix), Some(user), Some(expiry), Some(hex), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(TokenError::Malformed);
     };
     if prefix != PREFIX {
@@ -85,9 +79,7 @@ pub fn verify(secret: &[u8], token: &[u8], user_id: u64, now_unix: u64) -> Resul
     let token_user = parse_canonical(user)?;
     let expiry_unix = parse_canonical(expiry)?;
     let tag = parse_hex(hex)?;
-    mac_for(secret, token_user, expiry_unix)
-        .verify_slice(&tag)
-        .map_err(|_| TokenError::BadSignature)?;
+    mac_for(secret, token_user, expiry_unix).verify_slice(&tag).map_err(|_| TokenError::BadSignature)?;
     if token_user != user_id {
         return Err(TokenError::WrongUser);
     }
@@ -99,8 +91,7 @@ pub fn verify(secret: &[u8], token: &[u8], user_id: u64, now_unix: u64) -> Resul
 
 /// Decimal u64 with digits only and no leading zeros (except "0" itself).
 fn parse_canonical(s: &str) -> Result<u64, TokenError> {
-    let ok =
-        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
+    let ok = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
     if !ok {
         return Err(TokenError::Malformed);
     }
@@ -145,32 +136,20 @@ mod tests {
         // Independent check: HMAC-SHA256 of "ovrnet1|1|2" under key "k", computed with
         // Python's hmac module.
         let t = mint(b"k", 1, 2);
-        assert_eq!(
-            t,
-            "ovrnet1.1.2.ce09f91d0c85feb181ea5ad945ea31a8d04efd4a949894947d57147df5e49813"
-        );
+        assert_eq!(t, "ovrnet1.1.2.ce09f91d0c85feb181ea5ad945ea31a8d04efd4a949894947d57147df5e49813");
     }
 
     #[test]
     fn expired_token_is_refused() {
         let t = mint(SECRET, 42, 2_000);
-        assert_eq!(
-            verify(SECRET, t.as_bytes(), 42, 2_000),
-            Err(TokenError::Expired)
-        );
-        assert_eq!(
-            verify(SECRET, t.as_bytes(), 42, 9_999),
-            Err(TokenError::Expired)
-        );
+        assert_eq!(verify(SECRET, t.as_bytes(), 42, 2_000), Err(TokenError::Expired));
+        assert_eq!(verify(SECRET, t.as_bytes(), 42, 9_999), Err(TokenError::Expired));
     }
 
     #[test]
     fn token_for_another_user_is_refused() {
         let t = mint(SECRET, 42, 2_000);
-        assert_eq!(
-            verify(SECRET, t.as_bytes(), 43, 1_000),
-            Err(TokenError::WrongUser)
-        );
+        assert_eq!(verify(SECRET, t.as_bytes(), 43, 1_000), Err(TokenError::WrongUser));
     }
 
     #[test]
@@ -178,29 +157,17 @@ mod tests {
         let t = mint(SECRET, 42, 2_000);
         // Change the user id but keep the MAC.
         let forged = t.replacen("ovrnet1.42.", "ovrnet1.43.", 1);
-        assert_eq!(
-            verify(SECRET, forged.as_bytes(), 43, 1_000),
-            Err(TokenError::BadSignature)
-        );
+        assert_eq!(verify(SECRET, forged.as_bytes(), 43, 1_000), Err(TokenError::BadSignature));
         // Extend the expiry.
         let later = t.replacen(".2000.", ".9000.", 1);
-        assert_eq!(
-            verify(SECRET, later.as_bytes(), 42, 1_000),
-            Err(TokenError::BadSignature)
-        );
+        assert_eq!(verify(SECRET, later.as_bytes(), 42, 1_000), Err(TokenError::BadSignature));
         // Flip one hex digit of the MAC.
         let mut bytes = t.clone().into_bytes();
         let last = bytes.len() - 1;
         bytes[last] = if bytes[last] == b'0' { b'1' } else { b'0' };
-        assert_eq!(
-            verify(SECRET, &bytes, 42, 1_000),
-            Err(TokenError::BadSignature)
-        );
+        assert_eq!(verify(SECRET, &bytes, 42, 1_000), Err(TokenError::BadSignature));
         // Another secret.
-        assert_eq!(
-            verify(b"other", t.as_bytes(), 42, 1_000),
-            Err(TokenError::BadSignature)
-        );
+        assert_eq!(verify(b"other", t.as_bytes(), 42, 1_000), Err(TokenError::BadSignature));
     }
 
     #[test]
@@ -215,18 +182,13 @@ mod tests {
             format!("{good}.extra").into_bytes(),
             good.replacen(".42.", ".042.", 1).into_bytes(),
             good.replacen(".42.", ".+42.", 1).into_bytes(),
-            good.replacen(".42.", ".99999999999999999999999.", 1)
-                .into_bytes(),
+            good.replacen(".42.", ".99999999999999999999999.", 1).into_bytes(),
             good.as_bytes()[..good.len() - 1].to_vec(),
             upper.into_bytes(),
             vec![0xFF, 0xFE, 0x00],
         ];
         for c in cases {
-            assert_eq!(
-                verify(SECRET, &c, 42, 1_000),
-                Err(TokenError::Malformed),
-                "{c:?}"
-            );
+            assert_eq!(verify(SECRET, &c, 42, 1_000), Err(TokenError::Malformed), "{c:?}");
         }
     }
 }

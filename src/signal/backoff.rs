@@ -14,12 +14,7 @@ pub struct Backoff {
 impl Backoff {
     /// Due at once; waits `initial_rto` after the first send, doubling up to `max_rto`.
     pub fn new(initial_rto: u64, max_rto: u64) -> Self {
-        Self {
-            next_at: 0,
-            attempts: 0,
-            rto: initial_rto.max(1),
-            max_rto: max_rto.max(initial_rto).max(1),
-        }
+        Self { next_at: 0, attempts: 0, rto: initial_rto.max(1), max_rto: max_rto.max(initial_rto).max(1) }
     }
 
     /// True when a send is due at `now`.

@@ -169,11 +169,7 @@ impl SignalClient {
         };
         let req = client.take_req();
         let timer = client.new_timer(now_us);
-        client.outstanding.push(Outstanding {
-            req,
-            kind: RequestKind::Login,
-            timer,
-        });
+        client.outstanding.push(Outstanding { req, kind: RequestKind::Login, timer });
         client
     }
 
@@ -279,10 +275,7 @@ impl SignalClient {
         }
         let session = self.session();
         let can_send = |kind: RequestKind| kind == RequestKind::Login || session.is_some();
-        let due = self
-            .outstanding
-            .iter()
-            .position(|o| can_send(o.kind) && o.timer.due(now_us));
+        let due = self.outstanding.iter().position(|o| can_send(o.kind) && o.timer.due(now_us));
         if let Some(i) = due {
             let msg = self.request_message(&self.outstanding[i]);
             self.outstanding[i].timer.sent(now_us);
@@ -303,9 +296,7 @@ impl SignalClient {
         if self.phase == Phase::Closed {
             return None;
         }
-        let mut t = self
-            .last_heard
-            .saturating_add(self.config.server_timeout_us);
+        let mut t = self.last_heard.saturating_add(self.config.server_timeout_us);
         let session = self.session();
         for o in &self.outstanding {
             if o.kind == RequestKind::Login || session.is_some() {
@@ -330,10 +321,7 @@ impl SignalClient {
             return;
         }
         if self.phase != Phase::Closed
-            && now_us
-                >= self
-                    .last_heard
-                    .saturating_add(self.config.server_timeout_us)
+            && now_us >= self.last_heard.saturating_add(self.config.server_timeout_us)
         {
             self.close(SignalEvent::ServerLost);
         }
@@ -358,9 +346,7 @@ impl SignalClient {
                 SignalEvent::PeerConnectRequest { peer: from, addr }
             }
             Message::PeerAccepted { peer, addr, .. } => SignalEvent::PeerAccepted { peer, addr },
-            Message::PeerConnectFailed { peer, reason, .. } => {
-                SignalEvent::ConnectFailed { peer, reason }
-            }
+            Message::PeerConnectFailed { peer, reason, .. } => SignalEvent::ConnectFailed { peer, reason },
             _ => return,
         };
         self.emit(event);
@@ -372,20 +358,12 @@ impl SignalClient {
         };
         let kind = self.outstanding[i].kind;
         let event = match (kind, msg) {
-            (
-                RequestKind::Login,
-                Message::LoginOk {
-                    session,
-                    session_timeout_ms,
-                    ..
-                },
-            ) => {
+            (RequestKind::Login, Message::LoginOk { session, session_timeout_ms, .. }) => {
                 self.phase = Phase::LoggedIn { session };
                 self.pushes = PushWindow::default();
                 let server_timeout = u64::from(session_timeout_ms).saturating_mul(1000);
                 if server_timeout > 0 {
-                    self.heartbeat_interval =
-                        self.heartbeat_interval.min(server_timeout / 4).max(1);
+                    self.heartbeat_interval = self.heartbeat_interval.min(server_timeout / 4).max(1);
                 }
                 self.next_heartbeat = now_us.saturating_add(self.heartbeat_interval);
                 // Requests made while logging in may go now.

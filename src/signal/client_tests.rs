@@ -44,22 +44,9 @@ fn deliver(c: &mut SignalClient, now: u64, msg: Message) {
 fn logged_in() -> SignalClient {
     let mut c = client();
     let login = sent(&mut c, 0);
-    let Message::Login { req, .. } = login[0] else {
-        panic!("{login:?}")
-    };
-    deliver(
-        &mut c,
-        10 * MS,
-        Message::LoginOk {
-            req,
-            session: SESSION,
-            session_timeout_ms: 10_000,
-        },
-    );
-    assert_eq!(
-        events(&mut c),
-        vec![SignalEvent::LoggedIn { session: SESSION }]
-    );
+    let Message::Login { req, .. } = login[0] else { panic!("{login:?}") };
+    deliver(&mut c, 10 * MS, Message::LoginOk { req, session: SESSION, session_timeout_ms: 10_000 });
+    assert_eq!(events(&mut c), vec![SignalEvent::LoggedIn { session: SESSION }]);
     c
 }
 
@@ -67,61 +54,25 @@ fn logged_in() -> SignalClient {
 fn login_is_retried_with_backoff_until_answered() {
     let mut c = client();
     let first = sent(&mut c, 0);
-    assert!(matches!(
-        first.as_slice(),
-        [Message::Login {
-            user_id: 7,
-            nonce: 1234,
-            ..
-        }]
-    ));
+    assert!(matches!(first.as_slice(), [Message::Login { user_id: 7, nonce: 1234, .. }]));
     assert!(sent(&mut c, 199 * MS).is_empty());
     assert_eq!(c.poll_timeout(), Some(200 * MS));
     assert_eq!(sent(&mut c, 200 * MS), first, "same request id and nonce");
     assert_eq!(c.poll_timeout(), Some(600 * MS));
     assert_eq!(sent(&mut c, 600 * MS), first);
-    let Message::Login { req, .. } = first[0] else {
-        unreachable!()
-    };
-    deliver(
-        &mut c,
-        700 * MS,
-        Message::LoginOk {
-            req,
-            session: SESSION,
-            session_timeout_ms: 10_000,
-        },
-    );
-    assert_eq!(
-        events(&mut c),
-        vec![SignalEvent::LoggedIn { session: SESSION }]
-    );
+    let Message::Login { req, .. } = first[0] else { unreachable!() };
+    deliver(&mut c, 700 * MS, Message::LoginOk { req, session: SESSION, session_timeout_ms: 10_000 });
+    assert_eq!(events(&mut c), vec![SignalEvent::LoggedIn { session: SESSION }]);
     // No more logins; the next thing sent is a heartbeat one interval later.
-    assert!(
-        sent(&mut c, 5_000 * MS)
-            .iter()
-            .all(|m| !matches!(m, Message::Login { .. }))
-    );
+    assert!(sent(&mut c, 5_000 * MS).iter().all(|m| !matches!(m, Message::Login { .. })));
 }
 
 #[test]
 fn refused_login_closes_the_client() {
     let mut c = client();
     sent(&mut c, 0);
-    deliver(
-        &mut c,
-        MS,
-        Message::LoginRefused {
-            req: 1,
-            reason: LoginRefusal::UserIdTaken,
-        },
-    );
-    assert_eq!(
-        events(&mut c),
-        vec![SignalEvent::LoginRefused {
-            reason: LoginRefusal::UserIdTaken
-        }]
-    );
+    deliver(&mut c, MS, Message::LoginRefused { req: 1, reason: LoginRefusal::UserIdTaken });
+    assert_eq!(events(&mut c), vec![SignalEvent::LoginRefused { reason: LoginRefusal::UserIdTaken }]);
     assert!(c.is_closed());
     assert!(sent(&mut c, 10_000 * MS).is_empty());
     assert_eq!(c.poll_timeout(), None);
@@ -136,11 +87,7 @@ fn heartbeats_keep_the_server_alive_and_silence_loses_it() {
         let now = s * 1_000 * MS + 10 * MS;
         c.handle_timeout(now);
         let out = sent(&mut c, now);
-        assert_eq!(
-            out,
-            vec![Message::Heartbeat { session: SESSION }],
-            "at {s} s"
-        );
+        assert_eq!(out, vec![Message::Heartbeat { session: SESSION }], "at {s} s");
         deliver(&mut c, now, Message::HeartbeatAck { session: SESSION });
     }
     assert!(events(&mut c).is_empty());
@@ -171,29 +118,10 @@ fn commands_before_login_wait_for_the_session() {
     let mut c = client();
     c.connect(0, 9).unwrap();
     let out = sent(&mut c, 0);
-    assert_eq!(
-        out.len(),
-        1,
-        "only the login goes before the session exists"
-    );
-    deliver(
-        &mut c,
-        MS,
-        Message::LoginOk {
-            req: 1,
-            session: SESSION,
-            session_timeout_ms: 10_000,
-        },
-    );
+    assert_eq!(out.len(), 1, "only the login goes before the session exists");
+    deliver(&mut c, MS, Message::LoginOk { req: 1, session: SESSION, session_timeout_ms: 10_000 });
     let out = sent(&mut c, MS);
-    assert_eq!(
-        out,
-        vec![Message::ConnectRequest {
-            req: 2,
-            session: SESSION,
-            to: 9
-        }]
-    );
+    assert_eq!(out, vec![Message::ConnectRequest { req: 2, session: SESSION, to: 9 }]);
 }
 
 #[test]
@@ -204,96 +132,38 @@ fn requests_retry_until_answered_and_duplicates_are_ignored() {
         [Message::ConnectRequest { req, to: 9, .. }] => *req,
         other => panic!("{other:?}"),
     };
-    assert!(matches!(
-        sent(&mut c, 220 * MS).as_slice(),
-        [Message::ConnectRequest { .. }]
-    ));
+    assert!(matches!(sent(&mut c, 220 * MS).as_slice(), [Message::ConnectRequest { .. }]));
     deliver(&mut c, 230 * MS, Message::ConnectPending { req, peer: 9 });
     deliver(&mut c, 231 * MS, Message::ConnectPending { req, peer: 9 });
-    assert_eq!(
-        events(&mut c),
-        vec![SignalEvent::ConnectPending { peer: 9 }]
-    );
-    assert!(
-        sent(&mut c, 900 * MS).is_empty(),
-        "answered: no more retries"
-    );
+    assert_eq!(events(&mut c), vec![SignalEvent::ConnectPending { peer: 9 }]);
+    assert!(sent(&mut c, 900 * MS).is_empty(), "answered: no more retries");
 
     c.accept(1_000 * MS, 5).unwrap();
     let req = match sent(&mut c, 1_000 * MS).as_slice() {
         [Message::Accept { req, peer: 5, .. }] => *req,
         other => panic!("{other:?}"),
     };
-    deliver(
-        &mut c,
-        1_001 * MS,
-        Message::AcceptFailed {
-            req,
-            peer: 5,
-            reason: FailReason::NoRequest,
-        },
-    );
-    assert_eq!(
-        events(&mut c),
-        vec![SignalEvent::AcceptFailed {
-            peer: 5,
-            reason: FailReason::NoRequest
-        }]
-    );
+    deliver(&mut c, 1_001 * MS, Message::AcceptFailed { req, peer: 5, reason: FailReason::NoRequest });
+    assert_eq!(events(&mut c), vec![SignalEvent::AcceptFailed { peer: 5, reason: FailReason::NoRequest }]);
 }
 
 #[test]
 fn pushes_are_acked_every_time_and_delivered_once() {
     let mut c = logged_in();
-    let push = Message::PeerConnectRequest {
-        push: 1,
-        from: 9,
-        addr: peer_addr(),
-    };
+    let push = Message::PeerConnectRequest { push: 1, from: 9, addr: peer_addr() };
     deliver(&mut c, 20 * MS, push.clone());
     deliver(&mut c, 21 * MS, push);
-    let ack = Message::PushAck {
-        session: SESSION,
-        push: 1,
-    };
+    let ack = Message::PushAck { session: SESSION, push: 1 };
     assert_eq!(sent(&mut c, 21 * MS), vec![ack.clone(), ack]);
-    assert_eq!(
-        events(&mut c),
-        vec![SignalEvent::PeerConnectRequest {
-            peer: 9,
-            addr: peer_addr()
-        }]
-    );
+    assert_eq!(events(&mut c), vec![SignalEvent::PeerConnectRequest { peer: 9, addr: peer_addr() }]);
     // Reordered pushes still arrive once each.
-    deliver(
-        &mut c,
-        30 * MS,
-        Message::PeerConnectFailed {
-            push: 3,
-            peer: 4,
-            reason: FailReason::Timeout,
-        },
-    );
-    deliver(
-        &mut c,
-        31 * MS,
-        Message::PeerAccepted {
-            push: 2,
-            peer: 8,
-            addr: peer_addr(),
-        },
-    );
+    deliver(&mut c, 30 * MS, Message::PeerConnectFailed { push: 3, peer: 4, reason: FailReason::Timeout });
+    deliver(&mut c, 31 * MS, Message::PeerAccepted { push: 2, peer: 8, addr: peer_addr() });
     assert_eq!(
         events(&mut c),
         vec![
-            SignalEvent::ConnectFailed {
-                peer: 4,
-                reason: FailReason::Timeout
-            },
-            SignalEvent::PeerAccepted {
-                peer: 8,
-                addr: peer_addr()
-            }
+            SignalEvent::ConnectFailed { peer: 4, reason: FailReason::Timeout },
+            SignalEvent::PeerAccepted { peer: 8, addr: peer_addr() }
         ]
     );
 }
@@ -302,11 +172,7 @@ fn pushes_are_acked_every_time_and_delivered_once() {
 fn datagrams_from_elsewhere_are_ignored() {
     let mut c = client();
     sent(&mut c, 0);
-    let ok = Message::LoginOk {
-        req: 1,
-        session: SESSION,
-        session_timeout_ms: 10_000,
-    };
+    let ok = Message::LoginOk { req: 1, session: SESSION, session_timeout_ms: 10_000 };
     c.handle_datagram(MS, peer_addr(), &encode_to_vec(&ok));
     c.handle_datagram(MS, server(), &[0xB1, 0x99]);
     assert!(events(&mut c).is_empty());
@@ -319,11 +185,7 @@ fn unknown_session_ends_it() {
     let mut c = logged_in();
     deliver(&mut c, 20 * MS, Message::SessionUnknown { session: 1 });
     assert!(events(&mut c).is_empty(), "not our session id");
-    deliver(
-        &mut c,
-        20 * MS,
-        Message::SessionUnknown { session: SESSION },
-    );
+    deliver(&mut c, 20 * MS, Message::SessionUnknown { session: SESSION });
     assert_eq!(events(&mut c), vec![SignalEvent::SessionEnded]);
 }
 
@@ -332,12 +194,7 @@ fn logout_finishes_on_answer_or_timeout() {
     let mut c = logged_in();
     c.logout(20 * MS);
     let req = match sent(&mut c, 20 * MS).as_slice() {
-        [
-            Message::Logout {
-                req,
-                session: SESSION,
-            },
-        ] => *req,
+        [Message::Logout { req, session: SESSION }] => *req,
         other => panic!("{other:?}"),
     };
     deliver(&mut c, 30 * MS, Message::LogoutOk { req });

@@ -98,12 +98,7 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
     let mut w = Writer { buf, pos: 0 };
     w.u8(SIGNAL_V1)?;
     match msg {
-        Message::Login {
-            req,
-            user_id,
-            nonce,
-            credential,
-        } => {
+        Message::Login { req, user_id, nonce, credential } => {
             w.u8(kind::LOGIN)?;
             w.u32(*req)?;
             w.u64(*user_id)?;
@@ -139,11 +134,7 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
             w.u64(*session)?;
             w.u32(*push)?;
         }
-        Message::LoginOk {
-            req,
-            session,
-            session_timeout_ms,
-        } => {
+        Message::LoginOk { req, session, session_timeout_ms } => {
             w.u8(kind::LOGIN_OK)?;
             w.u32(*req)?;
             w.u64(*session)?;
@@ -233,87 +224,35 @@ pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
             }
             let bytes = r.bytes(len)?;
             let credential = Credential::new(bytes).ok_or(DecodeError::CredentialTooLong)?;
-            Message::Login {
-                req,
-                user_id,
-                nonce,
-                credential,
-            }
+            Message::Login { req, user_id, nonce, credential }
         }
         kind::HEARTBEAT => Message::Heartbeat { session: r.u64()? },
-        kind::LOGOUT => Message::Logout {
-            req: r.u32()?,
-            session: r.u64()?,
-        },
-        kind::CONNECT_REQUEST => Message::ConnectRequest {
-            req: r.u32()?,
-            session: r.u64()?,
-            to: r.u64()?,
-        },
-        kind::ACCEPT => Message::Accept {
-            req: r.u32()?,
-            session: r.u64()?,
-            peer: r.u64()?,
-        },
-        kind::DECLINE => Message::Decline {
-            req: r.u32()?,
-            session: r.u64()?,
-            peer: r.u64()?,
-        },
-        kind::PUSH_ACK => Message::PushAck {
-            session: r.u64()?,
-            push: r.u32()?,
-        },
-        kind::LOGIN_OK => Message::LoginOk {
-            req: r.u32()?,
-            session: r.u64()?,
-            session_timeout_ms: r.u32()?,
-        },
-        kind::LOGIN_REFUSED => Message::LoginRefused {
-            req: r.u32()?,
-            reason: refusal_from(r.u8()?),
-        },
+        kind::LOGOUT => Message::Logout { req: r.u32()?, session: r.u64()? },
+        kind::CONNECT_REQUEST => Message::ConnectRequest { req: r.u32()?, session: r.u64()?, to: r.u64()? },
+        kind::ACCEPT => Message::Accept { req: r.u32()?, session: r.u64()?, peer: r.u64()? },
+        kind::DECLINE => Message::Decline { req: r.u32()?, session: r.u64()?, peer: r.u64()? },
+        kind::PUSH_ACK => Message::PushAck { session: r.u64()?, push: r.u32()? },
+        kind::LOGIN_OK => Message::LoginOk { req: r.u32()?, session: r.u64()?, session_timeout_ms: r.u32()? },
+        kind::LOGIN_REFUSED => Message::LoginRefused { req: r.u32()?, reason: refusal_from(r.u8()?) },
         kind::HEARTBEAT_ACK => Message::HeartbeatAck { session: r.u64()? },
         kind::LOGOUT_OK => Message::LogoutOk { req: r.u32()? },
-        kind::CONNECT_PENDING => Message::ConnectPending {
-            req: r.u32()?,
-            peer: r.u64()?,
-        },
-        kind::CONNECT_FAILED => Message::ConnectFailed {
-            req: r.u32()?,
-            peer: r.u64()?,
-            reason: reason_from(r.u8()?),
-        },
-        kind::ACCEPT_OK => Message::AcceptOk {
-            req: r.u32()?,
-            peer: r.u64()?,
-            addr: r.addr()?,
-        },
-        kind::ACCEPT_FAILED => Message::AcceptFailed {
-            req: r.u32()?,
-            peer: r.u64()?,
-            reason: reason_from(r.u8()?),
-        },
-        kind::DECLINE_OK => Message::DeclineOk {
-            req: r.u32()?,
-            peer: r.u64()?,
-        },
+        kind::CONNECT_PENDING => Message::ConnectPending { req: r.u32()?, peer: r.u64()? },
+        kind::CONNECT_FAILED => {
+            Message::ConnectFailed { req: r.u32()?, peer: r.u64()?, reason: reason_from(r.u8()?) }
+        }
+        kind::ACCEPT_OK => Message::AcceptOk { req: r.u32()?, peer: r.u64()?, addr: r.addr()? },
+        kind::ACCEPT_FAILED => {
+            Message::AcceptFailed { req: r.u32()?, peer: r.u64()?, reason: reason_from(r.u8()?) }
+        }
+        kind::DECLINE_OK => Message::DeclineOk { req: r.u32()?, peer: r.u64()? },
         kind::SESSION_UNKNOWN => Message::SessionUnknown { session: r.u64()? },
-        kind::PEER_CONNECT_REQUEST => Message::PeerConnectRequest {
-            push: r.u32()?,
-            from: r.u64()?,
-            addr: r.addr()?,
-        },
-        kind::PEER_ACCEPTED => Message::PeerAccepted {
-            push: r.u32()?,
-            peer: r.u64()?,
-            addr: r.addr()?,
-        },
-        kind::PEER_CONNECT_FAILED => Message::PeerConnectFailed {
-            push: r.u32()?,
-            peer: r.u64()?,
-            reason: reason_from(r.u8()?),
-        },
+        kind::PEER_CONNECT_REQUEST => {
+            Message::PeerConnectRequest { push: r.u32()?, from: r.u64()?, addr: r.addr()? }
+        }
+        kind::PEER_ACCEPTED => Message::PeerAccepted { push: r.u32()?, peer: r.u64()?, addr: r.addr()? },
+        kind::PEER_CONNECT_FAILED => {
+            Message::PeerConnectFailed { push: r.u32()?, peer: r.u64()?, reason: reason_from(r.u8()?) }
+        }
         other => return Err(DecodeError::UnknownType(other)),
     };
     if r.pos != data.len() {
@@ -374,14 +313,8 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn bytes(&mut self, b: &[u8]) -> Result<(), EncodeError> {
-        let end = self
-            .pos
-            .checked_add(b.len())
-            .ok_or(EncodeError::BufferTooSmall)?;
-        let dst = self
-            .buf
-            .get_mut(self.pos..end)
-            .ok_or(EncodeError::BufferTooSmall)?;
+        let end = self.pos.checked_add(b.len()).ok_or(EncodeError::BufferTooSmall)?;
+        let dst = self.buf.get_mut(self.pos..end).ok_or(EncodeError::BufferTooSmall)?;
         dst.copy_from_slice(b);
         self.pos = end;
         Ok(())
@@ -415,12 +348,7 @@ impl Writer<'_> {
         self.u64(session)?;
         self.u64(user)
     }
-    fn id_user_reason(
-        &mut self,
-        id: u32,
-        user: u64,
-        reason: FailReason,
-    ) -> Result<(), EncodeError> {
+    fn id_user_reason(&mut self, id: u32, user: u64, reason: FailReason) -> Result<(), EncodeError> {
         self.u32(id)?;
         self.u64(user)?;
         self.u8(reason_code(reason))

@@ -17,119 +17,35 @@ fn v6() -> SocketAddr {
 fn all_messages() -> Vec<Message> {
     let cred = Credential::new(vec![7u8; MAX_CREDENTIAL_LEN]).unwrap();
     vec![
-        Message::Login {
-            req: 1,
-            user_id: u64::MAX,
-            nonce: 42,
-            credential: cred,
-        },
-        Message::Login {
-            req: 0,
-            user_id: 0,
-            nonce: 0,
-            credential: Credential::default(),
-        },
+        Message::Login { req: 1, user_id: u64::MAX, nonce: 42, credential: cred },
+        Message::Login { req: 0, user_id: 0, nonce: 0, credential: Credential::default() },
         Message::Heartbeat { session: 9 },
         Message::Logout { req: 3, session: 9 },
-        Message::ConnectRequest {
-            req: 4,
-            session: 9,
-            to: 77,
-        },
-        Message::Accept {
-            req: 5,
-            session: 9,
-            peer: 78,
-        },
-        Message::Decline {
-            req: 6,
-            session: 9,
-            peer: 79,
-        },
-        Message::PushAck {
-            session: 9,
-            push: u32::MAX,
-        },
-        Message::LoginOk {
-            req: 1,
-            session: 123,
-            session_timeout_ms: 10_000,
-        },
-        Message::LoginRefused {
-            req: 1,
-            reason: LoginRefusal::UserIdTaken,
-        },
-        Message::LoginRefused {
-            req: 1,
-            reason: LoginRefusal::InvalidToken,
-        },
-        Message::LoginRefused {
-            req: 1,
-            reason: LoginRefusal::TokenExpired,
-        },
-        Message::LoginRefused {
-            req: 1,
-            reason: LoginRefusal::ServerFull,
-        },
-        Message::LoginRefused {
-            req: 1,
-            reason: LoginRefusal::Other(200),
-        },
+        Message::ConnectRequest { req: 4, session: 9, to: 77 },
+        Message::Accept { req: 5, session: 9, peer: 78 },
+        Message::Decline { req: 6, session: 9, peer: 79 },
+        Message::PushAck { session: 9, push: u32::MAX },
+        Message::LoginOk { req: 1, session: 123, session_timeout_ms: 10_000 },
+        Message::LoginRefused { req: 1, reason: LoginRefusal::UserIdTaken },
+        Message::LoginRefused { req: 1, reason: LoginRefusal::InvalidToken },
+        Message::LoginRefused { req: 1, reason: LoginRefusal::TokenExpired },
+        Message::LoginRefused { req: 1, reason: LoginRefusal::ServerFull },
+        Message::LoginRefused { req: 1, reason: LoginRefusal::Other(200) },
         Message::HeartbeatAck { session: 123 },
         Message::LogoutOk { req: 8 },
         Message::ConnectPending { req: 4, peer: 77 },
-        Message::ConnectFailed {
-            req: 4,
-            peer: 77,
-            reason: FailReason::Offline,
-        },
-        Message::AcceptOk {
-            req: 5,
-            peer: 78,
-            addr: v4(),
-        },
-        Message::AcceptOk {
-            req: 5,
-            peer: 78,
-            addr: v6(),
-        },
-        Message::AcceptFailed {
-            req: 5,
-            peer: 78,
-            reason: FailReason::NoRequest,
-        },
+        Message::ConnectFailed { req: 4, peer: 77, reason: FailReason::Offline },
+        Message::AcceptOk { req: 5, peer: 78, addr: v4() },
+        Message::AcceptOk { req: 5, peer: 78, addr: v6() },
+        Message::AcceptFailed { req: 5, peer: 78, reason: FailReason::NoRequest },
         Message::DeclineOk { req: 6, peer: 79 },
         Message::SessionUnknown { session: 9 },
-        Message::PeerConnectRequest {
-            push: 1,
-            from: 5,
-            addr: v6(),
-        },
-        Message::PeerAccepted {
-            push: 2,
-            peer: 6,
-            addr: v4(),
-        },
-        Message::PeerConnectFailed {
-            push: 3,
-            peer: 7,
-            reason: FailReason::Timeout,
-        },
-        Message::PeerConnectFailed {
-            push: 3,
-            peer: 7,
-            reason: FailReason::Refused,
-        },
-        Message::PeerConnectFailed {
-            push: 3,
-            peer: 7,
-            reason: FailReason::Busy,
-        },
-        Message::PeerConnectFailed {
-            push: 3,
-            peer: 7,
-            reason: FailReason::Invalid,
-        },
+        Message::PeerConnectRequest { push: 1, from: 5, addr: v6() },
+        Message::PeerAccepted { push: 2, peer: 6, addr: v4() },
+        Message::PeerConnectFailed { push: 3, peer: 7, reason: FailReason::Timeout },
+        Message::PeerConnectFailed { push: 3, peer: 7, reason: FailReason::Refused },
+        Message::PeerConnectFailed { push: 3, peer: 7, reason: FailReason::Busy },
+        Message::PeerConnectFailed { push: 3, peer: 7, reason: FailReason::Invalid },
     ]
 }
 
@@ -147,26 +63,10 @@ fn every_message_round_trips() {
 #[test]
 fn addresses_are_compact() {
     let mut buf = [0u8; MAX_DATAGRAM];
-    let v4_len = encode(
-        &Message::AcceptOk {
-            req: 1,
-            peer: 2,
-            addr: v4(),
-        },
-        &mut buf,
-    )
-    .unwrap();
+    let v4_len = encode(&Message::AcceptOk { req: 1, peer: 2, addr: v4() }, &mut buf).unwrap();
     // magic + type + req(4) + peer(8) + family + ipv4(4) + port(2)
     assert_eq!(v4_len, 2 + 4 + 8 + 1 + 4 + 2);
-    let v6_len = encode(
-        &Message::AcceptOk {
-            req: 1,
-            peer: 2,
-            addr: v6(),
-        },
-        &mut buf,
-    )
-    .unwrap();
+    let v6_len = encode(&Message::AcceptOk { req: 1, peer: 2, addr: v6() }, &mut buf).unwrap();
     assert_eq!(v6_len, v4_len + 12);
 }
 
@@ -199,19 +99,10 @@ fn every_truncation_is_rejected() {
 #[test]
 fn header_errors_are_typed() {
     assert_eq!(decode(&[]), Err(DecodeError::NotSignalling));
-    assert_eq!(
-        decode(&[0xA1, kind::LOGIN]),
-        Err(DecodeError::NotSignalling)
-    );
-    assert_eq!(
-        decode(&[SIGNAL_V1, 0xEE]),
-        Err(DecodeError::UnknownType(0xEE))
-    );
+    assert_eq!(decode(&[0xA1, kind::LOGIN]), Err(DecodeError::NotSignalling));
+    assert_eq!(decode(&[SIGNAL_V1, 0xEE]), Err(DecodeError::UnknownType(0xEE)));
     assert_eq!(decode(&[SIGNAL_V1]), Err(DecodeError::Truncated));
-    assert_eq!(
-        decode(&vec![SIGNAL_V1; MAX_DATAGRAM + 1]),
-        Err(DecodeError::TooLong)
-    );
+    assert_eq!(decode(&vec![SIGNAL_V1; MAX_DATAGRAM + 1]), Err(DecodeError::TooLong));
     let mut bad_family = vec![SIGNAL_V1, kind::ACCEPT_OK];
     bad_family.extend_from_slice(&[0; 12]);
     bad_family.push(5);

@@ -20,10 +20,7 @@ pub struct PushWindow {
 
 impl Default for PushWindow {
     fn default() -> Self {
-        Self {
-            highest: 0,
-            bits: [0; WORDS],
-        }
+        Self { highest: 0, bits: [0; WORDS] }
     }
 }
 

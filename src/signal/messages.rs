@@ -77,12 +77,7 @@ pub enum Message {
     // ---- client -> server ----
     /// Log in as `user_id`. `nonce` is fresh per login attempt so the server can tell a
     /// retransmission (same nonce) from a new login (new nonce) on the same address.
-    Login {
-        req: u32,
-        user_id: u64,
-        nonce: u64,
-        credential: Credential,
-    },
+    Login { req: u32, user_id: u64, nonce: u64, credential: Credential },
     /// Presence keepalive; unanswered heartbeats are not retransmitted, the next one follows.
     Heartbeat { session: u64 },
     /// End the session.
@@ -98,11 +93,7 @@ pub enum Message {
 
     // ---- server -> client: replies ----
     /// Login accepted; `session_timeout_ms` tells the client how long silence is tolerated.
-    LoginOk {
-        req: u32,
-        session: u64,
-        session_timeout_ms: u32,
-    },
+    LoginOk { req: u32, session: u64, session_timeout_ms: u32 },
     /// Login refused.
     LoginRefused { req: u32, reason: LoginRefusal },
     /// Answer to a heartbeat.
@@ -112,23 +103,11 @@ pub enum Message {
     /// The connect request was forwarded; the outcome arrives as a push.
     ConnectPending { req: u32, peer: u64 },
     /// The connect request failed at once.
-    ConnectFailed {
-        req: u32,
-        peer: u64,
-        reason: FailReason,
-    },
+    ConnectFailed { req: u32, peer: u64, reason: FailReason },
     /// The accept went through: `addr` is the caller's address as the server sees it.
-    AcceptOk {
-        req: u32,
-        peer: u64,
-        addr: SocketAddr,
-    },
+    AcceptOk { req: u32, peer: u64, addr: SocketAddr },
     /// The accept did not go through.
-    AcceptFailed {
-        req: u32,
-        peer: u64,
-        reason: FailReason,
-    },
+    AcceptFailed { req: u32, peer: u64, reason: FailReason },
     /// The decline was recorded (or there was nothing left to decline).
     DeclineOk { req: u32, peer: u64 },
     /// The server has no session `session` for the sender's address (expired, replaced or the
@@ -137,23 +116,11 @@ pub enum Message {
 
     // ---- server -> client: pushes (acknowledged with PushAck) ----
     /// User `from` at `addr` wants to connect to this client.
-    PeerConnectRequest {
-        push: u32,
-        from: u64,
-        addr: SocketAddr,
-    },
+    PeerConnectRequest { push: u32, from: u64, addr: SocketAddr },
     /// `peer` accepted this client's connect request; handshake with `addr`.
-    PeerAccepted {
-        push: u32,
-        peer: u64,
-        addr: SocketAddr,
-    },
+    PeerAccepted { push: u32, peer: u64, addr: SocketAddr },
     /// This client's pending connect request to `peer` failed later (timeout, refused, offline).
-    PeerConnectFailed {
-        push: u32,
-        peer: u64,
-        reason: FailReason,
-    },
+    PeerConnectFailed { push: u32, peer: u64, reason: FailReason },
 }
 
 impl Message {

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the test command needs on a fresh machine (Rust, gcc, Python and git are assumed):
+# the pinned cbindgen, and valgrind. Idempotent; prints what it does.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+want="$(tr -d '[:space:]' < "$root/scripts/cbindgen-version")"
+have="$(cbindgen --version 2>/dev/null | awk '{print $2}' || true)"
+if [[ "$have" != "$want" ]]; then
+    echo "ensure-tools: installing cbindgen $want (found '${have:-none}')"
+    cargo install cbindgen --version "$want" --locked --quiet
+fi
+missing=()
+command -v valgrind >/dev/null || missing+=(valgrind)
+command -v nm >/dev/null || missing+=(binutils)
+command -v make >/dev/null || missing+=(make)
+if ((${#missing[@]})); then
+    echo "ensure-tools: installing ${missing[*]}"
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "ensure-tools: need root for apt-get (or install: ${missing[*]})" >&2
+        exit 2
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The full test suite: Rust unit, property and integration tests; the generated header's
+# freshness and C/C++ compile check; the C examples against a real server (also under valgrind).
+# Installs missing tools first. Exits non-zero on any failure.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+bash scripts/ensure-tools.sh
+
+echo "== cargo test"
+cargo test --all-targets 2>&1 | tee /tmp/ovrnet-cargo-test.log | grep -E "^(test result|running|error)|FAILED|panicked" || true
+if grep -qE "FAILED|^error" /tmp/ovrnet-cargo-test.log || ! grep -q "test result" /tmp/ovrnet-cargo-test.log; then
+    echo "cargo test failed; full log in /tmp/ovrnet-cargo-test.log" >&2
+    tail -50 /tmp/ovrnet-cargo-test.log >&2
+    exit 1
+fi
+
+echo "== header"
+bash scripts/check-header.sh
+
+if [[ -f scripts/run-c-examples.sh ]]; then
+    echo "== C examples"
+    bash scripts/run-c-examples.sh
+fi
+
+echo "== benchmark smoke run (numbers are not checked here; see benches/)"
+cargo bench --bench proto -- --quick
+
+passed=$(grep -oE "test result: ok. [0-9]+ passed" /tmp/ovrnet-cargo-test.log | awk '{s+=$4} END {print s+0}')
+echo "all suites green: $passed Rust tests passed"

@@ -1,0 +1,523 @@
+//! Engine state behind one short lock: the signalling client, the peer table and every transport
+//! connection. It is fed time, datagrams and application commands, and sends through the socket
+//! it is handed; the callers (application threads and the worker) decide when.
+use std::collections::HashMap;
+use std::io::ErrorKind;
+use std::net::SocketAddr;
+
+use log::{debug, info, warn};
+
+use super::api::{EngineConfig, EngineSendError, Notification, Packet, PeerState};
+use super::inbox::Inbox;
+use super::peer::{Peer, Phase};
+use crate::proto::{self, CloseReason, Connection, Event, MAX_DATAGRAM, Policy, Role, SendError};
+use crate::signal::{ClientConfig, Credential, SIGNAL_V1, SignalClient, SignalEvent};
+
+pub struct Core {
+    user_id: u64,
+    server: SocketAddr,
+    proto_cfg: proto::Config,
+    connect_timeout_us: u64,
+    signal: SignalClient,
+    logged_in: bool,
+    peers: HashMap<u64, Peer>,
+    by_addr: HashMap<SocketAddr, u64>,
+    /// (peer, transport ping id) -> request id the application holds.
+    pings: HashMap<(u64, u64), u64>,
+    next_request: u64,
+    buf: Box<[u8; 2048]>,
+    garbage: u64,
+    send_failures: u64,
+}
+
+fn random_u64() -> u64 {
+    getrandom::u64().unwrap_or_else(|e| {
+        warn!("event=random_fallback error={e}");
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64)
+    })
+}
+
+impl Core {
+    pub fn new(cfg: &EngineConfig, now: u64) -> Result<Self, String> {
+        let credential = Credential::new(cfg.credential.clone())
+            .ok_or_else(|| "credential longer than 255 bytes".to_string())?;
+        let signal = SignalClient::new(ClientConfig::new(cfg.server, cfg.user_id, credential), now);
+        Ok(Core {
+            user_id: cfg.user_id,
+            server: cfg.server,
+            proto_cfg: cfg.proto.clone(),
+            connect_timeout_us: cfg.connect_timeout.as_micros() as u64,
+            signal,
+            logged_in: false,
+            peers: HashMap::new(),
+            by_addr: HashMap::new(),
+            pings: HashMap::new(),
+            next_request: 1,
+            buf: Box::new([0u8; 2048]),
+            garbage: 0,
+            send_failures: 0,
+        })
+    }
+
+    pub fn is_logged_in(&self) -> bool {
+        self.logged_in
+    }
+
+    // ------------------------------------------------------------ application commands
+
+    pub fn connect(&mut self, now: u64, peer: u64, inbox: &Inbox) {
+        if peer == 0 || peer == self.user_id {
+            warn!("event=connect_refused peer={peer} reason=invalid_peer");
+            return;
+        }
+        match self.peers.get(&peer).map(|p| (p.phase, p.is_live())) {
+            Some((Phase::Incoming, true)) => {
+                self.accept(now, peer);
+            }
+            Some((_, true)) => {}
+            _ => {
+                self.forget(peer);
+                self.peers.insert(peer, Peer::new(Phase::Requesting, Some(now + self.connect_timeout_us)));
+                if let Err(e) = self.signal.connect(now, peer) {
+                    warn!("event=connect_failed peer={peer} error={e}");
+                    self.end(peer, PeerState::Timeout, inbox);
+                }
+            }
+        }
+    }
+
+    pub fn accept(&mut self, now: u64, peer: u64) -> bool {
+        let Some(p) = self.peers.get_mut(&peer) else { return false };
+        if p.phase != Phase::Incoming || !p.is_live() {
+            return false;
+        }
+        if let Err(e) = self.signal.accept(now, peer) {
+            warn!("event=accept_failed peer={peer} error={e}");
+            return false;
+        }
+        p.phase = Phase::Accepting;
+        p.connect_deadline = Some(now + self.connect_timeout_us);
+        true
+    }
+
+    /// Graceful close; the application sees Closed at once, the peer once the close notice (sent
+    /// after pending reliable data is delivered) arrives.
+    pub fn close(&mut self, now: u64, peer: u64, inbox: &Inbox) -> bool {
+        let Some(p) = self.peers.get_mut(&peer) else { return false };
+        if !p.is_live() {
+            return false;
+        }
+        match p.phase {
+            Phase::Incoming => {
+                let _ = self.signal.decline(now, peer);
+                self.forget(peer);
+                return true;
+            }
+            Phase::Transport => {
+                if let Some(c) = p.conn.as_mut() {
+                    c.close(now);
+                }
+            }
+            Phase::Requesting | Phase::Accepting => {}
+        }
+        let was_transport = p.phase == Phase::Transport;
+        self.end(peer, PeerState::Closed, inbox);
+        if !was_transport {
+            self.forget(peer);
+        }
+        true
+    }
+
+    pub fn is_connected(&self, peer: u64) -> bool {
+        self.peers.get(&peer).is_some_and(|p| p.is_live() && p.is_connected())
+    }
+
+    pub fn ping(&mut self, now: u64, peer: u64, inbox: &Inbox) -> u64 {
+        let request_id = self.next_request;
+        self.next_request += 1;
+        match self.peers.get_mut(&peer).and_then(|p| p.conn.as_mut().filter(|c| c.is_connected())) {
+            Some(c) => {
+                let id = c.ping(now);
+                self.pings.insert((peer, id), request_id);
+            }
+            None => inbox.push_notification(Notification::PingResult { request_id, peer, rtt_us: None }),
+        }
+        request_id
+    }
+
+    pub fn send(
+        &mut self,
+        now: u64,
+        peer: u64,
+        data: &[u8],
+        policy: Policy,
+        inbox: &Inbox,
+    ) -> Result<(), EngineSendError> {
+        if peer == 0 || peer == self.user_id {
+            return Err(EngineSendError::InvalidPeer);
+        }
+        let max = match policy {
+            Policy::Reliable => proto::MAX_RELIABLE,
+            Policy::Unreliable => proto::MAX_UNRELIABLE,
+        };
+        if data.is_empty() {
+            return Err(EngineSendError::Proto(SendError::Empty));
+        }
+        if data.len() > max {
+            return Err(EngineSendError::Proto(SendError::TooLarge { len: data.len(), max }));
+        }
+        let live = self.peers.get(&peer).is_some_and(|p| p.is_live());
+        if !live {
+            if policy == Policy::Unreliable {
+                return Err(EngineSendError::Proto(SendError::NotConnected));
+            }
+            self.connect(now, peer, inbox);
+        } else if self.peers.get(&peer).is_some_and(|p| p.phase == Phase::Incoming) {
+            // Sending to someone who asked to connect is taken as accepting them.
+            self.accept(now, peer);
+        }
+        let limit = self.proto_cfg.send_buffer_bytes;
+        let Some(p) = self.peers.get_mut(&peer) else { return Err(EngineSendError::InvalidPeer) };
+        match p.conn.as_mut() {
+            Some(c) => c.send(data, policy).map_err(EngineSendError::Proto),
+            None if policy == Policy::Unreliable => Err(EngineSendError::Proto(SendError::NotConnected)),
+            None => {
+                if p.early_bytes + data.len() > limit {
+                    return Err(EngineSendError::Proto(SendError::QueueFull));
+                }
+                p.early_bytes += data.len();
+                p.early.push_back(data.to_vec());
+                Ok(())
+            }
+        }
+    }
+
+    pub fn stats(&self, peer: u64) -> Option<proto::Stats> {
+        self.peers.get(&peer)?.conn.as_ref().map(|c| c.stats())
+    }
+
+    /// Closes everything at once and logs out (shutdown).
+    pub fn shutdown(&mut self, now: u64) {
+        for p in self.peers.values_mut() {
+            if let Some(c) = p.conn.as_mut() {
+                c.close_now(now);
+            }
+        }
+        self.signal.logout(now);
+    }
+
+    // ------------------------------------------------------------ input
+
+    /// Receives until the socket is empty; true if anything arrived.
+    pub fn drain_socket(&mut self, now: u64, socket: &mio::net::UdpSocket, inbox: &Inbox) -> bool {
+        let mut any = false;
+        let mut buf = [0u8; 2048];
+        loop {
+            match socket.recv_from(&mut buf) {
+                Ok((n, from)) => {
+                    any = true;
+                    self.on_datagram(now, from, &buf[..n], inbox);
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                // Windows reports an ICMP port-unreachable for an earlier send this way.
+                Err(e) if e.kind() == ErrorKind::ConnectionReset => continue,
+                Err(e) => {
+                    warn!("event=recv_error error={e}");
+                    break;
+                }
+            }
+        }
+        any
+    }
+
+    fn on_datagram(&mut self, now: u64, from: SocketAddr, data: &[u8], inbox: &Inbox) {
+        match data.first() {
+            Some(&SIGNAL_V1) if from == self.server => {
+                self.signal.handle_datagram(now, from, data);
+                self.pump_signal(now, inbox);
+            }
+            Some(&proto::TRANSPORT_V1) => {
+                let Some(&peer) = self.by_addr.get(&from) else {
+                    self.garbage += 1;
+                    debug!("event=datagram_from_unknown_address from={from}");
+                    return;
+                };
+                if let Some(c) = self.peers.get_mut(&peer).and_then(|p| p.conn.as_mut()) {
+                    c.handle_datagram(now, data);
+                }
+                self.pump_peer(peer, inbox);
+            }
+            _ => self.garbage += 1,
+        }
+    }
+
+    // ------------------------------------------------------------ timers
+
+    pub fn next_deadline(&self) -> Option<u64> {
+        let mut t = self.signal.poll_timeout();
+        let mut at = |v: Option<u64>| {
+            if let Some(v) = v {
+                t = Some(t.map_or(v, |x| x.min(v)));
+            }
+        };
+        for p in self.peers.values() {
+            at(p.connect_deadline);
+            at(p.conn.as_ref().and_then(|c| c.poll_timeout()));
+        }
+        t
+    }
+
+    /// The deadline of one peer's connection (for the fast path's wake-up decision).
+    pub fn peer_deadline(&self, peer: u64) -> Option<u64> {
+        let p = self.peers.get(&peer)?;
+        let c = p.conn.as_ref().and_then(|c| c.poll_timeout());
+        match (c, p.connect_deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    pub fn handle_timeouts(&mut self, now: u64, inbox: &Inbox) {
+        if self.signal.poll_timeout().is_some_and(|t| t <= now) {
+            self.signal.handle_timeout(now);
+        }
+        self.pump_signal(now, inbox);
+        let ids: Vec<u64> = self.peers.keys().copied().collect();
+        for peer in ids {
+            let Some(p) = self.peers.get_mut(&peer) else { continue };
+            if let Some(c) = p.conn.as_mut()
+                && c.poll_timeout().is_some_and(|t| t <= now)
+            {
+                c.handle_timeout(now);
+            }
+            if p.connect_deadline.is_some_and(|d| d <= now) && !p.is_connected() {
+                info!("event=connect_timeout peer={peer}");
+                let had_conn = p.conn.is_some();
+                self.end(peer, PeerState::Timeout, inbox);
+                if !had_conn {
+                    self.forget(peer);
+                }
+                continue;
+            }
+            self.pump_peer(peer, inbox);
+        }
+    }
+
+    // ------------------------------------------------------------ output
+
+    /// Sends everything every layer has ready.
+    pub fn flush(&mut self, now: u64, socket: &mio::net::UdpSocket) {
+        while let Some((to, n)) = self.signal.poll_transmit(now, &mut self.buf[..]) {
+            send(socket, &self.buf[..n], to, &mut self.send_failures);
+        }
+        let ids: Vec<u64> = self.peers.keys().copied().collect();
+        for peer in ids {
+            self.flush_peer(now, peer, socket);
+        }
+    }
+
+    /// Sends what one peer's connection has ready (the application thread's fast path).
+    pub fn flush_peer(&mut self, now: u64, peer: u64, socket: &mio::net::UdpSocket) {
+        let Some(p) = self.peers.get_mut(&peer) else { return };
+        let (Some(c), Some(addr)) = (p.conn.as_mut(), p.addr) else { return };
+        while let Some(n) = c.poll_transmit(now, &mut self.buf[..MAX_DATAGRAM]) {
+            send(socket, &self.buf[..n], addr, &mut self.send_failures);
+        }
+    }
+
+    // ------------------------------------------------------------ reactions
+
+    fn pump_signal(&mut self, now: u64, inbox: &Inbox) {
+        while let Some(ev) = self.signal.poll_event() {
+            debug!("event=signal {ev:?}");
+            match ev {
+                SignalEvent::LoggedIn { session } => {
+                    info!("event=logged_in user={} session={session}", self.user_id);
+                    self.logged_in = true;
+                    inbox.push_notification(Notification::LoggedIn);
+                }
+                SignalEvent::LoginRefused { reason } => {
+                    warn!("event=login_refused user={} reason={reason:?}", self.user_id);
+                    inbox.push_notification(Notification::LoginFailed { reason: format!("{reason:?}") });
+                    self.fail_pending(inbox);
+                }
+                SignalEvent::ServerLost | SignalEvent::SessionEnded | SignalEvent::LoggedOut => {
+                    let was = std::mem::replace(&mut self.logged_in, false);
+                    if !was {
+                        inbox.push_notification(Notification::LoginFailed { reason: format!("{ev:?}") });
+                    } else if ev != SignalEvent::LoggedOut {
+                        warn!("event=server_lost user={} what={ev:?}", self.user_id);
+                        inbox.push_notification(Notification::ServerLost { reason: format!("{ev:?}") });
+                    }
+                    self.fail_pending(inbox);
+                }
+                SignalEvent::PeerConnectRequest { peer, addr } => {
+                    self.on_connect_request(now, peer, addr, inbox)
+                }
+                SignalEvent::ConnectPending { .. } => {}
+                SignalEvent::PeerAccepted { peer, addr } | SignalEvent::AcceptOk { peer, addr } => {
+                    self.start_transport(now, peer, addr, inbox);
+                }
+                SignalEvent::ConnectFailed { peer, reason } | SignalEvent::AcceptFailed { peer, reason } => {
+                    info!("event=connect_failed peer={peer} reason={reason:?}");
+                    if self.peers.get(&peer).is_some_and(|p| p.phase != Phase::Transport) {
+                        self.end(peer, PeerState::Timeout, inbox);
+                        self.forget(peer);
+                    }
+                }
+            }
+        }
+    }
+
+    fn on_connect_request(&mut self, now: u64, peer: u64, addr: SocketAddr, inbox: &Inbox) {
+        match self.peers.get(&peer).map(|p| (p.phase, p.is_live())) {
+            // We are asking them too: accept rather than wait for each other.
+            Some((Phase::Requesting, true)) => {
+                if let Some(p) = self.peers.get_mut(&peer) {
+                    p.phase = Phase::Incoming;
+                }
+                self.accept(now, peer);
+            }
+            Some((Phase::Incoming | Phase::Accepting, true)) => {}
+            live => {
+                if live.is_some_and(|(_, l)| l) {
+                    // The peer started over (e.g. it restarted): the old connection is gone.
+                    self.end(peer, PeerState::Closed, inbox);
+                }
+                self.forget(peer);
+                let mut p = Peer::new(Phase::Incoming, None);
+                p.addr = Some(addr);
+                self.peers.insert(peer, p);
+                inbox.push_notification(Notification::PeerConnectRequest { peer });
+            }
+        }
+    }
+
+    fn start_transport(&mut self, now: u64, peer: u64, addr: SocketAddr, inbox: &Inbox) {
+        let Some(p) = self.peers.get_mut(&peer) else { return };
+        if p.phase == Phase::Transport || !p.is_live() {
+            return;
+        }
+        // Both sides must agree who opens the handshake, even when both asked at once: the
+        // lower user id does.
+        let role = if self.user_id < peer { Role::Initiator } else { Role::Responder };
+        let mut conn = match role {
+            Role::Initiator => Connection::new_initiator(self.proto_cfg.clone(), now, random_u64()),
+            Role::Responder => Connection::new_responder(self.proto_cfg.clone(), now, random_u64()),
+        };
+        for m in p.early.drain(..) {
+            // Fits: the early buffer is bounded by the same limit as the transport's.
+            let _ = conn.send(&m, Policy::Reliable);
+        }
+        p.early_bytes = 0;
+        p.conn = Some(conn);
+        p.phase = Phase::Transport;
+        if let Some(old) = p.addr.replace(addr)
+            && old != addr
+        {
+            self.by_addr.remove(&old);
+        }
+        self.by_addr.insert(addr, peer);
+        info!("event=transport_start peer={peer} addr={addr} role={role:?}");
+        self.pump_peer(peer, inbox);
+    }
+
+    /// Moves a connection's events and messages to the application.
+    fn pump_peer(&mut self, peer: u64, inbox: &Inbox) {
+        let Some(p) = self.peers.get_mut(&peer) else { return };
+        let Some(c) = p.conn.as_mut() else { return };
+        while inbox.has_room()
+            && let Some(m) = c.poll_message()
+        {
+            inbox.push_packet(Packet { sender: peer, policy: m.policy, data: m.data });
+        }
+        let mut ends = None;
+        while let Some(ev) = c.poll_event() {
+            match ev {
+                Event::Connected => {
+                    p.connect_deadline = None;
+                    if !p.announced_end && !p.announced_connected {
+                        p.announced_connected = true;
+                        info!("event=connected peer={peer}");
+                        inbox.push_notification(Notification::ConnectionStateChange {
+                            peer,
+                            state: PeerState::Connected,
+                        });
+                    }
+                }
+                Event::Closed(reason) => {
+                    info!("event=closed peer={peer} reason={reason:?}");
+                    ends = Some(match reason {
+                        CloseReason::ConnectTimedOut => PeerState::Timeout,
+                        _ if !p.announced_connected => PeerState::Timeout,
+                        _ => PeerState::Closed,
+                    });
+                }
+                Event::PingResult { id, rtt_us } => {
+                    if let Some(request_id) = self.pings.remove(&(peer, id)) {
+                        inbox.push_notification(Notification::PingResult { request_id, peer, rtt_us });
+                    }
+                }
+            }
+        }
+        let drained = c.is_drained();
+        if let Some(state) = ends {
+            self.end(peer, state, inbox);
+        }
+        if drained {
+            self.forget(peer);
+        }
+    }
+
+    /// Moves waiting messages of every connection to the inbox (after the application made room).
+    pub fn pump_all(&mut self, inbox: &Inbox) {
+        let ids: Vec<u64> = self.peers.keys().copied().collect();
+        for peer in ids {
+            self.pump_peer(peer, inbox);
+        }
+    }
+
+    /// Reports the final state of a peer once.
+    fn end(&mut self, peer: u64, state: PeerState, inbox: &Inbox) {
+        if let Some(p) = self.peers.get_mut(&peer)
+            && !p.announced_end
+        {
+            p.announced_end = true;
+            p.connect_deadline = None;
+            p.early.clear();
+            p.early_bytes = 0;
+            inbox.push_notification(Notification::ConnectionStateChange { peer, state });
+        }
+    }
+
+    /// Drops all state about a peer.
+    fn forget(&mut self, peer: u64) {
+        if let Some(p) = self.peers.remove(&peer)
+            && let Some(addr) = p.addr
+            && self.by_addr.get(&addr) == Some(&peer)
+        {
+            self.by_addr.remove(&addr);
+        }
+        self.pings.retain(|(p, _), _| *p != peer);
+    }
+
+    /// Login failed or the server is gone: attempts that need it cannot complete.
+    fn fail_pending(&mut self, inbox: &Inbox) {
+        let pending: Vec<u64> =
+            self.peers.iter().filter(|(_, p)| p.phase != Phase::Transport).map(|(&id, _)| id).collect();
+        for peer in pending {
+            self.end(peer, PeerState::Timeout, inbox);
+            self.forget(peer);
+        }
+    }
+}
+
+fn send(socket: &mio::net::UdpSocket, data: &[u8], to: SocketAddr, failures: &mut u64) {
+    if let Err(e) = socket.send_to(data, to) {
+        // The transport treats this like loss (reliable data is resent); count and move on.
+        *failures += 1;
+        if e.kind() != ErrorKind::WouldBlock {
+            debug!("event=send_error to={to} error={e}");
+        }
+    }
+}
