@@ -13,7 +13,9 @@ use ovrnet::capi::inspect::bytes;
 use ovrnet::capi::message::{Message, ovr_FreeMessage, ovr_Message_GetNetworkingPeer, ovr_Message_GetType};
 use ovrnet::capi::message_type::MessageType;
 use ovrnet::capi::net_packet::{ovr_Net_ReadPacket, ovr_Net_SendPacket};
-use ovrnet::capi::net_peer::{ovr_Net_Accept, ovr_Net_Close, ovr_Net_Connect, ovr_Net_IsConnected, ovr_Net_Ping};
+use ovrnet::capi::net_peer::{
+    ovr_Net_Accept, ovr_Net_Close, ovr_Net_Connect, ovr_Net_IsConnected, ovr_Net_Ping,
+};
 use ovrnet::capi::net_room::{
     ovr_Net_AcceptForCurrentRoom, ovr_Net_CloseForCurrentRoom, ovr_Net_SendPacketToCurrentRoom,
 };

@@ -1,9 +1,13 @@
 //! The barrier every export goes through: a panic or a bad argument becomes the function's
 //! fallback value (false/NULL/0) plus one log line, never an unwind into C or a crash.
 
+use std::collections::BTreeMap;
 use std::ffi::{CStr, c_char};
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
 
 use super::logger;
 
@@ -59,7 +63,12 @@ pub fn call<T>(func: &'static str, fallback: T, body: impl FnOnce() -> Result<T,
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(value)) => value,
         Ok(Err(err)) => {
-            log::warn!(target: "ovrnet::capi", "{func}: {err}");
+            if let Some(skipped) = REFUSAL_LINES.lock().admit(func, Instant::now()) {
+                match skipped {
+                    0 => log::warn!(target: "ovrnet::capi", "{func}: {err}"),
+                    n => log::warn!(target: "ovrnet::capi", "{func}: {err} ({n} similar lines skipped)"),
+                }
+            }
             fallback
         }
         Err(payload) => {
@@ -70,6 +79,43 @@ pub fn call<T>(func: &'static str, fallback: T, body: impl FnOnce() -> Result<T,
                 .unwrap_or_else(|| "non-string panic payload".to_owned());
             log::error!(target: "ovrnet::capi", "{func}: internal panic: {why}");
             fallback
+        }
+    }
+}
+
+/// Refusal lines are limited per export: a game that polls `ovr_Net_ReadPacket` every frame after
+/// shutdown would otherwise write a line per frame. Panics are always logged.
+static REFUSAL_LINES: Mutex<RateLimit> = Mutex::new(RateLimit::new(Duration::from_secs(1)));
+
+/// At most one line per key per interval; the next admitted line learns how many were skipped.
+pub struct RateLimit {
+    interval: Duration,
+    /// Per key: when its last line was written and how many were skipped since. Bounded by the
+    /// number of exports (keys are export names).
+    last: BTreeMap<&'static str, (Instant, u64)>,
+}
+
+impl RateLimit {
+    pub const fn new(interval: Duration) -> Self {
+        Self { interval, last: BTreeMap::new() }
+    }
+
+    /// `Some(skipped)` if a line for `key` may be written at `now`, `None` to skip it.
+    pub fn admit(&mut self, key: &'static str, now: Instant) -> Option<u64> {
+        match self.last.get_mut(key) {
+            Some((at, skipped)) if now.saturating_duration_since(*at) < self.interval => {
+                *skipped += 1;
+                None
+            }
+            Some(entry) => {
+                let skipped = entry.1;
+                *entry = (now, 0);
+                Some(skipped)
+            }
+            None => {
+                self.last.insert(key, (now, 0));
+                Some(0)
+            }
         }
     }
 }
@@ -111,6 +157,19 @@ mod tests {
         assert!(got.is_null());
         let owned = call("t", 5i32, || panic!("{}", String::from("owned payload")));
         assert_eq!(owned, 5);
+    }
+
+    #[test]
+    fn refusal_lines_are_limited_per_export() {
+        let t0 = Instant::now();
+        let at = |ms| t0 + Duration::from_millis(ms);
+        let mut limit = RateLimit::new(Duration::from_secs(1));
+        assert_eq!(limit.admit("a", at(0)), Some(0));
+        assert_eq!(limit.admit("a", at(10)), None);
+        assert_eq!(limit.admit("b", at(20)), Some(0), "other exports are not held back");
+        assert_eq!(limit.admit("a", at(999)), None);
+        assert_eq!(limit.admit("a", at(1000)), Some(2), "reports what it skipped");
+        assert_eq!(limit.admit("a", at(2500)), Some(0));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! with `mod capi_support;` (unused parts are allowed).
 #![allow(dead_code)]
 
+pub mod child;
 pub mod fake_runtime;
+pub mod live;
 
 /// The C ABI wraps one process-wide instance, so tests in one binary that touch it must not
 /// overlap. Hold the returned guard for the whole test.
