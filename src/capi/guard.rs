@@ -54,6 +54,22 @@ impl fmt::Display for CallError {
 
 impl std::error::Error for CallError {}
 
+impl CallError {
+    /// The variant's name: with the export's name, the key the log rate limit counts under.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Null(_) => "null",
+            Self::UnknownEnum { .. } => "unknown-enum",
+            Self::WrongPayload { .. } => "wrong-payload",
+            Self::BufferTooSmall { .. } => "buffer-too-small",
+            Self::Malformed(_) => "malformed",
+            Self::NotInitialised => "not-initialised",
+            Self::Invalid(_) => "invalid",
+            Self::Refused(_) => "refused",
+        }
+    }
+}
+
 /// Runs an export's body. `Ok` passes through; `Err` and panics give `fallback` and a log line
 /// naming `func`.
 pub fn call<T>(func: &'static str, fallback: T, body: impl FnOnce() -> Result<T, CallError>) -> T {
@@ -63,7 +79,7 @@ pub fn call<T>(func: &'static str, fallback: T, body: impl FnOnce() -> Result<T,
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(value)) => value,
         Ok(Err(err)) => {
-            if let Some(skipped) = REFUSAL_LINES.lock().admit(func, Instant::now()) {
+            if let Some(skipped) = REFUSAL_LINES.lock().admit((func, err.kind()), Instant::now()) {
                 match skipped {
                     0 => log::warn!(target: "ovrnet::capi", "{func}: {err}"),
                     n => log::warn!(target: "ovrnet::capi", "{func}: {err} ({n} similar lines skipped)"),
@@ -83,16 +99,20 @@ pub fn call<T>(func: &'static str, fallback: T, body: impl FnOnce() -> Result<T,
     }
 }
 
-/// Refusal lines are limited per export: a game that polls `ovr_Net_ReadPacket` every frame after
-/// shutdown would otherwise write a line per frame. Panics are always logged.
+/// Refusal lines are limited per export and kind of refusal: a game that polls
+/// `ovr_Net_ReadPacket` every frame after shutdown would otherwise write a line per frame.
+/// Panics are always logged.
 static REFUSAL_LINES: Mutex<RateLimit> = Mutex::new(RateLimit::new(Duration::from_secs(1)));
+
+/// What the log rate limit counts under: the export's name and the kind of refusal.
+pub type RateKey = (&'static str, &'static str);
 
 /// At most one line per key per interval; the next admitted line learns how many were skipped.
 pub struct RateLimit {
     interval: Duration,
     /// Per key: when its last line was written and how many were skipped since. Bounded by the
     /// number of exports (keys are export names).
-    last: BTreeMap<&'static str, (Instant, u64)>,
+    last: BTreeMap<RateKey, (Instant, u64)>,
 }
 
 impl RateLimit {
@@ -101,8 +121,8 @@ impl RateLimit {
     }
 
     /// `Some(skipped)` if a line for `key` may be written at `now`, `None` to skip it.
-    pub fn admit(&mut self, key: &'static str, now: Instant) -> Option<u64> {
-        match self.last.get_mut(key) {
+    pub fn admit(&mut self, key: RateKey, now: Instant) -> Option<u64> {
+        match self.last.get_mut(&key) {
             Some((at, skipped)) if now.saturating_duration_since(*at) < self.interval => {
                 *skipped += 1;
                 None
@@ -164,12 +184,14 @@ mod tests {
         let t0 = Instant::now();
         let at = |ms| t0 + Duration::from_millis(ms);
         let mut limit = RateLimit::new(Duration::from_secs(1));
-        assert_eq!(limit.admit("a", at(0)), Some(0));
-        assert_eq!(limit.admit("a", at(10)), None);
-        assert_eq!(limit.admit("b", at(20)), Some(0), "other exports are not held back");
-        assert_eq!(limit.admit("a", at(999)), None);
-        assert_eq!(limit.admit("a", at(1000)), Some(2), "reports what it skipped");
-        assert_eq!(limit.admit("a", at(2500)), Some(0));
+        let (a, b, a_other) = (("f", "null"), ("g", "null"), ("f", "refused"));
+        assert_eq!(limit.admit(a, at(0)), Some(0));
+        assert_eq!(limit.admit(a, at(10)), None);
+        assert_eq!(limit.admit(b, at(20)), Some(0), "other exports are not held back");
+        assert_eq!(limit.admit(a_other, at(30)), Some(0), "nor other refusals of the same export");
+        assert_eq!(limit.admit(a, at(999)), None);
+        assert_eq!(limit.admit(a, at(1000)), Some(2), "reports what it skipped");
+        assert_eq!(limit.admit(a, at(2500)), Some(0));
     }
 
     #[test]

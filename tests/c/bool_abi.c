@@ -6,13 +6,17 @@
  *  2. (x86-64) through an assembly trampoline that loads garbage into RAX before the call, so a
  *     callee that only set AL would be caught for certain. A deliberately sloppy function checks
  *     that this harness really notices.
- * Usage: bool_abi [path/to/libovrnet.so]
+ * Usage: bool_abi [path/to/libovrnet.so [SERVER_HOST:PORT PEER_ID]]
+ * With a server and a peer (a user that accepts connection requests), the exports that need an
+ * initialised platform and a live connection are also checked for their true results.
  * Exit status 0 and a final "N passed, 0 failed" line on success. */
+#define _POSIX_C_SOURCE 200809L /* nanosleep under -std=c11 */
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ovrnet.h"
 #include "OVR_Platform.h"
@@ -44,6 +48,17 @@ typedef int32_t (*i32_of_u64_size_ptr)(char *, size_t, uint64_t);
 typedef int32_t (*i32_of_ptr_str)(ovrID *, const char *);
 typedef int32_t (*i32_of_u32)(uint32_t);
 typedef int32_t (*i32_of_ptr)(void *);
+typedef int32_t (*i32_of_void)(void);
+typedef int32_t (*i32_of_u64)(uint64_t);
+typedef int32_t (*i32_of_send)(uint64_t, size_t, const void *, int32_t);
+typedef int32_t (*i32_of_room_send)(size_t, const void *, int32_t);
+typedef int32_t (*i32_of_u64_ptr)(uint64_t, void *);
+typedef void (*void_of_void)(void);
+typedef void (*void_of_ptr)(void *);
+typedef void *(*ptr_of_void)(void);
+typedef void *(*ptr_of_ptr)(void *);
+typedef uint32_t (*u32_of_ptr)(void *);
+typedef uint64_t (*u64_of_ptr)(void *);
 
 /* Looks an export up by name the way .NET's DllImport does (dlsym), so the call goes through a
  * pointer of the type C# effectively uses rather than the header's `bool` prototype. */
@@ -69,23 +84,150 @@ static void expect_01(int32_t got, int32_t want, const char *what)
 }
 
 #if defined(__x86_64__)
-uint64_t ovrnet_test_call_with_garbage(const void *fn, uint64_t a0, uint64_t a1, uint64_t a2);
+uint64_t ovrnet_test_call_with_garbage(const void *fn, uint64_t a0, uint64_t a1, uint64_t a2,
+                                       uint64_t a3);
 int ovrnet_test_sloppy_false(void);
 int ovrnet_test_sloppy_true(void);
 
 #define FN(f) ((const void *)lookup(#f))
 
-static void expect_garbage_proof(const void *fn, uint64_t a0, uint64_t a1, uint64_t a2,
-                                 uint32_t want, const char *what)
+static void expect_garbage_proof4(const void *fn, uint64_t a0, uint64_t a1, uint64_t a2,
+                                  uint64_t a3, uint32_t want, const char *what)
 {
     uint64_t rax;
     if (!fn) {
         return;
     }
-    rax = ovrnet_test_call_with_garbage(fn, a0, a1, a2);
+    rax = ovrnet_test_call_with_garbage(fn, a0, a1, a2, a3);
     check((uint32_t)rax == want, what, rax);
 }
+
+static void expect_garbage_proof(const void *fn, uint64_t a0, uint64_t a1, uint64_t a2,
+                                 uint32_t want, const char *what)
+{
+    expect_garbage_proof4(fn, a0, a1, a2, 0, want, what);
+}
 #endif
+
+/* Stateful calls go through the dlopen'ed library too: the copy the program was linked against
+ * may be a different file (cargo's LD_LIBRARY_PATH can point at a stale one), with its own
+ * process-wide instance. */
+static void shutdown_platform(void)
+{
+    AS(void_of_void, ovrnet_Shutdown)();
+}
+
+/* Waits up to 10 s for a ConnectionStateChange to Connected from `peer`. */
+static int wait_connected(ovrID peer)
+{
+    struct timespec nap = {0, 2000000};
+    int i;
+    for (i = 0; i < 5000; i++) {
+        void *m;
+        while ((m = AS(ptr_of_void, ovr_PopMessage)()) != NULL) {
+            void *p = AS(ptr_of_ptr, ovr_Message_GetNetworkingPeer)(m);
+            int connected = AS(u32_of_ptr, ovr_Message_GetType)(m) ==
+                                ovrMessage_Notification_Networking_ConnectionStateChange &&
+                            AS(u64_of_ptr, ovr_NetworkingPeer_GetID)(p) == peer &&
+                            AS(u32_of_ptr, ovr_NetworkingPeer_GetState)(p) == ovrPeerState_Connected;
+            AS(void_of_ptr, ovr_FreeMessage)(m);
+            if (connected) {
+                return 1;
+            }
+        }
+        nanosleep(&nap, NULL);
+    }
+    return 0;
+}
+
+/* The networking and platform exports, before init (all false) and, given a server and a peer
+ * that accepts, with an initialised platform and a live connection (true where it applies). */
+static void check_platform_exports(const char *server, ovrID peer)
+{
+    static const char data[] = "ping";
+    ovrnetStats stats;
+    ovrnetConfig cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.serverAddress = server;
+    cfg.userId = peer + 1;
+    cfg.credential = "bool-abi";
+    cfg.bindAddress = "127.0.0.1";
+
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_void, ovr_IsPlatformInitialized)(), 0, "IsPlatformInitialized before");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_ptr, ovrnet_Initialize)(NULL), 0, "ovrnet_Initialize NULL");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_u64, ovr_Net_IsConnected)(peer), 0, "IsConnected before init");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_send, ovr_Net_SendPacket)(peer, 4, data, ovrSend_Reliable), 0,
+              "SendPacket before init");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_u64_ptr, ovrnet_Net_GetStats)(peer, &stats), 0, "GetStats before init");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_void, ovr_Net_AcceptForCurrentRoom)(), 0, "AcceptForCurrentRoom");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_room_send, ovr_Net_SendPacketToCurrentRoom)(4, data, ovrSend_Reliable), 0,
+              "SendPacketToCurrentRoom");
+#if defined(__x86_64__)
+    expect_garbage_proof(FN(ovr_IsPlatformInitialized), 0, 0, 0, 0, "garbage: IsPlatformInitialized");
+    expect_garbage_proof(FN(ovrnet_Initialize), 0, 0, 0, 0, "garbage: ovrnet_Initialize NULL");
+    expect_garbage_proof(FN(ovr_Net_IsConnected), peer, 0, 0, 0, "garbage: IsConnected");
+    expect_garbage_proof4(FN(ovr_Net_SendPacket), peer, 4, (uintptr_t)data, ovrSend_Reliable, 0,
+                          "garbage: SendPacket before init");
+    expect_garbage_proof(FN(ovrnet_Net_GetStats), peer, (uintptr_t)&stats, 0, 0,
+                         "garbage: GetStats before init");
+    expect_garbage_proof(FN(ovr_Net_AcceptForCurrentRoom), 0, 0, 0, 0,
+                         "garbage: AcceptForCurrentRoom");
+    expect_garbage_proof(FN(ovr_Net_SendPacketToCurrentRoom), 4, (uintptr_t)data, ovrSend_Reliable,
+                         0, "garbage: SendPacketToCurrentRoom");
+#endif
+    if (!server) {
+        return;
+    }
+
+    /* Initialised: true results, and false ones next to them. */
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_ptr, ovrnet_Initialize)(&cfg), 1, "ovrnet_Initialize");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_ptr, ovrnet_Initialize)(&cfg), 0, "ovrnet_Initialize twice");
+#if defined(__x86_64__)
+    shutdown_platform();
+    expect_garbage_proof(FN(ovrnet_Initialize), (uintptr_t)&cfg, 0, 0, 1, "garbage: ovrnet_Initialize");
+    expect_garbage_proof(FN(ovrnet_Initialize), (uintptr_t)&cfg, 0, 0, 0,
+                         "garbage: ovrnet_Initialize twice");
+    expect_garbage_proof(FN(ovr_IsPlatformInitialized), 0, 0, 0, 1,
+                         "garbage: IsPlatformInitialized true");
+    expect_garbage_proof4(FN(ovr_Net_SendPacket), peer, 0, (uintptr_t)data, ovrSend_Reliable, 0,
+                          "garbage: SendPacket length 0");
+    expect_garbage_proof4(FN(ovr_Net_SendPacket), peer, 4, (uintptr_t)data, ovrSend_Reliable, 1,
+                          "garbage: SendPacket reliable");
+#endif
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_void, ovr_IsPlatformInitialized)(), 1, "IsPlatformInitialized");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_send, ovr_Net_SendPacket)(peer, 4, data, ovrSend_Reliable), 1,
+              "SendPacket reliable (connects)");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_send, ovr_Net_SendPacket)(peer, 4, data, 7), 0, "SendPacket bad policy");
+    check(wait_connected(peer), "peer accepted the connection", 0);
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_u64, ovr_Net_IsConnected)(peer), 1, "IsConnected");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_u64_ptr, ovrnet_Net_GetStats)(peer, &stats), 1, "GetStats");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_u64_ptr, ovrnet_Net_GetStats)(peer + 7, &stats), 0, "GetStats no peer");
+#if defined(__x86_64__)
+    expect_garbage_proof(FN(ovr_Net_IsConnected), peer, 0, 0, 1, "garbage: IsConnected true");
+    expect_garbage_proof(FN(ovrnet_Net_GetStats), peer, (uintptr_t)&stats, 0, 1,
+                         "garbage: GetStats true");
+    expect_garbage_proof(FN(ovr_Net_AcceptForCurrentRoom), 0, 0, 0, 0,
+                         "garbage: AcceptForCurrentRoom initialised");
+#endif
+    shutdown_platform();
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_void, ovr_IsPlatformInitialized)(), 0, "IsPlatformInitialized after");
+}
 
 int main(int argc, char **argv)
 {
@@ -134,8 +276,8 @@ int main(int argc, char **argv)
 #if defined(__x86_64__)
     /* 2a. The harness must catch a callee that only writes AL. */
     {
-        uint64_t f = ovrnet_test_call_with_garbage((const void *)(uintptr_t)&ovrnet_test_sloppy_false, 0, 0, 0);
-        uint64_t t = ovrnet_test_call_with_garbage((const void *)(uintptr_t)&ovrnet_test_sloppy_true, 0, 0, 0);
+        uint64_t f = ovrnet_test_call_with_garbage((const void *)(uintptr_t)&ovrnet_test_sloppy_false, 0, 0, 0, 0);
+        uint64_t t = ovrnet_test_call_with_garbage((const void *)(uintptr_t)&ovrnet_test_sloppy_true, 0, 0, 0, 0);
         check((uint32_t)f != 0 && (uint32_t)t != 1, "harness detects AL-only bools", f);
     }
     /* 2b. Every bool export, with garbage in RAX before the call. */
@@ -156,6 +298,9 @@ int main(int argc, char **argv)
     expect_garbage_proof(FN(ovr_PingResult_IsTimeout), 0, 0, 0, 0,
                          "garbage: ovr_PingResult_IsTimeout");
 #endif
+
+    /* 3. The platform and networking bool exports (true results need a server and a peer). */
+    check_platform_exports(argc > 3 ? argv[2] : NULL, argc > 3 ? strtoull(argv[3], NULL, 10) : 2);
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
