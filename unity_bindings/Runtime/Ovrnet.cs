@@ -1,0 +1,92 @@
+using System;
+
+namespace Oculus.Platform
+{
+  // ovrnet's own entry points, beyond the original SDK: explicit initialisation, shutdown,
+  // connection figures, and where the wrapper's error messages go.
+  public static class Ovrnet
+  {
+    // Receives every error the wrapper reports (a throwing handler, a refused request, ...).
+    // null (the default) logs to the Unity console, or to stderr outside Unity.
+    public static Action<string> LogHandler;
+
+    // Initialises with an explicit configuration. Synchronous: true once the socket is bound;
+    // the login continues in the background. False (the library logs why on stderr) for a bad
+    // configuration, a socket failure, or when already initialised.
+    public static bool Initialize(OvrnetConfig config)
+    {
+      if (config == null)
+      {
+        throw new ArgumentNullException("config");
+      }
+      var native = new CAPI.ovrnetConfig();
+      try
+      {
+        native.serverAddress = Utf8.AllocNative(config.ServerAddress);
+        native.userId = config.UserId;
+        native.credential = Utf8.AllocNative(config.Credential);
+        native.bindAddress = Utf8.AllocNative(config.BindAddress);
+        native.connectTimeoutMs = config.ConnectTimeoutMs;
+        native.idleTimeoutMs = config.IdleTimeoutMs;
+        if (!CAPI.ovrnet_Initialize(ref native))
+        {
+          return false;
+        }
+      }
+      finally
+      {
+        Utf8.FreeNative(native.serverAddress);
+        Utf8.FreeNative(native.credential);
+        Utf8.FreeNative(native.bindAddress);
+      }
+      OvrnetLog.EnsurePump();
+      return true;
+    }
+
+    public static bool Initialize(string serverAddress, ulong userId, string credential = null)
+    {
+      return Initialize(new OvrnetConfig { ServerAddress = serverAddress, UserId = userId, Credential = credential });
+    }
+
+    // Initialises from the same configuration the C drop-in init reads: OVRNET_SERVER,
+    // OVRNET_USER_ID, OVRNET_CREDENTIAL, OVRNET_BIND, OVRNET_CONNECT_TIMEOUT_MS,
+    // OVRNET_IDLE_TIMEOUT_MS, and the `key = value` file named by OVRNET_CONFIG (environment
+    // wins). Core.Initialize() does the same.
+    public static PlatformInitializeResult InitializeFromConfiguration()
+    {
+      PlatformInitializeResult result = CAPI.ovr_PlatformInitializeWindows(null);
+      if (result == PlatformInitializeResult.Success)
+      {
+        OvrnetLog.EnsurePump();
+      }
+      return result;
+    }
+
+    // Logs out, closes every connection and frees the library's state; pending requests are
+    // forgotten (their replies can no longer come). Packets the game still holds stay valid.
+    // Safe when not initialised; any init works again afterwards. The original SDK had no
+    // shutdown; games need one for tests and editor reloads.
+    public static void Shutdown()
+    {
+      CAPI.ovrnet_Shutdown();
+      Callback.OnShutdown();
+    }
+
+    // The configured user id while initialised, else 0.
+    public static ulong GetLoggedInUserID()
+    {
+      return CAPI.ovr_GetLoggedInUserID();
+    }
+
+    // Figures of the connection to a peer; false (stats zeroed) when there is none.
+    public static bool GetStats(ulong peerID, out OvrnetStats stats)
+    {
+      if (!CAPI.ovrnet_Net_GetStats(peerID, out stats))
+      {
+        stats = new OvrnetStats();
+        return false;
+      }
+      return true;
+    }
+  }
+}
