@@ -7,12 +7,16 @@ namespace OvrnetSamples.AvatarSync
   // Avatar synchronisation in the shape of the Oculus VRVoiceChat sample's P2PManager:
   // - of two users, the one with the lower ID connects, the other accepts when asked;
   // - each sends its body pose unreliably at 10 Hz (losing one is fine, the next replaces it);
-  // - a connection that times out is retried by the lower ID;
+  // - a connection that times out is retried by the lower ID, after a pause that doubles up to
+  //   MaxRetryDelay (the server reports an offline peer at once, and retrying instantly would
+  //   spin);
   // - received poses are interpolated (RemoteAvatar).
   // Independent of UnityEngine; AvatarSyncSample drives it from a MonoBehaviour.
   public sealed class AvatarSyncSession
   {
     public const float SendInterval = 0.1f;
+    public const float FirstRetryDelay = 1f;
+    public const float MaxRetryDelay = 8f;
 
     // Packet: type (1) | sender id (8) | sequence (4) | pose (28).
     private const byte PoseUpdate = 1;
@@ -24,6 +28,16 @@ namespace OvrnetSamples.AvatarSync
     private readonly byte[] receiveBuffer = new byte[PacketBytes];
     private uint sequence;
     private float nextSend;
+
+    // Peers whose connection timed out, with when to try again and the pause after that.
+    private sealed class Retry
+    {
+      public float At = float.NaN;
+      public float Delay = FirstRetryDelay;
+      public bool Pending;
+    }
+
+    private readonly Dictionary<ulong, Retry> retries = new Dictionary<ulong, Retry>();
 
     public int ConnectAttempts { get; private set; }
     public int PacketsSent { get; private set; }
@@ -59,6 +73,7 @@ namespace OvrnetSamples.AvatarSync
 
     public void RemoveRemote(ulong userID)
     {
+      retries.Remove(userID);
       if (remotes.Remove(userID)) Net.Close(userID);
     }
 
@@ -66,6 +81,7 @@ namespace OvrnetSamples.AvatarSync
     public void Update(float now, Pose local)
     {
       ReceiveUpdates(now);
+      RetryTimedOut(now);
       if (now < nextSend) return;
       nextSend = now + SendInterval;
       sequence++;
@@ -102,9 +118,37 @@ namespace OvrnetSamples.AvatarSync
       RemoteAvatar remote = Remote(msg.Data.ID);
       if (remote == null) return;
       remote.State = msg.Data.State;
+      Retry retry;
+      if (!retries.TryGetValue(remote.ID, out retry))
+      {
+        retry = new Retry();
+        retries[remote.ID] = retry;
+      }
       if (msg.Data.State == PeerConnectionState.Timeout)
       {
-        ConnectTo(remote.ID); // the peer was not there yet, or went silent: try again
+        retry.Pending = true; // the peer was not there yet, or went silent: try again soon
+      }
+      else if (msg.Data.State == PeerConnectionState.Connected)
+      {
+        retry.Delay = FirstRetryDelay;
+      }
+    }
+
+    private void RetryTimedOut(float now)
+    {
+      foreach (var pair in retries)
+      {
+        Retry retry = pair.Value;
+        if (!retry.Pending) continue;
+        if (float.IsNaN(retry.At))
+        {
+          retry.At = now + retry.Delay;
+          retry.Delay = System.Math.Min(retry.Delay * 2, MaxRetryDelay);
+        }
+        if (now < retry.At) continue;
+        retry.Pending = false;
+        retry.At = float.NaN;
+        ConnectTo(pair.Key);
       }
     }
 
