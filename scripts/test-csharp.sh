@@ -31,6 +31,7 @@ lib="$target/debug/libovrnet.so"
 server_bin="$target/debug/ovrnet-server"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/ovrnet-csharp.XXXXXX")"
+mkdir -p "$work/unity"
 server_pid=""
 cleanup() {
     if [[ -n "$server_pid" ]]; then
@@ -48,6 +49,13 @@ mcs -langversion:7.2 -unsafe -warnaserror+ -target:library -out:"$work/Oculus.Pl
     -recurse:"$pkg/Runtime/*.cs"
 mcs -langversion:7.2 -warnaserror+ -r:"$work/Oculus.Platform.dll" -r:System.Core.dll \
     -out:"$work/OvrnetTests.exe" -recurse:"$pkg/Tests~/Mono/*.cs" -recurse:"$pkg/Samples~/*.cs"
+# The Unity-only files (runner, sample MonoBehaviours) compile against a UnityEngine API stub
+# with UNITY_5_3_OR_NEWER defined: compile-only, nothing of it runs.
+mcs -langversion:7.2 -warnaserror+ -target:library -out:"$work/UnityEngine.dll" "$pkg/Tests~/UnityStub/UnityEngine.cs"
+mcs -langversion:7.2 -unsafe -warnaserror+ -target:library -define:UNITY_5_3_OR_NEWER -r:"$work/UnityEngine.dll" \
+    -out:"$work/unity/Oculus.Platform.dll" -recurse:"$pkg/Runtime/*.cs"
+mcs -langversion:7.2 -warnaserror+ -target:library -define:UNITY_5_3_OR_NEWER -r:"$work/UnityEngine.dll" \
+    -r:"$work/unity/Oculus.Platform.dll" -out:"$work/unity/Samples.dll" -recurse:"$pkg/Samples~/*.cs"
 # DllImport("ovrnet") must find libovrnet.so next to the program, as a Unity player would.
 cp "$lib" "$work/libovrnet.so"
 

@@ -22,8 +22,14 @@ namespace Oculus.Platform
 
     // Synchronous: on return the socket is bound and the login runs in the background. A failure
     // is logged (with the reason from the library on stderr) and leaves IsInitialized() false.
+    // Calling it again while initialised (a second scene, say) does nothing.
     public static void Initialize(string appId = null)
     {
+      if (IsInitialized())
+      {
+        OvrnetLog.EnsurePump();
+        return;
+      }
       PlatformInitializeResult result = CAPI.ovr_PlatformInitializeWindows(appId);
       if (result != PlatformInitializeResult.Success)
       {
@@ -40,7 +46,9 @@ namespace Oculus.Platform
       ulong id = CAPI.ovr_PlatformInitializeWithAccessToken(0, null);
       if (id == 0)
       {
-        OvrnetLog.Error("Platform initialisation could not start (see the library's log). Set OVRNET_SERVER and OVRNET_USER_ID (or OVRNET_CONFIG).");
+        OvrnetLog.Error(IsInitialized()
+          ? "AsyncInitialize: the platform is already initialised."
+          : "Platform initialisation could not start (see the library's log). Set OVRNET_SERVER and OVRNET_USER_ID (or OVRNET_CONFIG).");
         return null;
       }
       OvrnetLog.EnsurePump();
