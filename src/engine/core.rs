@@ -1,7 +1,7 @@
 //! Engine state behind one short lock: the signalling client, the peer table and every transport
 //! connection. It is fed time, datagrams and application commands, and sends through the socket
 //! it is handed; the callers (application threads and the worker) decide when.
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::ErrorKind;
 use std::net::SocketAddr;
 
@@ -12,6 +12,10 @@ use super::inbox::Inbox;
 use super::peer::{Peer, Phase};
 use crate::proto::{self, CloseReason, Connection, Event, MAX_DATAGRAM, Policy, Role, SendError};
 use crate::signal::{ClientConfig, Credential, SIGNAL_V1, SignalClient, SignalEvent};
+
+/// Bound and lifetime of stashed handshake openers from unknown addresses.
+const MAX_EARLY_HELLOS: usize = 16;
+const EARLY_HELLO_MAX_AGE_US: u64 = 2_000_000;
 
 pub struct Core {
     user_id: u64,
@@ -26,6 +30,9 @@ pub struct Core {
     pings: HashMap<(u64, u64), u64>,
     next_request: u64,
     buf: Box<[u8; 2048]>,
+    /// Handshake openers from addresses we do not know yet: the peer's HELLO can overtake the
+    /// server's message telling us its address. Replayed when that peer's transport starts.
+    early_hellos: VecDeque<(u64, SocketAddr, Vec<u8>)>,
     garbage: u64,
     send_failures: u64,
 }
@@ -54,6 +61,7 @@ impl Core {
             pings: HashMap::new(),
             next_request: 1,
             buf: Box::new([0u8; 2048]),
+            early_hellos: VecDeque::new(),
             garbage: 0,
             send_failures: 0,
         })
@@ -238,8 +246,15 @@ impl Core {
             }
             Some(&proto::TRANSPORT_V1) => {
                 let Some(&peer) = self.by_addr.get(&from) else {
-                    self.garbage += 1;
-                    debug!("event=datagram_from_unknown_address from={from}");
+                    if proto::is_hello(data) {
+                        if self.early_hellos.len() >= MAX_EARLY_HELLOS {
+                            self.early_hellos.pop_front();
+                        }
+                        self.early_hellos.push_back((now, from, data.to_vec()));
+                    } else {
+                        self.garbage += 1;
+                        debug!("event=datagram_from_unknown_address from={from}");
+                    }
                     return;
                 };
                 if let Some(c) = self.peers.get_mut(&peer).and_then(|p| p.conn.as_mut()) {
@@ -419,6 +434,17 @@ impl Core {
         }
         self.by_addr.insert(addr, peer);
         info!("event=transport_start peer={peer} addr={addr} role={role:?}");
+        let mut i = 0;
+        while i < self.early_hellos.len() {
+            let (at, from, _) = &self.early_hellos[i];
+            if *from == addr && now.saturating_sub(*at) <= EARLY_HELLO_MAX_AGE_US {
+                if let (Some((_, _, d)), Some(c)) = (self.early_hellos.remove(i), p.conn.as_mut()) {
+                    c.handle_datagram(now, &d);
+                }
+            } else {
+                i += 1;
+            }
+        }
         self.pump_peer(peer, inbox);
     }
 

@@ -133,9 +133,11 @@ pub enum Frame<'a> {
 }
 
 impl Frame<'_> {
-    /// Frames that oblige the receiver to acknowledge the packet carrying them.
+    /// Frames that oblige the receiver to acknowledge the packet carrying them. A PONG does not:
+    /// it is never resent (a lost one just makes that ping time out), and a peer flooding pings
+    /// must not be able to fill our flight with packets it then never acknowledges.
     pub fn is_ack_eliciting(&self) -> bool {
-        !matches!(self, Frame::Ack(_))
+        !matches!(self, Frame::Ack(_) | Frame::Pong(_))
     }
 }
 

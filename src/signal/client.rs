@@ -9,7 +9,7 @@ use std::fmt;
 use std::net::SocketAddr;
 
 use super::backoff::Backoff;
-use super::codec::{self, MAX_DATAGRAM};
+use super::codec::{self, MAX_SIGNAL_DATAGRAM};
 use super::dedup::PushWindow;
 use super::messages::{Credential, FailReason, LoginRefusal, Message};
 
@@ -462,4 +462,4 @@ impl SignalClient {
 }
 
 /// Largest buffer `poll_transmit` ever needs.
-pub const TRANSMIT_BUF: usize = MAX_DATAGRAM;
+pub const TRANSMIT_BUF: usize = MAX_SIGNAL_DATAGRAM;

@@ -12,7 +12,7 @@ use super::messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, 
 /// First byte of every signalling datagram (the engine demultiplexes on it).
 pub const SIGNAL_V1: u8 = 0xB1;
 /// Largest signalling datagram either side sends or accepts.
-pub const MAX_DATAGRAM: usize = 1300;
+pub const MAX_SIGNAL_DATAGRAM: usize = 1300;
 
 /// Message type bytes. Client->server use 0x01-0x3F, server->client 0x40-0x7F.
 /// Reserved for later issues: rooms 0x10-0x1F / 0x60-0x67, relay 0x20-0x2F / 0x68-0x6F.
@@ -46,7 +46,7 @@ pub mod kind {
 pub enum DecodeError {
     /// Empty datagram or first byte is not [`SIGNAL_V1`].
     NotSignalling,
-    /// Larger than [`MAX_DATAGRAM`].
+    /// Larger than [`MAX_SIGNAL_DATAGRAM`].
     TooLong,
     /// The type byte is not a known message type.
     UnknownType(u8),
@@ -64,7 +64,7 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DecodeError::NotSignalling => f.write_str("not a signalling v1 datagram"),
-            DecodeError::TooLong => write!(f, "datagram longer than {MAX_DATAGRAM} bytes"),
+            DecodeError::TooLong => write!(f, "datagram longer than {MAX_SIGNAL_DATAGRAM} bytes"),
             DecodeError::UnknownType(t) => write!(f, "unknown message type 0x{t:02x}"),
             DecodeError::Truncated => f.write_str("datagram truncated"),
             DecodeError::TrailingBytes => f.write_str("trailing bytes after message"),
@@ -197,8 +197,8 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
 
 /// Encodes `msg` into a fresh vector (for queues that keep datagrams, e.g. retransmission).
 pub fn encode_to_vec(msg: &Message) -> Vec<u8> {
-    let mut buf = [0u8; MAX_DATAGRAM];
-    // Every message fits in MAX_DATAGRAM (largest is a login at 278 bytes), so this cannot fail;
+    let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
+    // Every message fits in MAX_SIGNAL_DATAGRAM (largest is a login at 278 bytes), so this cannot fail;
     // an empty vector would only be dropped by the peer, never misread.
     let n = encode(msg, &mut buf).unwrap_or(0);
     buf[..n].to_vec()
@@ -206,7 +206,7 @@ pub fn encode_to_vec(msg: &Message) -> Vec<u8> {
 
 /// Decodes one datagram. Never panics, whatever the input.
 pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
-    if data.len() > MAX_DATAGRAM {
+    if data.len() > MAX_SIGNAL_DATAGRAM {
         return Err(DecodeError::TooLong);
     }
     let mut r = Reader { data, pos: 0 };

@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use super::codec::{DecodeError, MAX_DATAGRAM, SIGNAL_V1, decode, encode, kind};
+use super::codec::{DecodeError, MAX_SIGNAL_DATAGRAM, SIGNAL_V1, decode, encode, kind};
 use super::messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
 use super::rng::SplitMix64;
 
@@ -51,10 +51,10 @@ fn all_messages() -> Vec<Message> {
 
 #[test]
 fn every_message_round_trips() {
-    let mut buf = [0u8; MAX_DATAGRAM];
+    let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
     for msg in all_messages() {
         let n = encode(&msg, &mut buf).unwrap();
-        assert!(n <= MAX_DATAGRAM);
+        assert!(n <= MAX_SIGNAL_DATAGRAM);
         assert_eq!(buf[0], SIGNAL_V1);
         assert_eq!(decode(&buf[..n]), Ok(msg.clone()), "{msg:?}");
     }
@@ -62,7 +62,7 @@ fn every_message_round_trips() {
 
 #[test]
 fn addresses_are_compact() {
-    let mut buf = [0u8; MAX_DATAGRAM];
+    let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
     let v4_len = encode(&Message::AcceptOk { req: 1, peer: 2, addr: v4() }, &mut buf).unwrap();
     // magic + type + req(4) + peer(8) + family + ipv4(4) + port(2)
     assert_eq!(v4_len, 2 + 4 + 8 + 1 + 4 + 2);
@@ -73,7 +73,7 @@ fn addresses_are_compact() {
 #[test]
 fn small_buffer_is_an_error_not_a_panic() {
     for msg in all_messages() {
-        let mut full = [0u8; MAX_DATAGRAM];
+        let mut full = [0u8; MAX_SIGNAL_DATAGRAM];
         let n = encode(&msg, &mut full).unwrap();
         for short in 0..n {
             let mut buf = vec![0u8; short];
@@ -84,7 +84,7 @@ fn small_buffer_is_an_error_not_a_panic() {
 
 #[test]
 fn every_truncation_is_rejected() {
-    let mut buf = [0u8; MAX_DATAGRAM];
+    let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
     for msg in all_messages() {
         let n = encode(&msg, &mut buf).unwrap();
         for cut in 0..n {
@@ -102,7 +102,7 @@ fn header_errors_are_typed() {
     assert_eq!(decode(&[0xA1, kind::LOGIN]), Err(DecodeError::NotSignalling));
     assert_eq!(decode(&[SIGNAL_V1, 0xEE]), Err(DecodeError::UnknownType(0xEE)));
     assert_eq!(decode(&[SIGNAL_V1]), Err(DecodeError::Truncated));
-    assert_eq!(decode(&vec![SIGNAL_V1; MAX_DATAGRAM + 1]), Err(DecodeError::TooLong));
+    assert_eq!(decode(&vec![SIGNAL_V1; MAX_SIGNAL_DATAGRAM + 1]), Err(DecodeError::TooLong));
     let mut bad_family = vec![SIGNAL_V1, kind::ACCEPT_OK];
     bad_family.extend_from_slice(&[0; 12]);
     bad_family.push(5);
@@ -123,7 +123,7 @@ fn random_and_mutated_inputs_never_panic() {
     let templates: Vec<Vec<u8>> = all_messages()
         .iter()
         .map(|m| {
-            let mut buf = [0u8; MAX_DATAGRAM];
+            let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
             let n = encode(m, &mut buf).unwrap();
             buf[..n].to_vec()
         })
@@ -155,7 +155,7 @@ fn random_and_mutated_inputs_never_panic() {
         if let Ok(msg) = decode(&input) {
             accepted += 1;
             // Whatever decodes must encode back to the same bytes (no lossy acceptance).
-            let mut buf = [0u8; MAX_DATAGRAM];
+            let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
             let n = encode(&msg, &mut buf).unwrap();
             assert_eq!(&buf[..n], &input[..], "{msg:?}");
         }

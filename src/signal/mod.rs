@@ -14,7 +14,7 @@ pub mod messages;
 pub mod rng;
 
 pub use client::{ClientConfig, CommandError, SignalClient, SignalEvent};
-pub use codec::{DecodeError, EncodeError, MAX_DATAGRAM, SIGNAL_V1, decode, encode};
+pub use codec::{DecodeError, EncodeError, MAX_SIGNAL_DATAGRAM, SIGNAL_V1, decode, encode};
 pub use messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
 
 #[cfg(test)]
