@@ -18,8 +18,12 @@ server_pid=""
 
 pass() { passed=$((passed + 1)); echo "  ok    $1"; }
 fail() { failed=$((failed + 1)); echo "  FAIL  $1"; }
-# Stops the server if it still runs, then prints the summary line last and exits.
+# Stops the server if it still runs, then prints the summary line last and exits. Also runs on
+# any early exit, so the server never outlives the script.
+finished=0
 finish() {
+    [[ $finished -eq 1 ]] && return
+    finished=1
     if [[ -n $server_pid ]]; then
         kill "$server_pid" 2>/dev/null
         wait "$server_pid" 2>/dev/null
@@ -30,7 +34,7 @@ finish() {
     [[ $failed -eq 0 ]]
     exit
 }
-trap 'finish' INT TERM
+trap 'finish' EXIT INT TERM
 
 echo "== build"
 if ! cargo build --quiet --lib --bin ovrnet-server; then fail "cargo build"; finish; fi
@@ -140,6 +144,8 @@ avatar_pair() {
     check_exit "avatar $b" $b_status "$dir/b.out"
     check_line "avatar $a" "$dir/a.out" "avatar: connected to $b"
     check_line "avatar $b" "$dir/b.out" "avatar: connected to $a"
+    # Loopback loses nothing, but each side starts and stops on its own clock: it must have
+    # received at least 70 % of what the other sent, applied + stale = received, nothing malformed.
     local me other
     for me in a b; do
         [[ $me == a ]] && other=b || other=a
@@ -149,7 +155,7 @@ avatar_pair() {
         read -r received applied stale malformed < <(sed -n \
             's/^avatar: received \([0-9]*\) frames, applied \([0-9]*\), stale dropped \([0-9]*\), malformed \([0-9]*\)$/\1 \2 \3 \4/p' \
             "$out")
-        if [[ -n ${received:-} && -n ${peer_sent:-} ]] && ((peer_sent >= 10 && received * 10 >= peer_sent * 8 &&
+        if [[ -n ${received:-} && -n ${peer_sent:-} ]] && ((peer_sent >= 10 && received * 10 >= peer_sent * 7 &&
             received <= peer_sent && applied + stale == received && applied >= 10 && malformed == 0)); then
             pass "avatar ${!me}: received $received of $peer_sent frames, applied $applied, stale $stale"
         else
