@@ -12,10 +12,13 @@ pub mod codec;
 pub mod dedup;
 pub mod messages;
 pub mod rng;
+pub mod room;
+mod room_codec;
 
 pub use client::{ClientConfig, CommandError, SignalClient, SignalEvent};
 pub use codec::{DecodeError, EncodeError, MAX_SIGNAL_DATAGRAM, SIGNAL_V1, decode, encode};
 pub use messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
+pub use room::{DataStore, DataStoreError, JoinPolicy, RoomError, RoomErrorCode, RoomSnapshot};
 
 #[cfg(test)]
 mod client_tests;
