@@ -134,8 +134,8 @@ pub enum Message {
     /// The server has no session `session` for the sender's address (expired, replaced or the
     /// server restarted); the client must log in again.
     SessionUnknown { session: u64 },
-    /// A room request succeeded. `mark` is the id of the last push queued to this session
-    /// before the reply was made (0 if none), so the client can order replies and pushes.
+    /// A room request succeeded. `mark` is taken from the session's push id sequence (nothing
+    /// is pushed under it), so room replies and pushes are totally ordered by id.
     RoomOk { req: u32, mark: u32, snapshot: RoomSnapshot },
     /// A room request was refused; `mark` as in `RoomOk`.
     RoomFailed { req: u32, mark: u32, error: RoomError },

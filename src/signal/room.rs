@@ -214,6 +214,9 @@ pub enum RoomErrorCode {
     InvalidArgument,
     /// 6: the server holds as many rooms as it is configured for.
     TooManyRooms,
+    /// 7: made by the client, never sent by the server: the session ended (server lost,
+    /// logout, session replaced) before the request was answered.
+    Disconnected,
     /// A code this build does not know (sent by a newer server).
     Other(u32),
 }
@@ -228,6 +231,7 @@ impl RoomErrorCode {
             RoomErrorCode::NotInRoom => 4,
             RoomErrorCode::InvalidArgument => 5,
             RoomErrorCode::TooManyRooms => 6,
+            RoomErrorCode::Disconnected => 7,
             RoomErrorCode::Other(c) => c,
         }
     }
@@ -241,6 +245,7 @@ impl RoomErrorCode {
             4 => RoomErrorCode::NotInRoom,
             5 => RoomErrorCode::InvalidArgument,
             6 => RoomErrorCode::TooManyRooms,
+            7 => RoomErrorCode::Disconnected,
             c => RoomErrorCode::Other(c),
         }
     }
@@ -255,6 +260,7 @@ impl fmt::Display for RoomErrorCode {
             RoomErrorCode::NotInRoom => f.write_str("not_in_room"),
             RoomErrorCode::InvalidArgument => f.write_str("invalid_argument"),
             RoomErrorCode::TooManyRooms => f.write_str("too_many_rooms"),
+            RoomErrorCode::Disconnected => f.write_str("disconnected"),
             RoomErrorCode::Other(c) => write!(f, "other_{c}"),
         }
     }

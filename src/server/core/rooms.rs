@@ -24,8 +24,8 @@ pub(super) enum RoomOp {
 }
 
 impl ServerCore {
-    /// Runs `op` for `user` and returns the reply (`RoomOk` or `RoomFailed`), made after any
-    /// pushes the change caused so its mark orders it behind them.
+    /// Runs `op` for `user` and returns the reply (`RoomOk` or `RoomFailed`). Its mark is taken
+    /// after any pushes the change caused, so it orders behind them.
     pub(super) fn on_room(&mut self, now: u64, user: u64, req: u32, op: RoomOp) -> Message {
         let result = match op {
             RoomOp::Create { join_policy, max_users, updates_off, data_store } => {
@@ -60,7 +60,7 @@ impl ServerCore {
                 self.publish(now, user, result)
             }
         };
-        let mark = self.last_push_id(user);
+        let mark = self.take_mark(user);
         match result {
             Ok(snapshot) => Message::RoomOk { req, mark, snapshot },
             Err(error) => {
@@ -113,9 +113,13 @@ impl ServerCore {
         self.push(now, user, |push| Message::RoomUpdate { push, snapshot: snapshot.clone() });
     }
 
-    /// The id of the last push queued to `user`'s session (0 before the first).
-    fn last_push_id(&self, user: u64) -> u32 {
-        self.sessions.get(&user).map_or(0, |s| s.next_push.wrapping_sub(1))
+    /// Takes the next id of `user`'s push sequence for a reply, without queuing anything, so
+    /// room replies and pushes to one session are totally ordered by id (0 if no session).
+    fn take_mark(&mut self, user: u64) -> u32 {
+        let Some(s) = self.sessions.get_mut(&user) else { return 0 };
+        let mark = s.next_push;
+        s.next_push = s.next_push.wrapping_add(1).max(1);
+        mark
     }
 
     fn fresh_room_id(&mut self) -> u64 {
