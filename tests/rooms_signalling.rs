@@ -282,8 +282,8 @@ fn a_client_that_goes_silent_is_removed_from_its_room() {
         cs[0].sm.room_create(now_us(start), JoinPolicy::FriendsOfOwner, 3, false, DataStore::new()).unwrap();
     run_until(&mut cs, start, "create", |cs| cs[0].reply(create).is_some());
     let room = ok(&cs[0], create).room_id;
-    for i in 1..3 {
-        cs[i].sm.room_join(now_us(start), room, false).unwrap();
+    for c in &mut cs[1..] {
+        c.sm.room_join(now_us(start), room, false).unwrap();
     }
     run_until(&mut cs, start, "joins", |cs| converged(cs, &[0, 1, 2], 1, &[1, 2, 3]));
     // The owner's game hangs: no heartbeats, nothing read.
