@@ -229,7 +229,7 @@ fn sixteen_members_broadcast_at_30_hz_and_every_reliable_message_arrives() {
     }
     let frames = 300u32; // 10 s at 30 Hz
     let mut got: Vec<HashMap<u64, Vec<u32>>> = vec![HashMap::new(); n as usize];
-    let mut drain = |got: &mut Vec<HashMap<u64, Vec<u32>>>| {
+    let drain = |got: &mut Vec<HashMap<u64, Vec<u32>>>| {
         for (i, p) in peers.iter().enumerate() {
             while let Some(pk) = p.read_packet() {
                 if pk.policy == Policy::Reliable {
@@ -278,9 +278,8 @@ fn sixteen_members_broadcast_at_30_hz_and_every_reliable_message_arrives() {
         }
     }
     assert!(peers[0].close_for_current_room());
-    let closed = wait(&peers[1], 5, |n| match n {
+    wait(&peers[1], 5, |n| match n {
         Notification::ConnectionStateChange { peer: 100, state: PeerState::Closed } => Some(()),
         _ => None,
     });
-    let () = closed;
 }
