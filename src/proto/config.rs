@@ -108,8 +108,9 @@ impl Config {
     pub(crate) fn sanitized(mut self) -> Self {
         self.recv_window_messages = self.recv_window_messages.clamp(16, MAX_WINDOW_MESSAGES);
         self.recv_window_bytes = self.recv_window_bytes.max(2 * MAX_RELIABLE as u32);
-        self.send_buffer_bytes = self.send_buffer_bytes.max(MAX_RELIABLE);
-        self.unreliable_queue_bytes = self.unreliable_queue_bytes.max(MAX_UNRELIABLE);
+        // Room for at least one largest message with its per-message charge.
+        self.send_buffer_bytes = self.send_buffer_bytes.max(MAX_RELIABLE + MESSAGE_OVERHEAD);
+        self.unreliable_queue_bytes = self.unreliable_queue_bytes.max(MAX_UNRELIABLE + MESSAGE_OVERHEAD);
         self.ack_every = self.ack_every.max(1);
         self.min_cwnd = self.min_cwnd.max(2 * MAX_DATAGRAM as u64);
         self.initial_cwnd = self.initial_cwnd.max(self.min_cwnd);
