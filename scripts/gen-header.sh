@@ -13,7 +13,4 @@ fi
 out="${1:-$root/include/ovrnet.h}"
 cd "$root"
 # cbindgen reports every skipped non-exported item as a WARN line; keep only real problems.
-# It also reports constants whose names repeat across modules (proto and signal both have a
-# MAX_DATAGRAM) even though cbindgen.toml leaves constants out of the header; drop that one line.
-cbindgen --quiet --config cbindgen.toml --crate ovrnet --output "$out" \
-    2> >(grep -v '^ERROR: Conflicting name for constant' >&2)
+cbindgen --quiet --config cbindgen.toml --crate ovrnet --output "$out"

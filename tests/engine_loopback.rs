@@ -189,12 +189,13 @@ fn killed_peer_is_reported_closed_after_the_idle_timeout() {
     child.kill().expect("kill child");
     let killed_at = Instant::now();
     let _ = child.wait();
-    expect(&a, state(602, PeerState::Closed), 5);
+    expect(&a, state(602, PeerState::Closed), 6);
     // Idle timeout is 2 s here; the last datagram from the child came up to one keepalive
-    // interval (0.3 s) before the kill.
+    // interval (0.3 s) before the kill. The upper bound leaves room for a loaded machine: it
+    // checks the documented behaviour (Closed after the idle timeout), not speed.
     let took = killed_at.elapsed();
     assert!(took >= Duration::from_millis(1500), "closed too early: {took:?}");
-    assert!(took <= Duration::from_millis(2600), "closed too late: {took:?}");
+    assert!(took <= Duration::from_millis(4500), "closed too late: {took:?}");
 }
 
 #[test]

@@ -334,9 +334,10 @@ fn send_errors_are_typed_and_queue_nothing() {
     c.send(&vec![0; 65_535], Policy::Reliable).expect("fits");
     c.send(&vec![0; 65_535], Policy::Reliable).expect("fits");
     c.send(&vec![0; 65_535], Policy::Reliable).expect("fits");
-    assert_eq!(c.send(&vec![0; 3_396], Policy::Reliable), Err(SendError::QueueFull));
-    c.send(&vec![0; 3_395], Policy::Reliable).expect("exactly at the limit");
-    assert_eq!(c.stats().pending_reliable_bytes, 200_000);
+    // Each message counts its payload plus 64 bytes: 3 x (65535 + 64) + 3139 + 64 = 200000.
+    assert_eq!(c.send(&vec![0; 3_140], Policy::Reliable), Err(SendError::QueueFull));
+    c.send(&vec![0; 3_139], Policy::Reliable).expect("exactly at the limit");
+    assert_eq!(c.stats().pending_reliable_bytes, 3 * 65_535 + 3_139);
     assert_eq!(c.send(b"x", Policy::Reliable), Err(SendError::QueueFull));
     // Once connected and acknowledged, the queue drains and accepts again.
     sim.run_until(10 * SEC, |s| s.endpoint(a).stats().pending_reliable_bytes == 0);

@@ -25,12 +25,22 @@ fn help_lists_every_flag() {
         "--secret-file",
         "--session-timeout",
         "--connect-timeout",
+        "--max-rooms",
         "--log-level",
         "--secret",
         "--user",
         "--ttl",
     ] {
         assert!(text.contains(flag), "{flag} missing from --help");
+    }
+}
+
+#[test]
+fn max_rooms_must_be_a_positive_number() {
+    for bad in ["0", "-1", "many"] {
+        let out = Command::new(BIN).args(["--max-rooms", bad]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "--max-rooms {bad}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--max-rooms wants a whole number"));
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use ovrnet::server::{self, AuthMode, ServerConfig, ServerHandle, token};
 use ovrnet::signal::rng::SplitMix64;
 use ovrnet::signal::{
-    ClientConfig, Credential, FailReason, LoginRefusal, MAX_DATAGRAM, SignalClient, SignalEvent,
+    ClientConfig, Credential, FailReason, LoginRefusal, MAX_SIGNAL_DATAGRAM, SignalClient, SignalEvent,
 };
 
 const SECRET: &[u8] = b"integration-secret";
@@ -75,7 +75,7 @@ impl Client {
 
     /// One round: send what is due, read what arrived, run timers, collect events.
     fn step(&mut self, start: Instant) {
-        let mut buf = [0u8; MAX_DATAGRAM];
+        let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
         while let Some((to, n)) = self.sm.poll_transmit(now_us(start), &mut buf) {
             let copies = self.lossy.as_mut().map_or(1, Lossy::copies);
             for _ in 0..copies {

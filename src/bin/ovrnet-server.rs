@@ -19,7 +19,8 @@ ovrnet-server: rendezvous server for ovrnet peer-to-peer networking
 
 USAGE:
     ovrnet-server [--listen ADDR] [--auth open|secret] [--secret-file FILE]
-                  [--session-timeout SECS] [--connect-timeout SECS] [--log-level LEVEL]
+                  [--session-timeout SECS] [--connect-timeout SECS] [--max-rooms N]
+                  [--log-level LEVEL]
     ovrnet-server token --secret SECRET --user ID [--ttl SECS]
 
 SERVER FLAGS:
@@ -31,6 +32,8 @@ SERVER FLAGS:
                              trimmed). Without it, 'secret' mode reads env OVRNET_SECRET.
     --session-timeout SECS   Silence after which a client is logged out (default 10).
     --connect-timeout SECS   How long a connect request waits for an answer (default 20).
+    --max-rooms N            Most rooms at once (default 100000); creating more is refused
+                             with room error 6 (too many rooms).
     --log-level LEVEL        off|error|warn|info|debug|trace (default info; env OVRNET_LOG).
     -h, --help               Show this text.
 
@@ -101,9 +104,17 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
     let mut secret_file = None;
     let mut session_timeout = 10;
     let mut connect_timeout = 20;
+    let mut max_rooms = 100_000;
     let mut log_level = std::env::var("OVRNET_LOG").unwrap_or_else(|_| "info".into());
-    let known =
-        ["--listen", "--auth", "--secret-file", "--session-timeout", "--connect-timeout", "--log-level"];
+    let known = [
+        "--listen",
+        "--auth",
+        "--secret-file",
+        "--session-timeout",
+        "--connect-timeout",
+        "--max-rooms",
+        "--log-level",
+    ];
     for (flag, value) in flags(args, &known)? {
         match flag.as_str() {
             "--help" => return Ok(print_usage()),
@@ -114,6 +125,12 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
             "--secret-file" => secret_file = Some(value),
             "--session-timeout" => session_timeout = parse_secs(&flag, &value)?,
             "--connect-timeout" => connect_timeout = parse_secs(&flag, &value)?,
+            "--max-rooms" => {
+                max_rooms = match value.parse::<usize>() {
+                    Ok(n) if n > 0 => n,
+                    _ => return Err(Usage(format!("--max-rooms wants a whole number > 0, got '{value}'"))),
+                }
+            }
             "--log-level" => log_level = value,
             other => return Err(Usage(format!("unknown flag '{other}'"))),
         }
@@ -130,6 +147,7 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
     let mut config = ServerConfig::new(listen, auth);
     config.session_timeout_us = session_timeout * 1_000_000;
     config.connect_timeout_us = connect_timeout * 1_000_000;
+    config.max_rooms = max_rooms;
     let (socket, mut core) = match run::bind(config) {
         Ok(bound) => bound,
         Err(e) => {

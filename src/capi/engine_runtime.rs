@@ -46,6 +46,7 @@ fn send_error(peer: ovrID, error: EngineSendError) -> CallError {
         EngineSendError::Proto(e) => CallError::Refused(format!("cannot send to {peer}: {e}")),
         EngineSendError::InvalidPeer => CallError::Invalid(format!("{peer} is not a peer one can send to")),
         EngineSendError::ShutDown => CallError::NotInitialised,
+        EngineSendError::NotInRoom => CallError::Refused("not in a room".into()),
     }
 }
 

@@ -155,12 +155,14 @@ pub fn parse_millis(key: &'static str, text: &str) -> Result<u32, ConfigError> {
     text.trim().parse::<u32>().map_err(|_| ConfigError::BadNumber { key, value: text.trim().to_owned() })
 }
 
-/// The first address `host:port` resolves to.
+/// The address `host:port` resolves to, IPv4 first: "localhost" often lists `::1` first, while a
+/// server started with the default `--listen 0.0.0.0:PORT` only answers on IPv4.
 fn resolve(text: &str) -> Option<SocketAddr> {
     if let Ok(addr) = text.parse::<SocketAddr>() {
         return Some(addr);
     }
-    text.to_socket_addrs().ok()?.next()
+    let all: Vec<SocketAddr> = text.to_socket_addrs().ok()?.collect();
+    all.iter().find(|a| a.is_ipv4()).or_else(|| all.first()).copied()
 }
 
 /// "ip:port", a bare "ip" (any port), or "host:port".
@@ -200,6 +202,13 @@ mod tests {
         assert_eq!(cfg.bind, "0.0.0.0:0".parse().unwrap());
         let v6 = Settings { server: Some("[::1]:9".into()), ..good() }.to_engine_config().unwrap();
         assert_eq!(v6.bind, "[::]:0".parse().unwrap());
+    }
+
+    #[test]
+    fn host_names_resolve_preferring_ipv4() {
+        let cfg = Settings { server: Some("localhost:7650".into()), ..good() }.to_engine_config().unwrap();
+        assert_eq!(cfg.server, "127.0.0.1:7650".parse().unwrap());
+        assert_eq!(cfg.bind, "0.0.0.0:0".parse().unwrap());
     }
 
     #[test]

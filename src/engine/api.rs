@@ -14,6 +14,7 @@ use super::inbox::Inbox;
 use super::shared::{SOCKET, Shared, WAKER};
 use super::{socket, worker};
 use crate::proto::{self, Policy};
+use crate::signal::{RoomError, RoomRequest, RoomSnapshot};
 
 /// Everything an engine instance needs to start.
 #[derive(Clone, Debug)]
@@ -79,6 +80,8 @@ pub enum EngineSendError {
     InvalidPeer,
     /// The engine is shut down.
     ShutDown,
+    /// A room-scoped send while this user is in no room.
+    NotInRoom,
 }
 
 /// What the application sees of a peer connection; maps 1:1 to `ovrPeerConnectionState`.
@@ -118,6 +121,41 @@ pub enum Notification {
         peer: u64,
         rtt_us: Option<u64>,
     },
+    /// Answer to a room request.
+    RoomReply {
+        request_id: u64,
+        op: RoomOp,
+        result: Result<RoomSnapshot, RoomError>,
+    },
+    /// The current room changed (pushed to members that did not turn updates off; the member
+    /// whose own request caused the change learns it from the reply instead).
+    RoomUpdate {
+        snapshot: RoomSnapshot,
+    },
+}
+
+/// Which room request a reply answers (the C ABI picks the message type from it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoomOp {
+    CreateAndJoinPrivate,
+    Join,
+    Leave,
+    Get,
+    GetCurrent,
+    UpdateDataStore,
+}
+
+impl RoomOp {
+    pub fn of(req: &RoomRequest) -> Self {
+        match req {
+            RoomRequest::Create { .. } => RoomOp::CreateAndJoinPrivate,
+            RoomRequest::Join { .. } => RoomOp::Join,
+            RoomRequest::Leave { .. } => RoomOp::Leave,
+            RoomRequest::Get { .. } => RoomOp::Get,
+            RoomRequest::GetCurrent => RoomOp::GetCurrent,
+            RoomRequest::UpdateDataStore { .. } => RoomOp::UpdateDataStore,
+        }
+    }
 }
 
 /// A received message.
@@ -281,6 +319,40 @@ impl Engine {
     /// Blocks until a packet or notification is queued or `timeout` passes; true if one is.
     pub fn wait(&self, timeout: Duration) -> bool {
         self.shared.inbox.wait(timeout)
+    }
+
+    /// Sends a room request (create, join, leave, get, ...); returns the non-zero request id the
+    /// `Notification::RoomReply` will carry, or 0 when shut down.
+    pub fn room_request(&self, req: RoomRequest) -> u64 {
+        if self.stopped() {
+            return 0;
+        }
+        self.command(|c, now, inbox| c.room_request(now, req, inbox))
+    }
+
+    /// The room this user is in, as last reported by the server.
+    pub fn current_room(&self) -> Option<RoomSnapshot> {
+        self.shared.core.lock().current_room()
+    }
+
+    /// Accepts current and future connect requests from members of the current room (until this
+    /// user leaves it); false when not in a room.
+    pub fn accept_for_current_room(&self) -> bool {
+        !self.stopped() && self.command(|c, now, _| c.accept_for_current_room(now))
+    }
+
+    /// Sends to every other member of the current room, connecting implicitly; same rules and
+    /// limits as `send`. Returns the members it was sent to.
+    pub fn send_to_current_room(&self, data: &[u8], policy: Policy) -> Result<Vec<u64>, EngineSendError> {
+        if self.stopped() {
+            return Err(EngineSendError::ShutDown);
+        }
+        self.command(|c, now, inbox| c.send_to_current_room(now, data, policy, inbox))
+    }
+
+    /// Closes the connections to every other member of the current room; false when in none.
+    pub fn close_for_current_room(&self) -> bool {
+        !self.stopped() && self.command(|c, now, inbox| c.close_for_current_room(now, inbox))
     }
 
     /// Statistics of the connection to `peer`.

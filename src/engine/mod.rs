@@ -14,4 +14,4 @@ mod shared;
 mod socket;
 mod worker;
 
-pub use api::{Engine, EngineConfig, EngineError, EngineSendError, Notification, Packet, PeerState};
+pub use api::{Engine, EngineConfig, EngineError, EngineSendError, Notification, Packet, PeerState, RoomOp};

@@ -23,6 +23,12 @@ const _: () = assert!(MAX_FRAGMENTS <= 64);
 /// well below half of that space for unambiguous expansion.
 pub const MAX_WINDOW_MESSAGES: u32 = 16384;
 
+/// Longest duration any setting may hold (about 11.5 days).
+pub const MAX_DURATION_US: u64 = 1_000_000_000_000;
+/// Bytes each queued message counts for on top of its payload, so a queue of tiny messages is
+/// bounded in allocations as well as in payload.
+pub const MESSAGE_OVERHEAD: usize = 64;
+
 /// Tunables for one connection. `Default` gives values sized for real-time games.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -102,8 +108,9 @@ impl Config {
     pub(crate) fn sanitized(mut self) -> Self {
         self.recv_window_messages = self.recv_window_messages.clamp(16, MAX_WINDOW_MESSAGES);
         self.recv_window_bytes = self.recv_window_bytes.max(2 * MAX_RELIABLE as u32);
-        self.send_buffer_bytes = self.send_buffer_bytes.max(MAX_RELIABLE);
-        self.unreliable_queue_bytes = self.unreliable_queue_bytes.max(MAX_UNRELIABLE);
+        // Room for at least one largest message with its per-message charge.
+        self.send_buffer_bytes = self.send_buffer_bytes.max(MAX_RELIABLE + MESSAGE_OVERHEAD);
+        self.unreliable_queue_bytes = self.unreliable_queue_bytes.max(MAX_UNRELIABLE + MESSAGE_OVERHEAD);
         self.ack_every = self.ack_every.max(1);
         self.min_cwnd = self.min_cwnd.max(2 * MAX_DATAGRAM as u64);
         self.initial_cwnd = self.initial_cwnd.max(self.min_cwnd);
@@ -112,7 +119,31 @@ impl Config {
         self.max_rto_us = self.max_rto_us.max(self.min_rto_us);
         self.handshake_retry_us = self.handshake_retry_us.max(1);
         self.handshake_retry_max_us = self.handshake_retry_max_us.max(self.handshake_retry_us);
-        self.keepalive_us = self.keepalive_us.max(1);
+        // Durations are capped (about 11.5 days) so deadline arithmetic cannot overflow; a huge
+        // value still means "practically never".
+        for d in [
+            &mut self.connect_timeout_us,
+            &mut self.handshake_retry_us,
+            &mut self.handshake_retry_max_us,
+            &mut self.idle_timeout_us,
+            &mut self.keepalive_us,
+            &mut self.max_ack_delay_us,
+            &mut self.min_rto_us,
+            &mut self.max_rto_us,
+            &mut self.initial_rtt_us,
+            &mut self.ping_timeout_us,
+            &mut self.drain_us,
+        ] {
+            *d = (*d).min(MAX_DURATION_US);
+        }
+        self.idle_timeout_us = self.idle_timeout_us.max(2);
+        // A keepalive must fit inside the idle timeout or a quiet connection would time out.
+        self.keepalive_us = self.keepalive_us.clamp(1, self.idle_timeout_us / 2);
         self
+    }
+
+    /// Whether a peer's advertised receive limits are ones this implementation can honour.
+    pub(crate) fn peer_window_ok(bytes: u32, messages: u32) -> bool {
+        bytes >= 2 * MAX_RELIABLE as u32 && (16..=MAX_WINDOW_MESSAGES).contains(&messages)
     }
 }

@@ -31,6 +31,8 @@ pub struct Congestion {
     last_refill: u64,
     /// Bytes per second currently allowed by the pacer (0 = unpaced, no RTT yet and no cap).
     rate: u64,
+    /// Smoothed RTT the rate was last computed with.
+    rtt: Option<u64>,
 }
 
 impl Congestion {
@@ -46,6 +48,7 @@ impl Congestion {
             tokens: BURST_BYTES as i64,
             last_refill: 0,
             rate: cfg.max_send_rate,
+            rtt: None,
         }
     }
 
@@ -94,6 +97,7 @@ impl Congestion {
         self.recovery_start = Some(now);
         self.cwnd = (self.cwnd * 7 / 10).max(self.min_cwnd);
         self.ssthresh = self.cwnd;
+        self.recompute_rate();
     }
 
     /// Several probe timeouts in a row: the path is not delivering anything.
@@ -101,10 +105,21 @@ impl Congestion {
         self.cwnd = self.min_cwnd;
         self.ssthresh = self.min_cwnd.max(self.ssthresh / 2);
         self.recovery_start = Some(now);
+        self.recompute_rate();
+    }
+
+    /// The window changed: scale the pacing rate with it (same RTT).
+    fn recompute_rate(&mut self) {
+        if let Some(rtt) = self.rtt {
+            self.update_rate(rtt, true);
+        }
     }
 
     /// Recompute the pacing rate after the RTT estimate changed.
     pub fn update_rate(&mut self, smoothed_rtt: u64, has_rtt: bool) {
+        if has_rtt {
+            self.rtt = Some(smoothed_rtt);
+        }
         let window_rate = if has_rtt {
             (self.cwnd as u128 * 1_250_000 / u128::from(smoothed_rtt.max(1))).min(u128::from(u64::MAX)) as u64
         } else {
@@ -121,10 +136,11 @@ impl Congestion {
         if self.rate == 0 {
             self.tokens = BURST_BYTES as i64;
         } else {
+            // Only the result is capped: a deficit left by probes or control packets must be
+            // able to refill in one step.
             let elapsed = now.saturating_sub(self.last_refill);
-            let add =
-                (u128::from(elapsed) * u128::from(self.rate) / 1_000_000).min(BURST_BYTES as u128) as i64;
-            self.tokens = (self.tokens + add).min(BURST_BYTES as i64);
+            let add = (u128::from(elapsed) * u128::from(self.rate) / 1_000_000).min(i64::MAX as u128) as i64;
+            self.tokens = self.tokens.saturating_add(add).min(BURST_BYTES as i64);
         }
         self.last_refill = now;
     }

@@ -8,7 +8,9 @@ use std::collections::VecDeque;
 
 use super::ack::{RecvTracker, expand_number};
 use super::codec::{Reader, Writer};
-use super::config::{Config, FRAGMENT_SIZE, MAX_DATAGRAM, MAX_PAYLOAD, MAX_RELIABLE, MAX_UNRELIABLE};
+use super::config::{
+    Config, FRAGMENT_SIZE, MAX_DATAGRAM, MAX_PAYLOAD, MAX_RELIABLE, MAX_UNRELIABLE, MESSAGE_OVERHEAD,
+};
 use super::congestion::Congestion;
 use super::error::{DecodeError, SendError};
 use super::reassembly::{Admit, Reassembly};
@@ -129,6 +131,8 @@ pub struct Connection {
     loss_time: Option<u64>,
     pto_count: u32,
     last_eliciting_sent: u64,
+    /// Last time a packet was newly acknowledged, or one was sent with nothing in flight.
+    ack_progress_at: u64,
     probes: u8,
     close_pending: bool,
     close_outstanding: bool,
@@ -200,6 +204,7 @@ impl Connection {
             loss_time: None,
             pto_count: 0,
             last_eliciting_sent: now,
+            ack_progress_at: now,
             probes: 0,
             close_pending: false,
             close_outstanding: false,
@@ -281,7 +286,8 @@ impl Connection {
     }
 
     /// Queues a message. Reliable messages may be queued during the handshake and go out once it
-    /// completes; unreliable ones are refused until then.
+    /// completes; unreliable ones are refused until then. Queue limits count each message's
+    /// payload plus `MESSAGE_OVERHEAD`, so tiny messages are bounded too.
     pub fn send(&mut self, data: &[u8], policy: Policy) -> Result<(), SendError> {
         if data.is_empty() {
             return Err(SendError::Empty);
@@ -297,7 +303,8 @@ impl Connection {
                 if self.phase != Phase::Connected {
                     return Err(SendError::NotConnected);
                 }
-                if self.unreliable_bytes + data.len() > self.cfg.unreliable_queue_bytes {
+                let charged = self.unreliable_bytes + self.unreliable.len() * MESSAGE_OVERHEAD;
+                if charged + data.len() + MESSAGE_OVERHEAD > self.cfg.unreliable_queue_bytes {
                     return Err(SendError::QueueFull);
                 }
                 self.unreliable_bytes += data.len();
@@ -307,7 +314,7 @@ impl Connection {
                 if data.len() > MAX_RELIABLE {
                     return Err(SendError::TooLarge { len: data.len(), max: MAX_RELIABLE });
                 }
-                if self.sendbuf.bytes() + data.len() > self.cfg.send_buffer_bytes {
+                if self.sendbuf.charged_bytes() + data.len() + MESSAGE_OVERHEAD > self.cfg.send_buffer_bytes {
                     return Err(SendError::QueueFull);
                 }
                 self.sendbuf.push(data);
@@ -318,9 +325,14 @@ impl Connection {
     }
 
     /// Measures the round trip; the answer comes as `Event::PingResult` with the returned id.
+    /// On a closed connection the answer (a timeout) is immediate.
     pub fn ping(&mut self, now: u64) -> u64 {
         let id = self.next_ping_id;
         self.next_ping_id += 1;
+        if self.closed_emitted || matches!(self.phase, Phase::Draining { .. } | Phase::Done) {
+            self.events.push_back(Event::PingResult { id, rtt_us: None });
+            return id;
+        }
         if self.pings_out.len() >= MAX_PINGS
             && let Some((old, _)) = self.pings_out.pop_front()
         {
@@ -426,34 +438,42 @@ impl Connection {
     }
 
     fn on_hello(&mut self, now: u64, hdr: Header, r: &mut Reader<'_>) -> bool {
-        if self.role != Role::Responder || hdr.conn_id == 0 {
+        // Exactly the padded size: a short HELLO must not buy a full-size WELCOME (amplification).
+        let full = r.remaining_slice().len() + HEADER_LEN == MAX_PAYLOAD;
+        if self.role != Role::Responder || hdr.conn_id == 0 || !full {
             return false;
         }
-        let Ok(params) = HandshakeParams::decode(r) else {
+        let Ok(params) = HandshakeParams::decode(r) else { return false };
+        if !Config::peer_window_ok(params.recv_window_bytes, params.recv_window_messages) {
             return false;
-        };
+        }
         if self.phase == Phase::Handshaking {
             self.conn_id = hdr.conn_id;
             self.send_key = wire::data_key(self.conn_id, params.nonce, self.nonce, false);
             self.recv_key = wire::data_key(self.conn_id, params.nonce, self.nonce, true);
             self.set_peer_params(params);
             self.phase = Phase::Connected;
+            self.last_recv = now;
             self.events.push_back(Event::Connected);
         } else if hdr.conn_id != self.conn_id {
             return false;
         }
+        // A repeated HELLO means our WELCOME was lost. Handshake packets use a public key, so
+        // once connected they are not taken as signs of life (a replay could keep a dead
+        // connection open).
         self.welcome_due = true;
-        self.last_recv = now;
         true
     }
 
     fn on_welcome(&mut self, now: u64, hdr: Header, r: &mut Reader<'_>) -> bool {
-        if self.role != Role::Initiator || hdr.conn_id != self.conn_id {
+        let full = r.remaining_slice().len() + HEADER_LEN == MAX_PAYLOAD;
+        if self.role != Role::Initiator || hdr.conn_id != self.conn_id || !full {
             return false;
         }
-        let Ok(params) = HandshakeParams::decode(r) else {
+        let Ok(params) = HandshakeParams::decode(r) else { return false };
+        if !Config::peer_window_ok(params.recv_window_bytes, params.recv_window_messages) {
             return false;
-        };
+        }
         if self.phase == Phase::Handshaking {
             self.send_key = wire::data_key(self.conn_id, self.nonce, params.nonce, true);
             self.recv_key = wire::data_key(self.conn_id, self.nonce, params.nonce, false);
@@ -465,9 +485,9 @@ impl Connection {
             }
             self.phase = Phase::Connected;
             self.last_eliciting_sent = now;
+            self.last_recv = now;
             self.events.push_back(Event::Connected);
         }
-        self.last_recv = now;
         true
     }
 
@@ -511,12 +531,18 @@ impl Connection {
         true
     }
 
-    /// Ok(Some(ack_eliciting)) if the packet may be applied, Ok(None) if it overruns the window.
+    /// Ok(Some(ack_eliciting)) if the packet may be applied, Ok(None) if it overruns the window
+    /// (or the application is not reading).
     fn validate(&self, payload: &[u8]) -> Result<Option<bool>, DecodeError> {
         let mut r = Reader::new(payload);
         let mut eliciting = false;
         let mut new_bytes = 0u64;
         let mut any = false;
+        // Messages this packet already charged against the window: a fragment and the tail of
+        // the same message often share a packet and must be charged once, or an honest sender
+        // near a full window could be refused forever.
+        let mut charged = [0u16; 16];
+        let mut n_charged = 0usize;
         while !r.is_empty() {
             let f = wire::decode_frame(&mut r)?;
             any = true;
@@ -526,11 +552,20 @@ impl Connection {
                 Frame::Fragment { seq, total, index, .. } => (seq, total, index),
                 _ => continue,
             };
-            match self.reasm.admit(seq, total, index, new_bytes) {
+            let seen = charged[..n_charged].contains(&seq);
+            let own = if seen { total as u64 } else { 0 };
+            match self.reasm.admit(seq, total, index, new_bytes - own) {
                 (Admit::OverWindow, _) => return Ok(None),
                 (Admit::Accept, _) if self.app_backlogged() => return Ok(None),
                 (Admit::Conflict, _) => return Err(DecodeError::InvalidField),
-                (_, added) => new_bytes += added,
+                (_, added) if added > 0 && !seen => {
+                    new_bytes += added;
+                    if n_charged < charged.len() {
+                        charged[n_charged] = seq;
+                        n_charged += 1;
+                    }
+                }
+                _ => {}
             }
         }
         if any { Ok(Some(eliciting)) } else { Err(DecodeError::Truncated) }
@@ -612,8 +647,8 @@ impl Connection {
                     rtt_sample = Some(now.saturating_sub(p.time));
                 }
                 self.cc.on_acked(u64::from(p.size), p.time, p.flags & FLAG_APP_LIMITED != 0);
-                for (seq, index) in self.sent.fragments(&p).collect::<SmallFrags>().iter() {
-                    self.sendbuf.on_acked(seq, index);
+                for (seq, index) in self.sent.fragments(&p) {
+                    self.sendbuf.on_acked(seq, index, now);
                 }
                 if p.flags & FLAG_CLOSE != 0 {
                     self.close_outstanding = false;
@@ -634,6 +669,7 @@ impl Connection {
         }
         if any_new {
             self.pto_count = 0;
+            self.ack_progress_at = now;
         }
         self.detect_lost(now);
         self.sent.pop_settled();
@@ -668,7 +704,7 @@ impl Connection {
         };
         self.stats.packets_lost += 1;
         self.cc.on_lost(now, u64::from(p.size), p.time);
-        for (seq, index) in self.sent.fragments(&p).collect::<SmallFrags>().iter() {
+        for (seq, index) in self.sent.fragments(&p) {
             self.sendbuf.on_lost(seq, index);
         }
         if p.flags & FLAG_CLOSE != 0 && self.close_outstanding {
@@ -711,6 +747,9 @@ impl Connection {
             Phase::Connected | Phase::Flushing => {}
         }
         at(self.last_recv + self.cfg.idle_timeout_us);
+        if let Some(p) = self.stalled_since() {
+            at(p + 2 * self.cfg.idle_timeout_us);
+        }
         if let Some(d) = self.recv.deadline() {
             at(d);
         }
@@ -754,7 +793,8 @@ impl Connection {
             }
             _ => {}
         }
-        if now >= self.last_recv + self.cfg.idle_timeout_us {
+        let stalled = self.stalled_since().is_some_and(|t| now >= t + 2 * self.cfg.idle_timeout_us);
+        if now >= self.last_recv + self.cfg.idle_timeout_us || stalled {
             self.finish(CloseReason::TimedOut, Phase::Done);
             return;
         }
@@ -778,6 +818,19 @@ impl Connection {
         }
     }
 
+    /// Since when the connection has made no progress while something waits for the peer: no
+    /// packet newly acknowledged while packets are in flight, or no reliable fragment newly
+    /// acknowledged while reliable data is outstanding. Either lasting twice the idle timeout means the
+    /// peer is alive enough to send but never takes our data, and the connection is declared
+    /// dead rather than left hanging. Heavy but working loss still makes progress.
+    fn stalled_since(&self) -> Option<u64> {
+        let packets = self.sent.has_in_flight().then_some(self.ack_progress_at);
+        match (packets, self.sendbuf.waiting_since()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
     /// No acknowledgement for a whole probe timeout: resend the oldest unacknowledged data (or a
     /// keepalive) in new packets, allowed past the congestion window, and back off.
     fn on_probe_timeout(&mut self, now: u64) {
@@ -788,9 +841,8 @@ impl Connection {
         let mut queued_any = false;
         for pn in self.sent.oldest_in_flight(2) {
             if let Some(p) = self.sent.get(pn).copied() {
-                for (seq, index) in self.sent.fragments(&p).collect::<SmallFrags>().iter() {
-                    self.sendbuf.on_lost(seq, index);
-                    queued_any = true;
+                for (seq, index) in self.sent.fragments(&p) {
+                    queued_any |= self.sendbuf.on_lost(seq, index);
                 }
                 if p.flags & FLAG_CLOSE != 0 {
                     self.close_pending = true;
@@ -807,10 +859,6 @@ impl Connection {
     }
 
     // ---------------------------------------------------------------- sending
-
-    fn has_data_ready(&self) -> bool {
-        !self.unreliable.is_empty() || self.sendbuf.has_pending()
-    }
 
     /// Data that the peer's window lets us send now (what a pacing timer may wait for).
     fn has_sendable(&self) -> bool {
@@ -881,7 +929,7 @@ impl Connection {
             && (self.close_pending
                 || !self.pongs_to_send.is_empty()
                 || !self.pings_to_send.is_empty()
-                || (self.keepalive_due && self.phase == Phase::Connected));
+                || self.keepalive_due);
         let may_send_data = !draining
             && self.has_sendable()
             && (self.probes > 0
@@ -913,7 +961,6 @@ impl Connection {
                 }
                 wire::encode_ping(&mut w, frame_type::PONG, id);
                 self.pongs_to_send.pop_front();
-                flags |= FLAG_ELICITING;
             }
             while let Some(&id) = self.pings_to_send.front() {
                 if w.remaining() < wire::id_frame_len(id) {
@@ -926,13 +973,11 @@ impl Connection {
         }
         let mut frags = 0u32;
         if may_send_data {
-            frags = self.write_data(&mut w, &mut flags);
+            frags = self.write_data(now, &mut w, &mut flags);
         }
-        if self.keepalive_due
-            && self.phase == Phase::Connected
-            && flags & FLAG_ELICITING == 0
-            && w.remaining() >= 1
-        {
+        // Periodic keepalives only arise while connected; a probe's keepalive may arise in any
+        // phase but draining, so recovery never waits for the peer's next keepalive.
+        if self.keepalive_due && !draining && flags & FLAG_ELICITING == 0 && w.remaining() >= 1 {
             w.u8(frame_type::KEEPALIVE);
             flags |= FLAG_ELICITING;
         }
@@ -944,8 +989,11 @@ impl Connection {
         let len = w.len();
         let size = seal(buf, len, self.send_key);
         if flags & FLAG_ELICITING != 0 {
+            if !self.sent.has_in_flight() {
+                self.ack_progress_at = now;
+            }
             self.last_eliciting_sent = now;
-            if self.cc.in_flight() + (size as u64) < self.cc.window() / 2 && !self.has_data_ready() {
+            if self.cc.in_flight() + (size as u64) < self.cc.window() / 2 && !self.has_sendable() {
                 flags |= FLAG_APP_LIMITED;
             }
             self.cc.on_sent(now, size as u64);
@@ -959,14 +1007,14 @@ impl Connection {
 
     /// Fills the rest of the packet: retransmissions, then unreliable messages, then new reliable
     /// data. Returns how many fragment references were noted for the packet record.
-    fn write_data(&mut self, w: &mut Writer<'_>, flags: &mut u8) -> u32 {
+    fn write_data(&mut self, now: u64, w: &mut Writer<'_>, flags: &mut u8) -> u32 {
         let mut noted = 0u32;
         // Retransmissions first: they hold back in-order delivery of everything after them.
         while let Some(c) = self.sendbuf.peek(self.peer_window_messages, self.peer_window_bytes) {
             if !c.retransmit {
                 break;
             }
-            if !self.write_chunk(w, &c) {
+            if !self.write_chunk(now, w, &c) {
                 break;
             }
             noted += 1;
@@ -983,7 +1031,7 @@ impl Connection {
             *flags |= FLAG_ELICITING;
         }
         while let Some(c) = self.sendbuf.peek(self.peer_window_messages, self.peer_window_bytes) {
-            if !self.write_chunk(w, &c) {
+            if !self.write_chunk(now, w, &c) {
                 break;
             }
             if c.retransmit {
@@ -995,7 +1043,7 @@ impl Connection {
         noted
     }
 
-    fn write_chunk(&mut self, w: &mut Writer<'_>, c: &super::send_buffer::Chunk) -> bool {
+    fn write_chunk(&mut self, now: u64, w: &mut Writer<'_>, c: &super::send_buffer::Chunk) -> bool {
         let data = self.sendbuf.chunk_data(c);
         let need =
             if c.whole { wire::reliable_len(data.len()) } else { wire::fragment_len(c.total, data.len()) };
@@ -1010,7 +1058,7 @@ impl Connection {
         }
         debug_assert!(data.len() <= FRAGMENT_SIZE);
         self.sent.note_fragment(c.seq, c.index);
-        self.sendbuf.commit(c);
+        self.sendbuf.commit(c, now);
         true
     }
 }
@@ -1020,35 +1068,6 @@ fn seal(buf: &mut [u8], len: usize, key: u64) -> usize {
     let t = wire::tag(key, &buf[..len]).to_le_bytes();
     buf[len..len + TAG_LEN].copy_from_slice(&t);
     len + TAG_LEN
-}
-
-/// Fragment references copied out of the sent log so the send buffer can be updated while the
-/// log is borrowed; sized for the most fragments a packet can carry without allocating.
-struct SmallFrags {
-    items: [(u64, u8); 64],
-    len: usize,
-    spill: Vec<(u64, u8)>,
-}
-
-impl FromIterator<(u64, u8)> for SmallFrags {
-    fn from_iter<I: IntoIterator<Item = (u64, u8)>>(iter: I) -> Self {
-        let mut s = SmallFrags { items: [(0, 0); 64], len: 0, spill: Vec::new() };
-        for it in iter {
-            if s.len < s.items.len() {
-                s.items[s.len] = it;
-                s.len += 1;
-            } else {
-                s.spill.push(it);
-            }
-        }
-        s
-    }
-}
-
-impl SmallFrags {
-    fn iter(&self) -> impl Iterator<Item = (u64, u8)> + '_ {
-        self.items[..self.len].iter().chain(self.spill.iter()).copied()
-    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
 //! Reliable messages waiting to be sent or acknowledged, cut into fixed-size fragments.
 use std::collections::VecDeque;
 
-use super::config::FRAGMENT_SIZE;
+use super::config::{FRAGMENT_SIZE, MESSAGE_OVERHEAD};
 
 struct OutMessage {
     data: Box<[u8]>,
+    /// Whether any fragment has been sent.
+    sent: bool,
     nfrags: u8,
     acked: u64,
     /// Fragments currently waiting in the retransmit queue (so a fragment is queued once).
@@ -37,8 +39,13 @@ pub struct SendBuffer {
     next_seq: u64,
     next_index: u8,
     retransmit: VecDeque<(u64, u8)>,
-    /// Bytes of all messages held (queued or unacknowledged): what the send-buffer limit counts.
+    /// Payload bytes of all messages held (queued or unacknowledged).
     bytes: usize,
+    /// Running count of payload bytes never sent (for statistics without a walk).
+    unsent: usize,
+    /// Last time a fragment was newly acknowledged, or sent while nothing was outstanding: the
+    /// progress guard's clock.
+    progress_at: u64,
     /// Bytes of the messages from `base` through the one being sent: what the peer's receive
     /// window counts.
     started_bytes: u64,
@@ -49,28 +56,30 @@ impl SendBuffer {
         self.bytes
     }
 
+    /// What the send-buffer limit counts: payload plus a per-message overhead.
+    pub fn charged_bytes(&self) -> usize {
+        self.bytes + self.msgs.len() * MESSAGE_OVERHEAD
+    }
+
+    /// Last progress while sent data waits for acknowledgement; None when nothing is waiting.
+    pub fn waiting_since(&self) -> Option<u64> {
+        self.msgs.front().filter(|m| m.sent).map(|_| self.progress_at)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.msgs.is_empty()
     }
 
     /// Bytes not yet sent even once, for statistics.
     pub fn unsent_bytes(&self) -> usize {
-        let mut n = 0;
-        for (i, m) in self.msgs.iter().enumerate() {
-            let seq = self.base + i as u64;
-            if seq > self.next_seq {
-                n += m.data.len();
-            } else if seq == self.next_seq {
-                n += m.data.len().saturating_sub(usize::from(self.next_index) * FRAGMENT_SIZE);
-            }
-        }
-        n
+        self.unsent
     }
 
     pub fn push(&mut self, data: &[u8]) {
         let nfrags = data.len().div_ceil(FRAGMENT_SIZE) as u8;
         self.bytes += data.len();
-        self.msgs.push_back(OutMessage { data: data.into(), nfrags, acked: 0, queued: 0 });
+        self.unsent += data.len();
+        self.msgs.push_back(OutMessage { data: data.into(), sent: false, nfrags, acked: 0, queued: 0 });
     }
 
     fn msg(&self, seq: u64) -> Option<&OutMessage> {
@@ -123,8 +132,8 @@ impl SendBuffer {
         m.data.get(start..end).unwrap_or(&[])
     }
 
-    /// The fragment from `peek` was written into a packet.
-    pub fn commit(&mut self, c: &Chunk) {
+    /// The fragment from `peek` was written into a packet at `now`.
+    pub fn commit(&mut self, c: &Chunk, now: u64) {
         if c.retransmit {
             self.retransmit.pop_front();
             if let Some(m) = self.msg_mut(c.seq) {
@@ -132,12 +141,17 @@ impl SendBuffer {
             }
             return;
         }
-        let Some(m) = self.msg(self.next_seq) else {
-            return;
-        };
-        let (nfrags, len) = (m.nfrags, m.data.len() as u64);
-        if self.next_index == 0 {
-            self.started_bytes += len;
+        let index = self.next_index;
+        if self.waiting_since().is_none() {
+            self.progress_at = now;
+        }
+        let Some(m) = self.msg_mut(self.next_seq) else { return };
+        m.sent = true;
+        let (nfrags, len) = (m.nfrags, m.data.len());
+        let start = usize::from(index) * FRAGMENT_SIZE;
+        self.unsent -= (len - start).min(FRAGMENT_SIZE);
+        if index == 0 {
+            self.started_bytes += len as u64;
         }
         self.next_index += 1;
         if self.next_index >= nfrags {
@@ -146,9 +160,12 @@ impl SendBuffer {
         }
     }
 
-    pub fn on_acked(&mut self, seq: u64, index: u8) {
-        if let Some(m) = self.msg_mut(seq) {
+    pub fn on_acked(&mut self, seq: u64, index: u8, now: u64) {
+        if let Some(m) = self.msg_mut(seq)
+            && m.acked & (1 << index) == 0
+        {
             m.acked |= 1 << index;
+            self.progress_at = now;
         }
         while let Some(m) = self.msgs.front() {
             if m.acked != m.all() {
@@ -163,19 +180,18 @@ impl SendBuffer {
     }
 
     /// A packet carrying this fragment was lost (or a probe wants it again): queue it once.
-    pub fn on_lost(&mut self, seq: u64, index: u8) {
-        if let Some(m) = self.msg_mut(seq) {
-            let bit = 1 << index;
-            if m.acked & bit == 0 && m.queued & bit == 0 {
-                m.queued |= bit;
-                self.retransmit.push_back((seq, index));
-            }
+    /// True if it is now waiting for retransmission (newly or already).
+    pub fn on_lost(&mut self, seq: u64, index: u8) -> bool {
+        let Some(m) = self.msg_mut(seq) else { return false };
+        let bit = 1 << index;
+        if m.acked & bit != 0 {
+            return false;
         }
-    }
-
-    /// Anything that could be sent now, ignoring the peer window (for timers and app-limit checks).
-    pub fn has_pending(&self) -> bool {
-        !self.retransmit.is_empty() || self.next_seq < self.base + self.msgs.len() as u64
+        if m.queued & bit == 0 {
+            m.queued |= bit;
+            self.retransmit.push_back((seq, index));
+        }
+        true
     }
 
     /// True when `peek` would return a fragment (retransmission, or new data inside the window).
@@ -212,16 +228,16 @@ mod tests {
         let mut chunks = vec![];
         while let Some(c) = b.peek(100, 1 << 20) {
             assert!(!b.chunk_data(&c).is_empty());
-            b.commit(&c);
+            b.commit(&c, 0);
             chunks.push(c);
         }
         assert_eq!(chunks.len(), 4);
         assert_eq!(b.chunk_data(&chunks[2]).len(), 100);
         assert!(chunks[3].whole && !chunks[0].whole);
-        b.on_acked(0, 0);
-        b.on_acked(0, 2);
+        b.on_acked(0, 0, 0);
+        b.on_acked(0, 2, 0);
         assert_eq!(b.bytes(), 2502, "message 0 still misses fragment 1");
-        b.on_acked(0, 1);
+        b.on_acked(0, 1, 0);
         assert_eq!(b.bytes(), 2);
     }
 
@@ -230,12 +246,12 @@ mod tests {
         let mut b = SendBuffer::default();
         b.push(b"abc");
         let c = b.peek(100, 1 << 20).expect("chunk");
-        b.commit(&c);
+        b.commit(&c, 0);
         b.on_lost(0, 0);
         b.on_lost(0, 0);
         let r = b.peek(100, 1 << 20).expect("retransmission");
         assert!(r.retransmit);
-        b.on_acked(0, 0);
+        b.on_acked(0, 0, 0);
         assert_eq!(b.peek(100, 1 << 20), None, "acked fragment is not resent");
     }
 
@@ -247,7 +263,7 @@ mod tests {
         }
         let mut n = 0;
         while let Some(c) = b.peek(4, 1 << 20) {
-            b.commit(&c);
+            b.commit(&c, 0);
             n += 1;
         }
         assert_eq!(n, 4, "message-count window");
@@ -257,7 +273,7 @@ mod tests {
         }
         let mut n = 0;
         while let Some(c) = b.peek(100, 3500) {
-            b.commit(&c);
+            b.commit(&c, 0);
             n += 1;
         }
         assert_eq!(n, 3, "byte window");

@@ -9,7 +9,7 @@ pub const TRANSPORT_V1: u8 = 0xA1;
 pub const HEADER_LEN: usize = 10;
 /// Integrity tag appended to every datagram: 8 of the 16 bytes reserved for a future AEAD tag.
 pub const TAG_LEN: usize = 8;
-const HANDSHAKE_KEY: u64 = 0x6f76_726e_6574_6873; // "ovrnets"
+const HANDSHAKE_KEY: u64 = 0x6f76_726e_6574_6873; // "ovrneths" in ASCII
 
 /// Keyed 64-bit hash over the datagram. It rejects corruption, garbage and blind injection (an
 /// attacker off the path does not know the key); it is not a defence against an on-path attacker,
@@ -133,9 +133,11 @@ pub enum Frame<'a> {
 }
 
 impl Frame<'_> {
-    /// Frames that oblige the receiver to acknowledge the packet carrying them.
+    /// Frames that oblige the receiver to acknowledge the packet carrying them. A PONG does not:
+    /// it is never resent (a lost one just makes that ping time out), and a peer flooding pings
+    /// must not be able to fill our flight with packets it then never acknowledges.
     pub fn is_ack_eliciting(&self) -> bool {
-        !matches!(self, Frame::Ack(_))
+        !matches!(self, Frame::Ack(_) | Frame::Pong(_))
     }
 }
 

@@ -47,6 +47,9 @@ pub struct ServerConfig {
     pub push_max_rto_us: u64,
     /// Sends of one push before the server gives up on it (default 8, about 10 s).
     pub push_max_attempts: u32,
+    /// Most rooms at once (default 100 000; each room has a member, so rooms never outnumber
+    /// sessions anyway).
+    pub max_rooms: usize,
 }
 
 impl ServerConfig {
@@ -63,6 +66,7 @@ impl ServerConfig {
             push_initial_rto_us: 250_000,
             push_max_rto_us: 2_000_000,
             push_max_attempts: 8,
+            max_rooms: 100_000,
         }
     }
 }

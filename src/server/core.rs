@@ -9,13 +9,17 @@ use std::net::SocketAddr;
 
 use log::{debug, info, warn};
 
+use self::rooms::RoomOp;
 use super::config::{AuthMode, ServerConfig};
+use super::rooms::RoomTable;
 use super::session::{QueuedPush, Session};
 use super::token::{self, TokenError};
 use crate::signal::backoff::Backoff;
 use crate::signal::codec;
 use crate::signal::messages::{Credential, FailReason, LoginRefusal, Message};
 use crate::signal::rng::SplitMix64;
+
+mod rooms;
 
 /// Counters for operators and tests.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -34,6 +38,11 @@ pub struct Stats {
     pub pushes_given_up: u64,
     /// Pushes not queued because the session's push queue was full.
     pub pushes_dropped: u64,
+    pub rooms_created: u64,
+    /// Rooms destroyed because their last member left or dropped.
+    pub rooms_destroyed: u64,
+    /// Room requests answered with an error.
+    pub room_errors: u64,
 }
 
 /// Timer keys; each entity has at most one timer of its kind filed at a time.
@@ -45,11 +54,12 @@ enum Timer {
 }
 
 /// What a client asked for in a session request.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 enum Op {
     Connect(u64),
     Accept(u64),
     Decline(u64),
+    Room(RoomOp),
 }
 
 /// The server's whole state.
@@ -63,6 +73,7 @@ pub struct ServerCore {
     /// (caller, callee) -> expiry time.
     pending: HashMap<(u64, u64), u64>,
     timers: BTreeSet<(u64, Timer)>,
+    rooms: RoomTable,
     out: VecDeque<(SocketAddr, Vec<u8>)>,
     rng: SplitMix64,
     stats: Stats,
@@ -72,6 +83,8 @@ impl ServerCore {
     /// `seed` drives session ids: from the OS in production, a constant in tests.
     pub fn new(config: ServerConfig, seed: u64) -> Self {
         Self {
+            // Before `config` moves in.
+            rooms: RoomTable::new(config.max_rooms),
             config,
             sessions: HashMap::new(),
             by_addr: HashMap::new(),
@@ -153,6 +166,26 @@ impl ServerCore {
             }
             Message::Decline { req, session, peer } => {
                 self.on_request(now, from, session, req, Op::Decline(peer))
+            }
+            Message::RoomCreate { req, session, join_policy, max_users, updates_off, data_store } => {
+                let op = RoomOp::Create { join_policy, max_users, updates_off, data_store };
+                self.on_request(now, from, session, req, Op::Room(op))
+            }
+            Message::RoomJoin { req, session, room, updates_off } => {
+                self.on_request(now, from, session, req, Op::Room(RoomOp::Join { room, updates_off }))
+            }
+            Message::RoomLeave { req, session, room } => {
+                self.on_request(now, from, session, req, Op::Room(RoomOp::Leave { room }))
+            }
+            Message::RoomGet { req, session, room } => {
+                self.on_request(now, from, session, req, Op::Room(RoomOp::Get { room }))
+            }
+            Message::RoomGetCurrent { req, session } => {
+                self.on_request(now, from, session, req, Op::Room(RoomOp::GetCurrent))
+            }
+            Message::RoomUpdateDataStore { req, session, room, data_store } => {
+                let op = RoomOp::UpdateDataStore { room, data_store };
+                self.on_request(now, from, session, req, Op::Room(op))
             }
             Message::PushAck { session, push } => {
                 if let Some(user) = self.session_for(now, from, session)
@@ -328,6 +361,7 @@ impl ServerCore {
             Op::Connect(to) => self.on_connect(now, user, to, req),
             Op::Accept(caller) => self.on_accept(now, user, caller, req),
             Op::Decline(caller) => self.on_decline(now, user, caller, req),
+            Op::Room(op) => self.on_room(now, user, req, op),
         };
         if let Some(s) = self.sessions.get_mut(&user) {
             s.remember_reply(req, reply.clone());
@@ -463,6 +497,7 @@ impl ServerCore {
                 reason: FailReason::Offline,
             });
         }
+        self.drop_from_room(now, user);
         info!("event=session_end user={user} addr={} session={:016x} reason={why}", s.addr, s.id);
     }
 

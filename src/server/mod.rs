@@ -1,4 +1,4 @@
-//! The rendezvous server: presence and connect brokering (rooms and relay come later).
+//! The rendezvous server: presence, connect brokering and rooms (relay comes later).
 //!
 //! [`core::ServerCore`] is the whole logic without I/O; [`spawn`] runs it on a real UDP socket
 //! in a background thread; `src/bin/ovrnet-server.rs` wraps that for operators.
@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod core;
+pub mod rooms;
 pub mod session;
 pub mod token;
 
@@ -18,3 +19,5 @@ pub use run::{ServerHandle, spawn};
 
 #[cfg(test)]
 mod core_tests;
+#[cfg(test)]
+mod rooms_tests;

@@ -9,13 +9,16 @@ use std::fmt;
 use std::net::SocketAddr;
 
 use super::backoff::Backoff;
-use super::codec::{self, MAX_DATAGRAM};
+use super::client_rooms::{self, RoomEvent, RoomRequest, RoomTracker};
+use super::codec::{self, MAX_SIGNAL_DATAGRAM};
 use super::dedup::PushWindow;
 use super::messages::{Credential, FailReason, LoginRefusal, Message};
+use super::room::{DataStore, JoinPolicy, RoomSnapshot};
 
 /// Requests that may wait for an answer at once; more is a bug or an abuse, not a game.
 pub const MAX_OUTSTANDING: usize = 64;
-/// Events kept for the engine before the oldest are dropped (the engine normally drains them).
+/// Events kept for the engine before the oldest are dropped (the engine normally drains them);
+/// signalling and room events have a queue of this size each.
 pub const MAX_EVENTS: usize = 4096;
 
 /// Client settings. Times are in microseconds.
@@ -115,13 +118,14 @@ enum Phase {
     Closed,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum RequestKind {
     Login,
     Logout,
     Connect(u64),
     Accept(u64),
     Decline(u64),
+    Room(RoomRequest),
 }
 
 #[derive(Clone, Debug)]
@@ -141,6 +145,8 @@ pub struct SignalClient {
     /// Acks and other one-shot datagrams waiting for `poll_transmit`.
     immediate: VecDeque<Message>,
     events: VecDeque<SignalEvent>,
+    room_events: VecDeque<RoomEvent>,
+    room: RoomTracker,
     pushes: PushWindow,
     last_heard: u64,
     next_heartbeat: u64,
@@ -160,6 +166,8 @@ impl SignalClient {
             outstanding: Vec::new(),
             immediate: VecDeque::new(),
             events: VecDeque::new(),
+            room_events: VecDeque::new(),
+            room: RoomTracker::default(),
             pushes: PushWindow::default(),
             last_heard: now_us,
             next_heartbeat: u64::MAX,
@@ -198,17 +206,77 @@ impl SignalClient {
 
     /// Asks the server to broker a connection to `peer`. Sent once logged in.
     pub fn connect(&mut self, now_us: u64, peer: u64) -> Result<(), CommandError> {
-        self.request(now_us, RequestKind::Connect(peer))
+        self.request(now_us, RequestKind::Connect(peer)).map(drop)
     }
 
     /// Accepts `peer`'s connect request.
     pub fn accept(&mut self, now_us: u64, peer: u64) -> Result<(), CommandError> {
-        self.request(now_us, RequestKind::Accept(peer))
+        self.request(now_us, RequestKind::Accept(peer)).map(drop)
     }
 
     /// Declines `peer`'s connect request (the caller gets `ConnectFailed(Refused)`).
     pub fn decline(&mut self, now_us: u64, peer: u64) -> Result<(), CommandError> {
-        self.request(now_us, RequestKind::Decline(peer))
+        self.request(now_us, RequestKind::Decline(peer)).map(drop)
+    }
+
+    /// Creates a private room and joins it (leaving the current room). Returns the request id
+    /// that the [`RoomEvent::RoomReply`] will carry. Limits are checked by the server.
+    pub fn room_create(
+        &mut self,
+        now_us: u64,
+        join_policy: JoinPolicy,
+        max_users: u32,
+        updates_off: bool,
+        data_store: DataStore,
+    ) -> Result<u32, CommandError> {
+        let req = RoomRequest::Create { join_policy, max_users, updates_off, data_store };
+        self.request(now_us, RequestKind::Room(req))
+    }
+
+    /// Joins `room` (leaving the current room); returns the request id.
+    pub fn room_join(&mut self, now_us: u64, room: u64, updates_off: bool) -> Result<u32, CommandError> {
+        self.request(now_us, RequestKind::Room(RoomRequest::Join { room, updates_off }))
+    }
+
+    /// Leaves `room`; returns the request id.
+    pub fn room_leave(&mut self, now_us: u64, room: u64) -> Result<u32, CommandError> {
+        self.request(now_us, RequestKind::Room(RoomRequest::Leave { room }))
+    }
+
+    /// Reads `room`; returns the request id.
+    pub fn room_get(&mut self, now_us: u64, room: u64) -> Result<u32, CommandError> {
+        self.request(now_us, RequestKind::Room(RoomRequest::Get { room }))
+    }
+
+    /// Reads the room this user is in (error `NotInRoom` when none); returns the request id.
+    pub fn room_get_current(&mut self, now_us: u64) -> Result<u32, CommandError> {
+        self.request(now_us, RequestKind::Room(RoomRequest::GetCurrent))
+    }
+
+    /// Owner only: merges `changes` into `room`'s data store (an empty value removes the key);
+    /// returns the request id.
+    pub fn room_update_data_store(
+        &mut self,
+        now_us: u64,
+        room: u64,
+        changes: DataStore,
+    ) -> Result<u32, CommandError> {
+        self.request(now_us, RequestKind::Room(RoomRequest::UpdateDataStore { room, data_store: changes }))
+    }
+
+    /// The id of the room this client is in, as far as the server has said.
+    pub fn current_room(&self) -> Option<u64> {
+        self.room.current().map(|s| s.room_id)
+    }
+
+    /// The newest known state of the room this client is in.
+    pub fn current_room_snapshot(&self) -> Option<&RoomSnapshot> {
+        self.room.current()
+    }
+
+    /// Next room event for the engine (a separate queue from [`Self::poll_event`]).
+    pub fn poll_room_event(&mut self) -> Option<RoomEvent> {
+        self.room_events.pop_front()
     }
 
     /// Ends the session; `LoggedOut` follows once the server answers or after the logout
@@ -216,7 +284,7 @@ impl SignalClient {
     pub fn logout(&mut self, now_us: u64) {
         match self.phase {
             Phase::LoggedIn { session } => {
-                self.outstanding.clear();
+                self.abandon_requests();
                 self.phase = Phase::LoggingOut {
                     session,
                     deadline: now_us.saturating_add(self.config.logout_timeout_us),
@@ -274,8 +342,8 @@ impl SignalClient {
             return codec::encode(&msg, buf).ok().map(|n| (server, n));
         }
         let session = self.session();
-        let can_send = |kind: RequestKind| kind == RequestKind::Login || session.is_some();
-        let due = self.outstanding.iter().position(|o| can_send(o.kind) && o.timer.due(now_us));
+        let can_send = |kind: &RequestKind| *kind == RequestKind::Login || session.is_some();
+        let due = self.outstanding.iter().position(|o| can_send(&o.kind) && o.timer.due(now_us));
         if let Some(i) = due {
             let msg = self.request_message(&self.outstanding[i]);
             self.outstanding[i].timer.sent(now_us);
@@ -341,6 +409,12 @@ impl SignalClient {
         if !self.pushes.insert(push) || !matches!(self.phase, Phase::LoggedIn { .. }) {
             return;
         }
+        if let Message::RoomUpdate { snapshot, .. } = msg {
+            if let Some(snapshot) = self.room.on_push(push, snapshot) {
+                self.emit_room(RoomEvent::RoomUpdate { snapshot });
+            }
+            return;
+        }
         let event = match msg {
             Message::PeerConnectRequest { from, addr, .. } => {
                 SignalEvent::PeerConnectRequest { peer: from, addr }
@@ -356,11 +430,12 @@ impl SignalClient {
         let Some(i) = self.outstanding.iter().position(|o| o.req == req) else {
             return; // a duplicate answer to something already settled
         };
-        let kind = self.outstanding[i].kind;
+        let kind = self.outstanding[i].kind.clone();
         let event = match (kind, msg) {
             (RequestKind::Login, Message::LoginOk { session, session_timeout_ms, .. }) => {
                 self.phase = Phase::LoggedIn { session };
                 self.pushes = PushWindow::default();
+                self.room.reset();
                 let server_timeout = u64::from(session_timeout_ms).saturating_mul(1000);
                 if server_timeout > 0 {
                     self.heartbeat_interval = self.heartbeat_interval.min(server_timeout / 4).max(1);
@@ -396,6 +471,14 @@ impl SignalClient {
                 self.outstanding.remove(i);
                 return;
             }
+            (RequestKind::Room(request), Message::RoomOk { mark, snapshot, .. }) => {
+                self.on_room_reply(i, req, &request, mark, Ok(snapshot));
+                return;
+            }
+            (RequestKind::Room(request), Message::RoomFailed { mark, error, .. }) => {
+                self.on_room_reply(i, req, &request, mark, Err(error));
+                return;
+            }
             // An answer of the wrong kind for this id: ignore it and keep retrying.
             _ => return,
         };
@@ -403,7 +486,31 @@ impl SignalClient {
         self.emit(event);
     }
 
-    fn request(&mut self, now_us: u64, kind: RequestKind) -> Result<(), CommandError> {
+    fn on_room_reply(
+        &mut self,
+        i: usize,
+        req: u32,
+        request: &RoomRequest,
+        mark: u32,
+        result: Result<RoomSnapshot, super::room::RoomError>,
+    ) {
+        self.outstanding.remove(i);
+        self.room.on_reply(self.config.user_id, request, mark, &result);
+        self.emit_room(RoomEvent::RoomReply { request_id: req, result });
+    }
+
+    /// Drops every waiting request; room requests are answered with a `Disconnected` error so
+    /// each one the engine handed out still gets exactly one reply.
+    fn abandon_requests(&mut self) {
+        for o in std::mem::take(&mut self.outstanding) {
+            if let RequestKind::Room(_) = o.kind {
+                let result = Err(client_rooms::abandoned());
+                self.emit_room(RoomEvent::RoomReply { request_id: o.req, result });
+            }
+        }
+    }
+
+    fn request(&mut self, now_us: u64, kind: RequestKind) -> Result<u32, CommandError> {
         if !matches!(self.phase, Phase::LoggingIn | Phase::LoggedIn { .. }) {
             return Err(CommandError::Closed);
         }
@@ -413,13 +520,13 @@ impl SignalClient {
         let req = self.take_req();
         let timer = self.new_timer(now_us);
         self.outstanding.push(Outstanding { req, kind, timer });
-        Ok(())
+        Ok(req)
     }
 
     fn request_message(&self, o: &Outstanding) -> Message {
         let req = o.req;
         let session = self.session().unwrap_or(0);
-        match o.kind {
+        match &o.kind {
             RequestKind::Login => Message::Login {
                 req,
                 user_id: self.config.user_id,
@@ -427,9 +534,10 @@ impl SignalClient {
                 credential: self.config.credential.clone(),
             },
             RequestKind::Logout => Message::Logout { req, session },
-            RequestKind::Connect(to) => Message::ConnectRequest { req, session, to },
-            RequestKind::Accept(peer) => Message::Accept { req, session, peer },
-            RequestKind::Decline(peer) => Message::Decline { req, session, peer },
+            RequestKind::Connect(to) => Message::ConnectRequest { req, session, to: *to },
+            RequestKind::Accept(peer) => Message::Accept { req, session, peer: *peer },
+            RequestKind::Decline(peer) => Message::Decline { req, session, peer: *peer },
+            RequestKind::Room(room) => room_message(req, session, room),
         }
     }
 
@@ -447,7 +555,8 @@ impl SignalClient {
 
     fn close(&mut self, event: SignalEvent) {
         self.phase = Phase::Closed;
-        self.outstanding.clear();
+        self.abandon_requests();
+        self.room.reset();
         self.immediate.clear();
         self.emit(event);
     }
@@ -459,7 +568,30 @@ impl SignalClient {
         }
         self.events.push_back(event);
     }
+
+    fn emit_room(&mut self, event: RoomEvent) {
+        if self.room_events.len() >= MAX_EVENTS {
+            self.room_events.pop_front();
+            self.dropped_events += 1;
+        }
+        self.room_events.push_back(event);
+    }
+}
+
+fn room_message(req: u32, session: u64, room: &RoomRequest) -> Message {
+    match room.clone() {
+        RoomRequest::Create { join_policy, max_users, updates_off, data_store } => {
+            Message::RoomCreate { req, session, join_policy, max_users, updates_off, data_store }
+        }
+        RoomRequest::Join { room, updates_off } => Message::RoomJoin { req, session, room, updates_off },
+        RoomRequest::Leave { room } => Message::RoomLeave { req, session, room },
+        RoomRequest::Get { room } => Message::RoomGet { req, session, room },
+        RoomRequest::GetCurrent => Message::RoomGetCurrent { req, session },
+        RoomRequest::UpdateDataStore { room, data_store } => {
+            Message::RoomUpdateDataStore { req, session, room, data_store }
+        }
+    }
 }
 
 /// Largest buffer `poll_transmit` ever needs.
-pub const TRANSMIT_BUF: usize = MAX_DATAGRAM;
+pub const TRANSMIT_BUF: usize = MAX_SIGNAL_DATAGRAM;

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use super::client::{ClientConfig, CommandError, SignalClient, SignalEvent};
-use super::codec::{MAX_DATAGRAM, decode, encode_to_vec};
+use super::codec::{MAX_SIGNAL_DATAGRAM, decode, encode_to_vec};
 use super::messages::{Credential, FailReason, LoginRefusal, Message};
 
 const MS: u64 = 1_000;
@@ -24,7 +24,7 @@ fn client() -> SignalClient {
 }
 
 fn sent(c: &mut SignalClient, now: u64) -> Vec<Message> {
-    let mut buf = [0u8; MAX_DATAGRAM];
+    let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
     let mut out = Vec::new();
     while let Some((to, n)) = c.poll_transmit(now, &mut buf) {
         assert_eq!(to, server());

@@ -8,14 +8,15 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use super::messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
+use super::room_codec;
 
 /// First byte of every signalling datagram (the engine demultiplexes on it).
 pub const SIGNAL_V1: u8 = 0xB1;
 /// Largest signalling datagram either side sends or accepts.
-pub const MAX_DATAGRAM: usize = 1300;
+pub const MAX_SIGNAL_DATAGRAM: usize = 1300;
 
 /// Message type bytes. Client->server use 0x01-0x3F, server->client 0x40-0x7F.
-/// Reserved for later issues: rooms 0x10-0x1F / 0x60-0x67, relay 0x20-0x2F / 0x68-0x6F.
+/// Rooms use 0x10-0x1F / 0x60-0x67; reserved for later: relay 0x20-0x2F / 0x68-0x6F.
 pub mod kind {
     pub const LOGIN: u8 = 0x01;
     pub const HEARTBEAT: u8 = 0x02;
@@ -24,6 +25,13 @@ pub mod kind {
     pub const ACCEPT: u8 = 0x05;
     pub const DECLINE: u8 = 0x06;
     pub const PUSH_ACK: u8 = 0x07;
+
+    pub const ROOM_CREATE: u8 = 0x10;
+    pub const ROOM_JOIN: u8 = 0x11;
+    pub const ROOM_LEAVE: u8 = 0x12;
+    pub const ROOM_GET: u8 = 0x13;
+    pub const ROOM_GET_CURRENT: u8 = 0x14;
+    pub const ROOM_UPDATE_DATA_STORE: u8 = 0x15;
 
     pub const LOGIN_OK: u8 = 0x41;
     pub const LOGIN_REFUSED: u8 = 0x42;
@@ -39,6 +47,10 @@ pub mod kind {
     pub const PEER_CONNECT_REQUEST: u8 = 0x50;
     pub const PEER_ACCEPTED: u8 = 0x51;
     pub const PEER_CONNECT_FAILED: u8 = 0x52;
+
+    pub const ROOM_OK: u8 = 0x60;
+    pub const ROOM_FAILED: u8 = 0x61;
+    pub const ROOM_UPDATE: u8 = 0x62;
 }
 
 /// Why a datagram could not be decoded.
@@ -46,7 +58,7 @@ pub mod kind {
 pub enum DecodeError {
     /// Empty datagram or first byte is not [`SIGNAL_V1`].
     NotSignalling,
-    /// Larger than [`MAX_DATAGRAM`].
+    /// Larger than [`MAX_SIGNAL_DATAGRAM`].
     TooLong,
     /// The type byte is not a known message type.
     UnknownType(u8),
@@ -58,18 +70,33 @@ pub enum DecodeError {
     BadAddressFamily(u8),
     /// A credential length above [`MAX_CREDENTIAL_LEN`].
     CredentialTooLong,
+    /// A boolean byte other than 0 or 1.
+    BadFlag(u8),
+    /// A join policy byte above 5.
+    BadJoinPolicy(u8),
+    /// A member count above the room size cap.
+    TooManyMembers,
+    /// A data store over its limits, with an empty key, or with keys not in ascending order.
+    BadDataStore,
+    /// A string that is not UTF-8 or is longer than its limit.
+    BadText,
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DecodeError::NotSignalling => f.write_str("not a signalling v1 datagram"),
-            DecodeError::TooLong => write!(f, "datagram longer than {MAX_DATAGRAM} bytes"),
+            DecodeError::TooLong => write!(f, "datagram longer than {MAX_SIGNAL_DATAGRAM} bytes"),
             DecodeError::UnknownType(t) => write!(f, "unknown message type 0x{t:02x}"),
             DecodeError::Truncated => f.write_str("datagram truncated"),
             DecodeError::TrailingBytes => f.write_str("trailing bytes after message"),
             DecodeError::BadAddressFamily(b) => write!(f, "bad address family {b}"),
             DecodeError::CredentialTooLong => f.write_str("credential too long"),
+            DecodeError::BadFlag(b) => write!(f, "bad boolean byte {b}"),
+            DecodeError::BadJoinPolicy(b) => write!(f, "bad join policy {b}"),
+            DecodeError::TooManyMembers => f.write_str("too many room members"),
+            DecodeError::BadDataStore => f.write_str("malformed room data store"),
+            DecodeError::BadText => f.write_str("malformed or overlong text"),
         }
     }
 }
@@ -134,6 +161,55 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
             w.u64(*session)?;
             w.u32(*push)?;
         }
+        Message::RoomCreate { req, session, join_policy, max_users, updates_off, data_store } => {
+            w.u8(kind::ROOM_CREATE)?;
+            w.u32(*req)?;
+            w.u64(*session)?;
+            w.u8(join_policy.code())?;
+            w.u32(*max_users)?;
+            w.u8(u8::from(*updates_off))?;
+            room_codec::write_data_store(&mut w, data_store)?;
+        }
+        Message::RoomJoin { req, session, room, updates_off } => {
+            w.u8(kind::ROOM_JOIN)?;
+            w.req_session_user(*req, *session, *room)?;
+            w.u8(u8::from(*updates_off))?;
+        }
+        Message::RoomLeave { req, session, room } => {
+            w.u8(kind::ROOM_LEAVE)?;
+            w.req_session_user(*req, *session, *room)?;
+        }
+        Message::RoomGet { req, session, room } => {
+            w.u8(kind::ROOM_GET)?;
+            w.req_session_user(*req, *session, *room)?;
+        }
+        Message::RoomGetCurrent { req, session } => {
+            w.u8(kind::ROOM_GET_CURRENT)?;
+            w.u32(*req)?;
+            w.u64(*session)?;
+        }
+        Message::RoomUpdateDataStore { req, session, room, data_store } => {
+            w.u8(kind::ROOM_UPDATE_DATA_STORE)?;
+            w.req_session_user(*req, *session, *room)?;
+            room_codec::write_data_store(&mut w, data_store)?;
+        }
+        Message::RoomOk { req, mark, snapshot } => {
+            w.u8(kind::ROOM_OK)?;
+            w.u32(*req)?;
+            w.u32(*mark)?;
+            room_codec::write_snapshot(&mut w, snapshot)?;
+        }
+        Message::RoomFailed { req, mark, error } => {
+            w.u8(kind::ROOM_FAILED)?;
+            w.u32(*req)?;
+            w.u32(*mark)?;
+            room_codec::write_error(&mut w, error)?;
+        }
+        Message::RoomUpdate { push, snapshot } => {
+            w.u8(kind::ROOM_UPDATE)?;
+            w.u32(*push)?;
+            room_codec::write_snapshot(&mut w, snapshot)?;
+        }
         Message::LoginOk { req, session, session_timeout_ms } => {
             w.u8(kind::LOGIN_OK)?;
             w.u32(*req)?;
@@ -197,16 +273,16 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
 
 /// Encodes `msg` into a fresh vector (for queues that keep datagrams, e.g. retransmission).
 pub fn encode_to_vec(msg: &Message) -> Vec<u8> {
-    let mut buf = [0u8; MAX_DATAGRAM];
-    // Every message fits in MAX_DATAGRAM (largest is a login at 278 bytes), so this cannot fail;
-    // an empty vector would only be dropped by the peer, never misread.
+    let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
+    // Every message fits in MAX_SIGNAL_DATAGRAM (largest is a full room snapshot at 1098 bytes), so
+    // this cannot fail; an empty vector would only be dropped by the peer, never misread.
     let n = encode(msg, &mut buf).unwrap_or(0);
     buf[..n].to_vec()
 }
 
 /// Decodes one datagram. Never panics, whatever the input.
 pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
-    if data.len() > MAX_DATAGRAM {
+    if data.len() > MAX_SIGNAL_DATAGRAM {
         return Err(DecodeError::TooLong);
     }
     let mut r = Reader { data, pos: 0 };
@@ -252,6 +328,38 @@ pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
         kind::PEER_ACCEPTED => Message::PeerAccepted { push: r.u32()?, peer: r.u64()?, addr: r.addr()? },
         kind::PEER_CONNECT_FAILED => {
             Message::PeerConnectFailed { push: r.u32()?, peer: r.u64()?, reason: reason_from(r.u8()?) }
+        }
+        kind::ROOM_CREATE => Message::RoomCreate {
+            req: r.u32()?,
+            session: r.u64()?,
+            join_policy: room_codec::read_policy(&mut r)?,
+            max_users: r.u32()?,
+            updates_off: room_codec::read_flag(&mut r)?,
+            data_store: room_codec::read_data_store(&mut r)?,
+        },
+        kind::ROOM_JOIN => Message::RoomJoin {
+            req: r.u32()?,
+            session: r.u64()?,
+            room: r.u64()?,
+            updates_off: room_codec::read_flag(&mut r)?,
+        },
+        kind::ROOM_LEAVE => Message::RoomLeave { req: r.u32()?, session: r.u64()?, room: r.u64()? },
+        kind::ROOM_GET => Message::RoomGet { req: r.u32()?, session: r.u64()?, room: r.u64()? },
+        kind::ROOM_GET_CURRENT => Message::RoomGetCurrent { req: r.u32()?, session: r.u64()? },
+        kind::ROOM_UPDATE_DATA_STORE => Message::RoomUpdateDataStore {
+            req: r.u32()?,
+            session: r.u64()?,
+            room: r.u64()?,
+            data_store: room_codec::read_data_store(&mut r)?,
+        },
+        kind::ROOM_OK => {
+            Message::RoomOk { req: r.u32()?, mark: r.u32()?, snapshot: room_codec::read_snapshot(&mut r)? }
+        }
+        kind::ROOM_FAILED => {
+            Message::RoomFailed { req: r.u32()?, mark: r.u32()?, error: room_codec::read_error(&mut r)? }
+        }
+        kind::ROOM_UPDATE => {
+            Message::RoomUpdate { push: r.u32()?, snapshot: room_codec::read_snapshot(&mut r)? }
         }
         other => return Err(DecodeError::UnknownType(other)),
     };
@@ -306,26 +414,26 @@ fn reason_from(c: u8) -> FailReason {
 }
 
 /// Bounds-checked cursor over the caller's output buffer.
-struct Writer<'a> {
+pub(super) struct Writer<'a> {
     buf: &'a mut [u8],
     pos: usize,
 }
 
 impl Writer<'_> {
-    fn bytes(&mut self, b: &[u8]) -> Result<(), EncodeError> {
+    pub(super) fn bytes(&mut self, b: &[u8]) -> Result<(), EncodeError> {
         let end = self.pos.checked_add(b.len()).ok_or(EncodeError::BufferTooSmall)?;
         let dst = self.buf.get_mut(self.pos..end).ok_or(EncodeError::BufferTooSmall)?;
         dst.copy_from_slice(b);
         self.pos = end;
         Ok(())
     }
-    fn u8(&mut self, v: u8) -> Result<(), EncodeError> {
+    pub(super) fn u8(&mut self, v: u8) -> Result<(), EncodeError> {
         self.bytes(&[v])
     }
-    fn u32(&mut self, v: u32) -> Result<(), EncodeError> {
+    pub(super) fn u32(&mut self, v: u32) -> Result<(), EncodeError> {
         self.bytes(&v.to_be_bytes())
     }
-    fn u64(&mut self, v: u64) -> Result<(), EncodeError> {
+    pub(super) fn u64(&mut self, v: u64) -> Result<(), EncodeError> {
         self.bytes(&v.to_be_bytes())
     }
     /// Family byte (4 or 6), address bytes, port. IPv6 flow info and scope are not carried:
@@ -361,13 +469,13 @@ impl Writer<'_> {
 }
 
 /// Bounds-checked cursor over a received datagram.
-struct Reader<'a> {
+pub(super) struct Reader<'a> {
     data: &'a [u8],
     pos: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn bytes(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
+    pub(super) fn bytes(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
         let end = self.pos.checked_add(n).ok_or(DecodeError::Truncated)?;
         let out = self.data.get(self.pos..end).ok_or(DecodeError::Truncated)?;
         self.pos = end;
@@ -378,13 +486,13 @@ impl<'a> Reader<'a> {
         out.copy_from_slice(self.bytes(N)?);
         Ok(out)
     }
-    fn u8(&mut self) -> Result<u8, DecodeError> {
+    pub(super) fn u8(&mut self) -> Result<u8, DecodeError> {
         Ok(self.array::<1>()?[0])
     }
-    fn u32(&mut self) -> Result<u32, DecodeError> {
+    pub(super) fn u32(&mut self) -> Result<u32, DecodeError> {
         Ok(u32::from_be_bytes(self.array()?))
     }
-    fn u64(&mut self) -> Result<u64, DecodeError> {
+    pub(super) fn u64(&mut self) -> Result<u64, DecodeError> {
         Ok(u64::from_be_bytes(self.array()?))
     }
     fn addr(&mut self) -> Result<SocketAddr, DecodeError> {

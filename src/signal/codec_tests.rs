@@ -2,9 +2,13 @@
 
 use std::net::SocketAddr;
 
-use super::codec::{DecodeError, MAX_DATAGRAM, SIGNAL_V1, decode, encode, kind};
+use super::codec::{DecodeError, MAX_SIGNAL_DATAGRAM, SIGNAL_V1, decode, encode, kind};
 use super::messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
 use super::rng::SplitMix64;
+use super::room::{
+    DataStore, JoinPolicy, MAX_DATA_STORE_BYTES, MAX_DATA_STORE_ENTRIES, MAX_ROOM_ERROR_TEXT, MAX_ROOM_USERS,
+    RoomError, RoomErrorCode, RoomSnapshot,
+};
 
 fn v4() -> SocketAddr {
     "203.0.113.7:40000".parse().unwrap()
@@ -14,9 +18,105 @@ fn v6() -> SocketAddr {
     "[2001:db8::1:2]:65535".parse().unwrap()
 }
 
+/// A data store at every limit at once: most pairs, most bytes.
+fn full_store() -> DataStore {
+    let mut d = DataStore::new();
+    let per_pair = MAX_DATA_STORE_BYTES / MAX_DATA_STORE_ENTRIES;
+    for i in 0..MAX_DATA_STORE_ENTRIES {
+        let key = format!("key{i:02}");
+        d.set(&key, &"v".repeat(per_pair - key.len())).unwrap();
+    }
+    assert_eq!(d.bytes(), MAX_DATA_STORE_BYTES);
+    d
+}
+
+fn small_store() -> DataStore {
+    let mut d = DataStore::new();
+    d.set("map", "dust ☀").unwrap();
+    d.set("mode", "").unwrap();
+    d
+}
+
+/// The largest snapshot the limits allow.
+fn biggest_snapshot() -> RoomSnapshot {
+    RoomSnapshot {
+        room_id: u64::MAX,
+        owner: 1,
+        members: (1..=u64::from(MAX_ROOM_USERS)).collect(),
+        join_policy: JoinPolicy::Everyone,
+        max_users: MAX_ROOM_USERS,
+        data_store: full_store(),
+        version: u64::MAX,
+        membership_locked: true,
+    }
+}
+
+fn room_messages() -> Vec<Message> {
+    let small = RoomSnapshot {
+        room_id: 0x1234,
+        owner: 7,
+        members: vec![7, 8],
+        join_policy: JoinPolicy::InvitedUsers,
+        max_users: 4,
+        data_store: small_store(),
+        version: 3,
+        membership_locked: false,
+    };
+    let mut out = vec![
+        Message::RoomCreate {
+            req: 10,
+            session: 9,
+            join_policy: JoinPolicy::Everyone,
+            max_users: 8,
+            updates_off: false,
+            data_store: small_store(),
+        },
+        Message::RoomCreate {
+            req: 10,
+            session: 9,
+            join_policy: JoinPolicy::Unknown,
+            max_users: u32::MAX,
+            updates_off: true,
+            data_store: full_store(),
+        },
+        Message::RoomJoin { req: 11, session: 9, room: 0x1234, updates_off: true },
+        Message::RoomJoin { req: 11, session: 9, room: 0, updates_off: false },
+        Message::RoomLeave { req: 12, session: 9, room: 0x1234 },
+        Message::RoomGet { req: 13, session: 9, room: 0x1234 },
+        Message::RoomGetCurrent { req: 14, session: 9 },
+        Message::RoomUpdateDataStore { req: 15, session: 9, room: 0x1234, data_store: small_store() },
+        Message::RoomOk { req: 10, mark: 0, snapshot: small.clone() },
+        Message::RoomOk { req: 10, mark: 77, snapshot: biggest_snapshot() },
+        Message::RoomFailed {
+            req: 11,
+            mark: 2,
+            error: RoomError::new(RoomErrorCode::RoomFull, "room is full"),
+        },
+        Message::RoomFailed {
+            req: 11,
+            mark: 2,
+            error: RoomError::new(RoomErrorCode::Other(900), "x".repeat(MAX_ROOM_ERROR_TEXT)),
+        },
+        Message::RoomUpdate { push: 4, snapshot: small },
+        Message::RoomUpdate { push: 5, snapshot: biggest_snapshot() },
+    ];
+    for p in 0..=5 {
+        let join_policy = JoinPolicy::from_code(p).unwrap();
+        out.push(Message::RoomCreate {
+            req: 1,
+            session: 1,
+            join_policy,
+            max_users: 2,
+            updates_off: false,
+            data_store: DataStore::new(),
+        });
+    }
+    out
+}
+
 fn all_messages() -> Vec<Message> {
     let cred = Credential::new(vec![7u8; MAX_CREDENTIAL_LEN]).unwrap();
-    vec![
+    let mut all = vec![
         Message::Login { req: 1, user_id: u64::MAX, nonce: 42, credential: cred },
         Message::Login { req: 0, user_id: 0, nonce: 0, credential: Credential::default() },
         Message::Heartbeat { session: 9 },
@@ -46,15 +146,17 @@ fn all_messages() -> Vec<Message> {
         Message::PeerConnectFailed { push: 3, peer: 7, reason: FailReason::Refused },
         Message::PeerConnectFailed { push: 3, peer: 7, reason: FailReason::Busy },
         Message::PeerConnectFailed { push: 3, peer: 7, reason: FailReason::Invalid },
-    ]
+    ];
+    all.extend(room_messages());
+    all
 }
 
 #[test]
 fn every_message_round_trips() {
-    let mut buf = [0u8; MAX_DATAGRAM];
+    let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
     for msg in all_messages() {
         let n = encode(&msg, &mut buf).unwrap();
-        assert!(n <= MAX_DATAGRAM);
+        assert!(n <= MAX_SIGNAL_DATAGRAM);
         assert_eq!(buf[0], SIGNAL_V1);
         assert_eq!(decode(&buf[..n]), Ok(msg.clone()), "{msg:?}");
     }
@@ -62,7 +164,7 @@ fn every_message_round_trips() {
 
 #[test]
 fn addresses_are_compact() {
-    let mut buf = [0u8; MAX_DATAGRAM];
+    let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
     let v4_len = encode(&Message::AcceptOk { req: 1, peer: 2, addr: v4() }, &mut buf).unwrap();
     // magic + type + req(4) + peer(8) + family + ipv4(4) + port(2)
     assert_eq!(v4_len, 2 + 4 + 8 + 1 + 4 + 2);
@@ -73,7 +175,7 @@ fn addresses_are_compact() {
 #[test]
 fn small_buffer_is_an_error_not_a_panic() {
     for msg in all_messages() {
-        let mut full = [0u8; MAX_DATAGRAM];
+        let mut full = [0u8; MAX_SIGNAL_DATAGRAM];
         let n = encode(&msg, &mut full).unwrap();
         for short in 0..n {
             let mut buf = vec![0u8; short];
@@ -84,7 +186,7 @@ fn small_buffer_is_an_error_not_a_panic() {
 
 #[test]
 fn every_truncation_is_rejected() {
-    let mut buf = [0u8; MAX_DATAGRAM];
+    let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
     for msg in all_messages() {
         let n = encode(&msg, &mut buf).unwrap();
         for cut in 0..n {
@@ -102,7 +204,7 @@ fn header_errors_are_typed() {
     assert_eq!(decode(&[0xA1, kind::LOGIN]), Err(DecodeError::NotSignalling));
     assert_eq!(decode(&[SIGNAL_V1, 0xEE]), Err(DecodeError::UnknownType(0xEE)));
     assert_eq!(decode(&[SIGNAL_V1]), Err(DecodeError::Truncated));
-    assert_eq!(decode(&vec![SIGNAL_V1; MAX_DATAGRAM + 1]), Err(DecodeError::TooLong));
+    assert_eq!(decode(&vec![SIGNAL_V1; MAX_SIGNAL_DATAGRAM + 1]), Err(DecodeError::TooLong));
     let mut bad_family = vec![SIGNAL_V1, kind::ACCEPT_OK];
     bad_family.extend_from_slice(&[0; 12]);
     bad_family.push(5);
@@ -123,7 +225,7 @@ fn random_and_mutated_inputs_never_panic() {
     let templates: Vec<Vec<u8>> = all_messages()
         .iter()
         .map(|m| {
-            let mut buf = [0u8; MAX_DATAGRAM];
+            let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
             let n = encode(m, &mut buf).unwrap();
             buf[..n].to_vec()
         })
@@ -155,11 +257,73 @@ fn random_and_mutated_inputs_never_panic() {
         if let Ok(msg) = decode(&input) {
             accepted += 1;
             // Whatever decodes must encode back to the same bytes (no lossy acceptance).
-            let mut buf = [0u8; MAX_DATAGRAM];
+            let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
             let n = encode(&msg, &mut buf).unwrap();
             assert_eq!(&buf[..n], &input[..], "{msg:?}");
         }
     }
     // Mutations of valid messages sometimes stay valid; pure rejection would be suspicious.
     assert!(accepted > 0);
+}
+
+#[test]
+fn the_biggest_room_snapshot_fits_in_one_datagram() {
+    let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
+    let n = encode(&Message::RoomOk { req: 1, mark: 1, snapshot: biggest_snapshot() }, &mut buf).unwrap();
+    // magic + type + req + mark + fixed snapshot fields (31) + 64 members + store (1 + 16*2 + 512)
+    assert_eq!(n, 2 + 4 + 4 + 31 + 64 * 8 + 1 + 16 * 2 + 512);
+    assert!(n <= MAX_SIGNAL_DATAGRAM);
+}
+
+#[test]
+fn room_field_errors_are_typed() {
+    let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
+    let join = Message::RoomJoin { req: 1, session: 2, room: 3, updates_off: false };
+    let n = encode(&join, &mut buf).unwrap();
+    let mut bad = buf[..n].to_vec();
+    bad[n - 1] = 2;
+    assert_eq!(decode(&bad), Err(DecodeError::BadFlag(2)));
+
+    let create = Message::RoomCreate {
+        req: 1,
+        session: 2,
+        join_policy: JoinPolicy::None,
+        max_users: 2,
+        updates_off: false,
+        data_store: small_store(),
+    };
+    let n = encode(&create, &mut buf).unwrap();
+    let base = buf[..n].to_vec();
+    let policy_at = 2 + 4 + 8;
+    let mut bad = base.clone();
+    bad[policy_at] = 6;
+    assert_eq!(decode(&bad), Err(DecodeError::BadJoinPolicy(6)));
+    // Data store: count byte right after the flag; then "map" (3) and "mode" (4).
+    let store_at = policy_at + 1 + 4 + 1;
+    let mut bad = base.clone();
+    bad[store_at] = (MAX_DATA_STORE_ENTRIES + 1) as u8;
+    assert_eq!(decode(&bad), Err(DecodeError::BadDataStore));
+    let mut bad = base.clone();
+    bad[store_at + 2] = 0xFF; // first key byte: not UTF-8
+    assert_eq!(decode(&bad), Err(DecodeError::BadText));
+    // Keys out of order ("mode" before "map") are refused, so no two encodings mean one store.
+    let mut swapped = base[..store_at + 1].to_vec();
+    swapped.extend_from_slice(&[4, b'm', b'o', b'd', b'e', 0]);
+    let value = "dust ☀".as_bytes();
+    swapped.extend_from_slice(&[3, b'm', b'a', b'p', value.len() as u8]);
+    swapped.extend_from_slice(value);
+    assert_eq!(decode(&swapped), Err(DecodeError::BadDataStore));
+    // An empty key is refused.
+    let mut empty_key = base[..store_at].to_vec();
+    empty_key.extend_from_slice(&[1, 0, 0]);
+    assert_eq!(decode(&empty_key), Err(DecodeError::BadDataStore));
+
+    // A member count above the cap.
+    let update = Message::RoomUpdate { push: 1, snapshot: biggest_snapshot() };
+    let n = encode(&update, &mut buf).unwrap();
+    let mut bad = buf[..n].to_vec();
+    let count_at = 2 + 4 + 8 + 8 + 1 + 4 + 1 + 8;
+    assert_eq!(bad[count_at], MAX_ROOM_USERS as u8);
+    bad[count_at] = MAX_ROOM_USERS as u8 + 1;
+    assert_eq!(decode(&bad), Err(DecodeError::TooManyMembers));
 }

@@ -8,6 +8,8 @@
 use std::fmt;
 use std::net::SocketAddr;
 
+use super::room::{DataStore, JoinPolicy, RoomError, RoomSnapshot};
+
 /// Longest credential (open-mode secret or shared-secret token) a login may carry.
 ///
 /// Keeps a login well under the 1300-byte datagram limit and bounds what the server stores.
@@ -90,6 +92,25 @@ pub enum Message {
     Decline { req: u32, session: u64, peer: u64 },
     /// Acknowledge the server push `push`.
     PushAck { session: u64, push: u32 },
+    /// Create a private room and join it (leaving any current room).
+    RoomCreate {
+        req: u32,
+        session: u64,
+        join_policy: JoinPolicy,
+        max_users: u32,
+        updates_off: bool,
+        data_store: DataStore,
+    },
+    /// Join room `room` (leaving any other current room).
+    RoomJoin { req: u32, session: u64, room: u64, updates_off: bool },
+    /// Leave room `room`.
+    RoomLeave { req: u32, session: u64, room: u64 },
+    /// Read room `room` (any live room, member or not).
+    RoomGet { req: u32, session: u64, room: u64 },
+    /// Read the room this user is in.
+    RoomGetCurrent { req: u32, session: u64 },
+    /// Owner only: merge `data_store` into the room's (an empty value removes the key).
+    RoomUpdateDataStore { req: u32, session: u64, room: u64, data_store: DataStore },
 
     // ---- server -> client: replies ----
     /// Login accepted; `session_timeout_ms` tells the client how long silence is tolerated.
@@ -113,6 +134,11 @@ pub enum Message {
     /// The server has no session `session` for the sender's address (expired, replaced or the
     /// server restarted); the client must log in again.
     SessionUnknown { session: u64 },
+    /// A room request succeeded. `mark` is taken from the session's push id sequence (nothing
+    /// is pushed under it), so room replies and pushes are totally ordered by id.
+    RoomOk { req: u32, mark: u32, snapshot: RoomSnapshot },
+    /// A room request was refused; `mark` as in `RoomOk`.
+    RoomFailed { req: u32, mark: u32, error: RoomError },
 
     // ---- server -> client: pushes (acknowledged with PushAck) ----
     /// User `from` at `addr` wants to connect to this client.
@@ -121,6 +147,8 @@ pub enum Message {
     PeerAccepted { push: u32, peer: u64, addr: SocketAddr },
     /// This client's pending connect request to `peer` failed later (timeout, refused, offline).
     PeerConnectFailed { push: u32, peer: u64, reason: FailReason },
+    /// A room this client is in changed; the full state after the change.
+    RoomUpdate { push: u32, snapshot: RoomSnapshot },
 }
 
 impl Message {
@@ -129,7 +157,8 @@ impl Message {
         match self {
             Message::PeerConnectRequest { push, .. }
             | Message::PeerAccepted { push, .. }
-            | Message::PeerConnectFailed { push, .. } => Some(*push),
+            | Message::PeerConnectFailed { push, .. }
+            | Message::RoomUpdate { push, .. } => Some(*push),
             _ => None,
         }
     }
@@ -144,7 +173,9 @@ impl Message {
             | Message::ConnectFailed { req, .. }
             | Message::AcceptOk { req, .. }
             | Message::AcceptFailed { req, .. }
-            | Message::DeclineOk { req, .. } => Some(*req),
+            | Message::DeclineOk { req, .. }
+            | Message::RoomOk { req, .. }
+            | Message::RoomFailed { req, .. } => Some(*req),
             _ => None,
         }
     }

@@ -8,15 +8,22 @@
 
 pub mod backoff;
 pub mod client;
+pub mod client_rooms;
 pub mod codec;
 pub mod dedup;
 pub mod messages;
 pub mod rng;
+pub mod room;
+mod room_codec;
 
 pub use client::{ClientConfig, CommandError, SignalClient, SignalEvent};
-pub use codec::{DecodeError, EncodeError, MAX_DATAGRAM, SIGNAL_V1, decode, encode};
+pub use client_rooms::{RoomEvent, RoomRequest};
+pub use codec::{DecodeError, EncodeError, MAX_SIGNAL_DATAGRAM, SIGNAL_V1, decode, encode};
 pub use messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
+pub use room::{DataStore, DataStoreError, JoinPolicy, RoomError, RoomErrorCode, RoomSnapshot};
 
+#[cfg(test)]
+mod client_rooms_tests;
 #[cfg(test)]
 mod client_tests;
 #[cfg(test)]

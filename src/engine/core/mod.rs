@@ -1,17 +1,23 @@
 //! Engine state behind one short lock: the signalling client, the peer table and every transport
 //! connection. It is fed time, datagrams and application commands, and sends through the socket
 //! it is handed; the callers (application threads and the worker) decide when.
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::ErrorKind;
 use std::net::SocketAddr;
 
 use log::{debug, info, warn};
 
-use super::api::{EngineConfig, EngineSendError, Notification, Packet, PeerState};
+use super::api::{EngineConfig, EngineSendError, Notification, Packet, PeerState, RoomOp};
 use super::inbox::Inbox;
 use super::peer::{Peer, Phase};
 use crate::proto::{self, CloseReason, Connection, Event, MAX_DATAGRAM, Policy, Role, SendError};
 use crate::signal::{ClientConfig, Credential, SIGNAL_V1, SignalClient, SignalEvent};
+
+mod rooms;
+
+/// Bound and lifetime of stashed handshake openers from unknown addresses.
+const MAX_EARLY_HELLOS: usize = 16;
+const EARLY_HELLO_MAX_AGE_US: u64 = 2_000_000;
 
 pub struct Core {
     user_id: u64,
@@ -25,7 +31,14 @@ pub struct Core {
     /// (peer, transport ping id) -> request id the application holds.
     pings: HashMap<(u64, u64), u64>,
     next_request: u64,
+    /// Room requests in flight: signalling request id -> (request id the game holds, kind).
+    room_ops: HashMap<u32, (u64, RoomOp)>,
+    /// Room whose members' connect requests are accepted automatically.
+    auto_accept_room: Option<u64>,
     buf: Box<[u8; 2048]>,
+    /// Handshake openers from addresses we do not know yet: the peer's HELLO can overtake the
+    /// server's message telling us its address. Replayed when that peer's transport starts.
+    early_hellos: VecDeque<(u64, SocketAddr, Vec<u8>)>,
     garbage: u64,
     send_failures: u64,
 }
@@ -53,7 +66,10 @@ impl Core {
             by_addr: HashMap::new(),
             pings: HashMap::new(),
             next_request: 1,
+            room_ops: HashMap::new(),
+            auto_accept_room: None,
             buf: Box::new([0u8; 2048]),
+            early_hellos: VecDeque::new(),
             garbage: 0,
             send_failures: 0,
         })
@@ -132,9 +148,15 @@ impl Core {
         self.peers.get(&peer).is_some_and(|p| p.is_live() && p.is_connected())
     }
 
-    pub fn ping(&mut self, now: u64, peer: u64, inbox: &Inbox) -> u64 {
-        let request_id = self.next_request;
+    /// A fresh request id for the game (pings and room requests share the space; never 0).
+    fn next_request_id(&mut self) -> u64 {
+        let id = self.next_request;
         self.next_request += 1;
+        id
+    }
+
+    pub fn ping(&mut self, now: u64, peer: u64, inbox: &Inbox) -> u64 {
+        let request_id = self.next_request_id();
         match self.peers.get_mut(&peer).and_then(|p| p.conn.as_mut().filter(|c| c.is_connected())) {
             Some(c) => {
                 let id = c.ping(now);
@@ -238,8 +260,15 @@ impl Core {
             }
             Some(&proto::TRANSPORT_V1) => {
                 let Some(&peer) = self.by_addr.get(&from) else {
-                    self.garbage += 1;
-                    debug!("event=datagram_from_unknown_address from={from}");
+                    if proto::is_hello(data) {
+                        if self.early_hellos.len() >= MAX_EARLY_HELLOS {
+                            self.early_hellos.pop_front();
+                        }
+                        self.early_hellos.push_back((now, from, data.to_vec()));
+                    } else {
+                        self.garbage += 1;
+                        debug!("event=datagram_from_unknown_address from={from}");
+                    }
                     return;
                 };
                 if let Some(c) = self.peers.get_mut(&peer).and_then(|p| p.conn.as_mut()) {
@@ -328,6 +357,11 @@ impl Core {
     // ------------------------------------------------------------ reactions
 
     fn pump_signal(&mut self, now: u64, inbox: &Inbox) {
+        self.pump_signal_events(now, inbox);
+        self.pump_rooms(now, inbox);
+    }
+
+    fn pump_signal_events(&mut self, now: u64, inbox: &Inbox) {
         while let Some(ev) = self.signal.poll_event() {
             debug!("event=signal {ev:?}");
             match ev {
@@ -388,7 +422,11 @@ impl Core {
                 let mut p = Peer::new(Phase::Incoming, None);
                 p.addr = Some(addr);
                 self.peers.insert(peer, p);
-                inbox.push_notification(Notification::PeerConnectRequest { peer });
+                if self.auto_accepts(peer) {
+                    self.accept(now, peer);
+                } else {
+                    inbox.push_notification(Notification::PeerConnectRequest { peer });
+                }
             }
         }
     }
@@ -419,6 +457,17 @@ impl Core {
         }
         self.by_addr.insert(addr, peer);
         info!("event=transport_start peer={peer} addr={addr} role={role:?}");
+        let mut i = 0;
+        while i < self.early_hellos.len() {
+            let (at, from, _) = &self.early_hellos[i];
+            if *from == addr && now.saturating_sub(*at) <= EARLY_HELLO_MAX_AGE_US {
+                if let (Some((_, _, d)), Some(c)) = (self.early_hellos.remove(i), p.conn.as_mut()) {
+                    c.handle_datagram(now, &d);
+                }
+            } else {
+                i += 1;
+            }
+        }
         self.pump_peer(peer, inbox);
     }
 

@@ -1,0 +1,174 @@
+//! Client side of rooms: the requests, the events, and which room this client is in.
+//!
+//! Replies and RoomUpdate pushes can arrive late, twice or out of order. The server numbers
+//! both from one per-session sequence (push ids, and the `mark` of each room reply), so the
+//! client keeps only information newer than what it already has: a stale push is dropped, a
+//! stale reply is still reported (it answers a request) but does not move the current room.
+
+use super::room::{DataStore, JoinPolicy, RoomError, RoomErrorCode, RoomSnapshot};
+
+/// A room request waiting for its reply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RoomRequest {
+    Create { join_policy: JoinPolicy, max_users: u32, updates_off: bool, data_store: DataStore },
+    Join { room: u64, updates_off: bool },
+    Leave { room: u64 },
+    Get { room: u64 },
+    GetCurrent,
+    UpdateDataStore { room: u64, data_store: DataStore },
+}
+
+/// What the engine learns about rooms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RoomEvent {
+    /// The answer to the room request that returned `request_id`.
+    RoomReply { request_id: u32, result: Result<RoomSnapshot, RoomError> },
+    /// The room this client is in changed (not sent to members that turned updates off).
+    RoomUpdate { snapshot: RoomSnapshot },
+}
+
+/// The error reported for room requests that can no longer be answered because the client
+/// closed or logged out first.
+pub fn abandoned() -> RoomError {
+    RoomError::new(RoomErrorCode::Disconnected, "the session ended before the server answered")
+}
+
+/// The current room as far as the server has told this client.
+#[derive(Clone, Debug, Default)]
+pub struct RoomTracker {
+    current: Option<RoomSnapshot>,
+    /// Highest push id or reply mark applied so far.
+    order: u32,
+}
+
+impl RoomTracker {
+    /// The room this client is in, with its newest known state.
+    pub fn current(&self) -> Option<&RoomSnapshot> {
+        self.current.as_ref()
+    }
+
+    /// Forgets everything (new session: the server has no room for it).
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+
+    /// A first-time RoomUpdate push; returns it when it is newer than what is known.
+    pub fn on_push(&mut self, push: u32, snapshot: RoomSnapshot) -> Option<RoomSnapshot> {
+        if !self.advance(push) {
+            return None;
+        }
+        // Pushes go to members only, so at that point this was the client's room.
+        self.current = Some(snapshot.clone());
+        Some(snapshot)
+    }
+
+    /// A reply to `request` from `me`; moves the current room when the reply is news.
+    pub fn on_reply(
+        &mut self,
+        me: u64,
+        request: &RoomRequest,
+        mark: u32,
+        result: &Result<RoomSnapshot, RoomError>,
+    ) {
+        if !self.advance(mark) {
+            return;
+        }
+        let current_id = self.current.as_ref().map(|s| s.room_id);
+        match (request, result) {
+            (RoomRequest::Leave { .. }, Ok(_)) => self.current = None,
+            (_, Ok(snap)) if snap.has_member(me) => self.current = Some(snap.clone()),
+            (_, Ok(snap)) if Some(snap.room_id) == current_id => self.current = None,
+            (RoomRequest::GetCurrent, Err(e)) if e.code == RoomErrorCode::NotInRoom => self.current = None,
+            (
+                RoomRequest::Leave { room }
+                | RoomRequest::Get { room }
+                | RoomRequest::UpdateDataStore { room, .. },
+                Err(e),
+            ) if Some(*room) == current_id
+                && matches!(e.code, RoomErrorCode::NoSuchRoom | RoomErrorCode::NotInRoom) =>
+            {
+                self.current = None
+            }
+            _ => {}
+        }
+    }
+
+    /// True (and remembered) when `id` is newer than everything applied so far.
+    fn advance(&mut self, id: u32) -> bool {
+        if id <= self.order {
+            return false;
+        }
+        self.order = id;
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap(room: u64, members: &[u64], version: u64) -> RoomSnapshot {
+        RoomSnapshot {
+            room_id: room,
+            owner: members.first().copied().unwrap_or(0),
+            members: members.to_vec(),
+            join_policy: JoinPolicy::Everyone,
+            max_users: 8,
+            data_store: DataStore::new(),
+            version,
+            membership_locked: false,
+        }
+    }
+
+    const ME: u64 = 7;
+
+    #[test]
+    fn a_late_push_from_the_previous_room_does_not_move_me_back() {
+        let mut t = RoomTracker::default();
+        let join_a = RoomRequest::Join { room: 1, updates_off: false };
+        t.on_reply(ME, &join_a, 1, &Ok(snap(1, &[3, ME], 2)));
+        let join_b = RoomRequest::Join { room: 2, updates_off: false };
+        t.on_reply(ME, &join_b, 5, &Ok(snap(2, &[4, ME], 2)));
+        // A push about room 1 made before the join of room 2 (id 3 < mark 5) arrives late.
+        assert_eq!(t.on_push(3, snap(1, &[3, ME, 9], 3)), None);
+        assert_eq!(t.current().map(|s| s.room_id), Some(2));
+    }
+
+    #[test]
+    fn a_push_that_overtakes_the_join_reply_wins() {
+        let mut t = RoomTracker::default();
+        // Someone joined right after me: that push (id 2) comes after my reply (mark 1) but
+        // arrives first.
+        let newer = snap(1, &[3, ME, 9], 3);
+        assert_eq!(t.on_push(2, newer.clone()), Some(newer.clone()));
+        t.on_reply(ME, &RoomRequest::Join { room: 1, updates_off: false }, 1, &Ok(snap(1, &[3, ME], 2)));
+        assert_eq!(t.current(), Some(&newer));
+    }
+
+    #[test]
+    fn leave_and_not_in_room_clear_the_current_room() {
+        let mut t = RoomTracker::default();
+        let create = RoomRequest::Create {
+            join_policy: JoinPolicy::None,
+            max_users: 2,
+            updates_off: false,
+            data_store: DataStore::new(),
+        };
+        t.on_reply(ME, &create, 1, &Ok(snap(1, &[ME], 1)));
+        assert!(t.current().is_some());
+        t.on_reply(ME, &RoomRequest::Leave { room: 1 }, 2, &Ok(snap(1, &[], 2)));
+        assert!(t.current().is_none());
+        t.on_reply(ME, &create, 3, &Ok(snap(5, &[ME], 1)));
+        let not_in = Err(RoomError::new(RoomErrorCode::NotInRoom, "not in a room"));
+        t.on_reply(ME, &RoomRequest::GetCurrent, 4, &not_in);
+        assert!(t.current().is_none());
+        // A failed join of another room leaves things as they were.
+        t.on_reply(ME, &create, 5, &Ok(snap(6, &[ME], 1)));
+        let full = Err(RoomError::new(RoomErrorCode::RoomFull, "full"));
+        t.on_reply(ME, &RoomRequest::Join { room: 8, updates_off: false }, 6, &full);
+        assert_eq!(t.current().map(|s| s.room_id), Some(6));
+        // Reading a room that no longer lists me, when it is my room, means I am out.
+        t.on_reply(ME, &RoomRequest::Get { room: 6 }, 7, &Ok(snap(6, &[4], 3)));
+        assert!(t.current().is_none());
+    }
+}
