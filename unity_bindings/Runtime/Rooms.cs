@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Oculus.Platform.Models;
 
 namespace Oculus.Platform
@@ -79,6 +80,41 @@ namespace Oculus.Platform
         return null;
       }
       return new Request<Room>(CAPI.ovr_Room_Get(roomID));
+    }
+
+    // Owner only: merges `data` into the room's data store; a key with an empty value is
+    // removed. Members get a RoomUpdate with the new store.
+    public static Request<Room> UpdateDataStore(ulong roomID, Dictionary<string, string> data)
+    {
+      if (!Initialized())
+      {
+        return null;
+      }
+      if (data == null)
+      {
+        throw new ArgumentNullException("data");
+      }
+      var pairs = new CAPI.ovrKeyValuePair[data.Count];
+      try
+      {
+        int i = 0;
+        foreach (KeyValuePair<string, string> entry in data)
+        {
+          pairs[i].key = Utf8.AllocNative(entry.Key);
+          pairs[i].valueType = CAPI.KeyValuePairType_String;
+          pairs[i].stringValue = Utf8.AllocNative(entry.Value ?? string.Empty);
+          i++;
+        }
+        return new Request<Room>(CAPI.ovr_Room_UpdateDataStore(roomID, pairs, (uint)pairs.Length));
+      }
+      finally
+      {
+        foreach (CAPI.ovrKeyValuePair pair in pairs)
+        {
+          Utf8.FreeNative(pair.key);
+          Utf8.FreeNative(pair.stringValue);
+        }
+      }
     }
 
     // The current room changed (someone joined, left, or the data store changed).

@@ -23,6 +23,7 @@ namespace Oculus.Platform
       Room_GetCurrent = 0x09A6A504,
       Room_Join2 = 0x4DAB1C42,
       Room_Leave = 0x72382475,
+      Room_UpdateDataStore = 0x026E4028,
 
       // A connection changed state; payload: NetworkingPeer.
       Notification_Networking_ConnectionStateChange = 0x5E02D49A,
@@ -85,6 +86,7 @@ namespace Oculus.Platform
         case MessageType.Room_GetCurrent:
         case MessageType.Room_Join2:
         case MessageType.Room_Leave:
+        case MessageType.Room_UpdateDataStore:
         case MessageType.Notification_Room_RoomUpdate:
           return new MessageWithRoom(messageHandle);
         case MessageType.Platform_InitializeStandaloneOculus:

@@ -24,6 +24,24 @@ namespace Oculus.Platform
     [DllImport(DLL_NAME, CallingConvention = CallingConvention.Cdecl)]
     public static extern ulong ovr_Room_Get(ulong roomID);
 
+    // Mirror of the C struct ovrKeyValuePair. Strings are unmanaged UTF-8 copies that live for
+    // the call only; valueType is ovrKeyValuePairType (0 = string, 1 = int, 2 = double).
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct ovrKeyValuePair
+    {
+      public IntPtr key;
+      public int valueType;
+      public IntPtr stringValue;
+      public int intValue;
+      public double doubleValue;
+    }
+
+    internal const int KeyValuePairType_String = 0;
+
+    // Owner only: merges the pairs into the room's data store (an empty value removes the key).
+    [DllImport(DLL_NAME, CallingConvention = CallingConvention.Cdecl)]
+    internal static extern ulong ovr_Room_UpdateDataStore(ulong roomID, [In] ovrKeyValuePair[] data, uint numItems);
+
     // Options, owned by the caller from Create to Destroy.
     [DllImport(DLL_NAME, CallingConvention = CallingConvention.Cdecl)]
     public static extern IntPtr ovr_RoomOptions_Create();

@@ -104,7 +104,9 @@ namespace Ovrnet.Tests
         Compare(header, "ovrPeerState_", typeof(PeerConnectionState), bad);
         Compare(header, "ovrRoom_JoinPolicy", typeof(RoomJoinPolicy), bad);
         Compare(header, "ovrPlatformInitialize_", typeof(PlatformInitializeResult), bad);
-        Compare(header, "ovrMessage_", typeof(Message.MessageType), bad);
+        // Room_UpdateDataStore belongs to the rooms C ABI (not exported yet); the rooms group
+        // checks it against the header, so it does not fail the networking ABI here.
+        Compare(header, "ovrMessage_", typeof(Message.MessageType), bad, "Room_UpdateDataStore");
         Check.That(bad.Count == 0, string.Join("; ", bad.ToArray()));
       });
 
@@ -119,7 +121,7 @@ namespace Ovrnet.Tests
     }
 
     // Every P/Invoke method in the wrapper assembly, public or not.
-    static List<MethodInfo> Imports()
+    internal static List<MethodInfo> Imports()
     {
       var found = new List<MethodInfo>();
       foreach (Type t in typeof(Net).Assembly.GetTypes())
@@ -140,7 +142,7 @@ namespace Ovrnet.Tests
     }
 
     // `name = value,` lines of the header's enums.
-    static Dictionary<string, long> HeaderConstants(string headerPath)
+    internal static Dictionary<string, long> HeaderConstants(string headerPath)
     {
       var result = new Dictionary<string, long>();
       foreach (string line in File.ReadAllLines(headerPath))
@@ -153,9 +155,10 @@ namespace Ovrnet.Tests
 
     // Both directions: each header constant with the prefix has a C# member of that value, and
     // each C# member appears in the header.
-    static void Compare(Dictionary<string, long> header, string prefix, Type csharp, List<string> bad)
+    static void Compare(Dictionary<string, long> header, string prefix, Type csharp, List<string> bad, params string[] checkedElsewhere)
     {
       var names = new HashSet<string>(Enum.GetNames(csharp));
+      names.ExceptWith(checkedElsewhere);
       int seen = 0;
       foreach (var pair in header)
       {
@@ -175,7 +178,7 @@ namespace Ovrnet.Tests
       foreach (string extra in names) bad.Add(csharp.Name + "." + extra + " is not in the header");
     }
 
-    static void CompareStruct(string headerText, string cName, Type csharp)
+    internal static void CompareStruct(string headerText, string cName, Type csharp)
     {
       Match m = Regex.Match(headerText, @"typedef struct \{(?<body>[^}]*)\}\s*" + cName + ";");
       if (!m.Success) throw new CheckFailed("header has no struct " + cName);

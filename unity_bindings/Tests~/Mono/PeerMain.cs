@@ -108,7 +108,11 @@ namespace Ovrnet.Tests
         });
         Rooms.SetUpdateNotificationCallback(delegate (Message<Room> msg)
         {
-          if (!msg.IsError && msg.Data != null) Emit("roomupdate " + msg.Data.ID + " " + Ids(msg.Data));
+          if (!msg.IsError && msg.Data != null)
+        {
+          string mode;
+          Emit("roomupdate " + msg.Data.ID + " " + Ids(msg.Data) + " mode=" + (msg.Data.DataStore.TryGetValue("mode", out mode) ? mode : "-"));
+        }
         });
     }
 

@@ -79,7 +79,7 @@ namespace Ovrnet.Tests
         SampleTests.Run(runner, b);
         if (c != null && !c.HasExited)
         {
-          RoomTests.Run(runner, b, c);
+          RoomTests.Run(runner, b, c, header);
         }
         ShutdownTests.Run(runner, server);
       }

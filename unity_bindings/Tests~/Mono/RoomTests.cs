@@ -13,9 +13,19 @@ namespace Ovrnet.Tests
     const int Secs = 1000;
     static ulong roomId;
 
-    public static void Run(Runner r, PeerProcess b, PeerProcess c)
+    public static void Run(Runner r, PeerProcess b, PeerProcess c, string headerPath)
     {
       r.Group("rooms");
+
+      r.Test("the header declares the room ABI the wrapper uses beyond the getters", delegate
+      {
+        Dictionary<string, long> header = AbiTests.HeaderConstants(headerPath);
+        long value;
+        Check.That(header.TryGetValue("ovrMessage_Room_UpdateDataStore", out value), "no ovrMessage_Room_UpdateDataStore");
+        Check.Equal((long)Message.MessageType.Room_UpdateDataStore, value, "ovrMessage_Room_UpdateDataStore");
+        AbiTests.CompareStruct(System.IO.File.ReadAllText(headerPath), "ovrKeyValuePair",
+          typeof(CAPI).GetNestedType("ovrKeyValuePair", System.Reflection.BindingFlags.NonPublic));
+      });
 
       r.Test("CreateAndJoinPrivate2 with options creates a room we own", delegate
       {
@@ -54,6 +64,20 @@ namespace Ovrnet.Tests
         Check.That(World.Until(delegate { return World.RoomUpdates.Exists(delegate (Room x) { return Ids(x) == "101,202,303"; }); }, 5 * Secs),
           "no RoomUpdate listing all three here; saw " + string.Join(" | ", World.RoomUpdates.Select(delegate (Room x) { return Ids(x); }).ToArray()));
         b.MustExpect("roomupdate " + roomId + " 101,202,303", 5 * Secs);
+      });
+
+      r.Test("the owner's UpdateDataStore merges pairs and reaches members in a RoomUpdate", delegate
+      {
+        NeedRoom();
+        Message<Room> reply = null;
+        var changes = new Dictionary<string, string> { { "mode", "king-of-the-hill" }, { "map", "" } };
+        Rooms.UpdateDataStore(roomId, changes).OnComplete(delegate (Message<Room> msg) { reply = msg; });
+        Check.That(World.Until(delegate { return reply != null; }, 5 * Secs), "no reply");
+        Check.That(!reply.IsError, "error: " + (reply.IsError ? reply.GetError().Message : ""));
+        Check.Equal("king-of-the-hill", reply.Data.DataStore["mode"], "merged value");
+        Check.That(!reply.Data.DataStore.ContainsKey("map"), "a pair with an empty value was not removed");
+        b.MustExpect("roomupdate " + roomId + " 101,202,303 mode=king-of-the-hill", 5 * Secs);
+        c.MustExpect("roomupdate " + roomId + " 101,202,303 mode=king-of-the-hill", 5 * Secs);
       });
 
       r.Test("GetCurrent and Get return the room", delegate
