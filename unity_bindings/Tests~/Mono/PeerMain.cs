@@ -97,23 +97,22 @@ namespace Ovrnet.Tests
 
     static void InstallEchoCallbacks()
     {
-        Net.SetPeerConnectRequestCallback(delegate (Message<NetworkingPeer> msg)
-        {
-          Emit("request " + msg.Data.ID);
-          Net.Accept(msg.Data.ID);
-        });
-        Net.SetConnectionStateChangedCallback(delegate (Message<NetworkingPeer> msg)
-        {
-          Emit("state " + msg.Data.ID + " " + msg.Data.State);
-        });
-        Rooms.SetUpdateNotificationCallback(delegate (Message<Room> msg)
-        {
-          if (!msg.IsError && msg.Data != null)
-        {
-          string mode;
-          Emit("roomupdate " + msg.Data.ID + " " + Ids(msg.Data) + " mode=" + (msg.Data.DataStore.TryGetValue("mode", out mode) ? mode : "-"));
-        }
-        });
+      Net.SetPeerConnectRequestCallback(delegate (Message<NetworkingPeer> msg)
+      {
+        Emit("request " + msg.Data.ID);
+        Net.Accept(msg.Data.ID);
+      });
+      Net.SetConnectionStateChangedCallback(delegate (Message<NetworkingPeer> msg)
+      {
+        Emit("state " + msg.Data.ID + " " + msg.Data.State);
+      });
+      Rooms.SetUpdateNotificationCallback(delegate (Message<Room> msg)
+      {
+        if (msg.IsError || msg.Data == null) return;
+        string mode;
+        bool hasMode = msg.Data.DataStore.TryGetValue("mode", out mode);
+        Emit("roomupdate " + msg.Data.ID + " " + Ids(msg.Data) + " mode=" + (hasMode ? mode : "-"));
+      });
     }
 
     static void EchoPackets(byte[] buffer)
