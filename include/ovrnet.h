@@ -41,6 +41,38 @@ typedef enum {
     ovrRoom_JoinPolicyUnknown = 5,
 } ovrRoomJoinPolicy;
 
+// Whether the viewing user can join a room, as `ovr_Room_GetJoinability` reports it.
+typedef enum {
+    // Not known (a NULL handle, or a room that no longer exists).
+    ovrRoom_JoinabilityUnknown = 0,
+    // The viewer is a member.
+    ovrRoom_JoinabilityAreIn = 1,
+    // The viewer was removed by the owner (never produced: there is no kicking here).
+    ovrRoom_JoinabilityAreKicked = 2,
+    // The viewer may join.
+    ovrRoom_JoinabilityCanJoin = 3,
+    // The room holds its maximum number of users.
+    ovrRoom_JoinabilityIsFull = 4,
+    // There is no viewer (never produced: every room is read by a logged-in user).
+    ovrRoom_JoinabilityNoViewer = 5,
+    // The join policy or a membership lock keeps the viewer out.
+    ovrRoom_JoinabilityPolicyPrevents = 6,
+} ovrRoomJoinability;
+
+// The kind of a room. Only private rooms exist here.
+typedef enum {
+    // Not known (a NULL handle).
+    ovrRoom_TypeUnknown = 0,
+    // Made by matchmaking (not available here).
+    ovrRoom_TypeMatchmaking = 1,
+    // Made by the developer's backend (not available here).
+    ovrRoom_TypeModerated = 2,
+    // Made by a user with `ovr_Room_CreateAndJoinPrivate2`: every room here.
+    ovrRoom_TypePrivate = 3,
+    // A single-user room (not available here).
+    ovrRoom_TypeSolo = 4,
+} ovrRoomType;
+
 // How a packet is delivered.
 typedef enum {
     // Best effort, no ordering; dropped while no connection is up. Keep under 1200 bytes.
@@ -50,6 +82,30 @@ typedef enum {
     // Not a real policy; what a bad string or a NULL handle yields.
     ovrSend_Unknown = 2,
 } ovrSendPolicy;
+
+// A look-back period of the original "recently met" features; accepted and ignored here.
+typedef enum {
+    ovrTimeWindow_Unknown = 0,
+    ovrTimeWindow_OneHour = 1,
+    ovrTimeWindow_OneDay = 2,
+    ovrTimeWindow_OneWeek = 3,
+    ovrTimeWindow_ThirtyDays = 4,
+    ovrTimeWindow_NinetyDays = 5,
+} ovrTimeWindow;
+
+// Order of user lists in the original invitable-users request; accepted and ignored here.
+typedef enum {
+    ovrUserOrdering_Unknown = 0,
+    ovrUserOrdering_None = 1,
+    ovrUserOrdering_PresenceAlphabetical = 2,
+} ovrUserOrdering;
+
+// Whether a user is online. There is no presence service here: always Unknown.
+typedef enum {
+    ovrUserPresenceStatus_Unknown = 0,
+    ovrUserPresenceStatus_Online = 1,
+    ovrUserPresenceStatus_Offline = 2,
+} ovrUserPresenceStatus;
 
 // Message type ids. Variant names are the C names without the `ovrMessage_` prefix.
 typedef enum {
@@ -111,6 +167,13 @@ typedef enum {
     ovrPlatformStructureType_OculusInitParams = 1,
 } ovrPlatformStructureType;
 
+// One matchmaking result. Never instantiated.
+typedef struct ovrMatchmakingEnqueuedUser ovrMatchmakingEnqueuedUser;
+
+// Matchmaking results. Never instantiated: there is no matchmaking here, so
+// `ovr_Room_GetMatchedUsers` is always NULL.
+typedef struct ovrMatchmakingEnqueuedUserArray ovrMatchmakingEnqueuedUserArray;
+
 // A queued message: its type, the request it answers (0 if none) and its payload.
 typedef struct ovrMessage ovrMessage;
 
@@ -134,26 +197,44 @@ typedef struct ovrError ovrError;
 // `ovrMessage_PlatformInitializeWithAccessToken` reply.
 typedef struct ovrPlatformInitialize ovrPlatformInitialize;
 
-// A room as a message reports it. Fields arrive with the rooms work.
+// A room as one message reports it.
 typedef struct ovrRoom ovrRoom;
 
-// Options for creating or joining a room. Fields arrive with the rooms work.
+// A room's data store as C strings, in key order.
+typedef struct ovrDataStore ovrDataStore;
+
+// The settings a request reads from an options handle.
 typedef struct ovrRoomOptions ovrRoomOptions;
 
-// A user as a room reports it. Fields arrive with the rooms work.
+// One team. Never instantiated.
+typedef struct ovrTeam ovrTeam;
+
+// A room's teams. Never instantiated: there are no teams here, so `ovr_Room_GetTeams` is NULL.
+typedef struct ovrTeamArray ovrTeamArray;
+
+// A user as a room reports it: the id and its decimal spelling.
 typedef struct ovrUser ovrUser;
 
-// A list of users. Fields arrive with the rooms work.
+// A list of users, complete in one page.
 typedef struct ovrUserArray ovrUserArray;
 
 // A user or room id. 0 means "none".
 typedef uint64_t ovrID;
+
+// Opaque to C; borrowed from a room, valid until `ovr_FreeMessage` on the room's message.
+typedef ovrDataStore *ovrDataStoreHandle;
 
 // Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
 typedef ovrError *ovrErrorHandle;
 
 // Opaque to C. Owned by the application after `ovr_PopMessage`; freed with `ovr_FreeMessage`.
 typedef ovrMessage *ovrMessageHandle;
+
+// Opaque to C; always NULL here.
+typedef ovrMatchmakingEnqueuedUser *ovrMatchmakingEnqueuedUserHandle;
+
+// Opaque to C; always NULL here.
+typedef ovrMatchmakingEnqueuedUserArray *ovrMatchmakingEnqueuedUserArrayHandle;
 
 // Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
 typedef ovrNetworkingPeer *ovrNetworkingPeerHandle;
@@ -187,6 +268,22 @@ typedef struct {
     // If non-empty, used as the server address ("host:port") instead of the configured one.
     const char *uriPrefixOverride;
 } ovrOculusInitParams;
+
+// Opaque to C; made by `ovr_RoomOptions_Create`, freed by `ovr_RoomOptions_Destroy`. Requests
+// copy what they need, so it may be destroyed right after the request call.
+typedef ovrRoomOptions *ovrRoomOptionsHandle;
+
+// Opaque to C; borrowed from its room, valid until `ovr_FreeMessage` on the message.
+typedef ovrUserArray *ovrUserArrayHandle;
+
+// Opaque to C; borrowed from its room or array, valid until `ovr_FreeMessage` on the message.
+typedef ovrUser *ovrUserHandle;
+
+// Opaque to C; always NULL here.
+typedef ovrTeamArray *ovrTeamArrayHandle;
+
+// Opaque to C; always NULL here.
+typedef ovrTeam *ovrTeamHandle;
 
 // ovrnet extension: everything `ovrnet_Initialize` needs. Zero-initialise it, then fill in
 // at least `serverAddress` and `userId`. Strings are only read during the call.
@@ -238,15 +335,6 @@ typedef struct {
     uint64_t sendRateBytesPerSec;
 } ovrnetStats;
 
-// Opaque to C; created and destroyed by the application (`ovr_RoomOptions_Create/Destroy`, later).
-typedef ovrRoomOptions *ovrRoomOptionsHandle;
-
-// Opaque to C; borrowed from its room or array.
-typedef ovrUser *ovrUserHandle;
-
-// Opaque to C; borrowed from its room.
-typedef ovrUserArray *ovrUserArrayHandle;
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -291,6 +379,22 @@ ovrRoomJoinPolicy ovrRoomJoinPolicy_FromString(const char *str);
 // gives "UNKNOWN".
 const char *ovrRoomJoinPolicy_ToString(ovrRoomJoinPolicy value);
 
+// Parses an upper-case name ("IS_FULL"). NULL or an unknown name gives
+// `ovrRoom_JoinabilityUnknown`. The string is only read during the call.
+ovrRoomJoinability ovrRoomJoinability_FromString(const char *str);
+
+// Upper-case name of a joinability value ("CAN_JOIN"). Static storage: never free it. An unknown
+// value gives "UNKNOWN".
+const char *ovrRoomJoinability_ToString(ovrRoomJoinability value);
+
+// Parses an upper-case name ("PRIVATE"). NULL or an unknown name gives `ovrRoom_TypeUnknown`.
+// The string is only read during the call.
+ovrRoomType ovrRoomType_FromString(const char *str);
+
+// Upper-case name of a room type ("PRIVATE"). Static storage: never free it. An unknown value
+// gives "UNKNOWN".
+const char *ovrRoomType_ToString(ovrRoomType value);
+
 // Parses an upper-case name ("UNRELIABLE"). `str` may be NULL; NULL or an unknown name gives
 // `ovrSend_Unknown`. The string is only read during the call.
 ovrSendPolicy ovrSendPolicy_FromString(const char *str);
@@ -298,6 +402,44 @@ ovrSendPolicy ovrSendPolicy_FromString(const char *str);
 // Upper-case name of a send policy ("RELIABLE"). Static storage: never free it. An unknown value
 // gives "UNKNOWN".
 const char *ovrSendPolicy_ToString(ovrSendPolicy value);
+
+// Parses an upper-case name ("ONE_DAY"). NULL or an unknown name gives `ovrTimeWindow_Unknown`.
+// The string is only read during the call.
+ovrTimeWindow ovrTimeWindow_FromString(const char *str);
+
+// Upper-case name of a time window ("ONE_WEEK"). Static storage: never free it. An unknown value
+// gives "UNKNOWN".
+const char *ovrTimeWindow_ToString(ovrTimeWindow value);
+
+// Parses an upper-case name ("NONE"). NULL or an unknown name gives `ovrUserOrdering_Unknown`.
+// The string is only read during the call.
+ovrUserOrdering ovrUserOrdering_FromString(const char *str);
+
+// Upper-case name of a user ordering ("PRESENCE_ALPHABETICAL"). Static storage: never free it.
+// An unknown value gives "UNKNOWN".
+const char *ovrUserOrdering_ToString(ovrUserOrdering value);
+
+// Parses an upper-case name ("OFFLINE"). NULL or an unknown name gives
+// `ovrUserPresenceStatus_Unknown`. The string is only read during the call.
+ovrUserPresenceStatus ovrUserPresenceStatus_FromString(const char *str);
+
+// Upper-case name of a presence status ("ONLINE"). Static storage: never free it. An unknown
+// value gives "UNKNOWN".
+const char *ovrUserPresenceStatus_ToString(ovrUserPresenceStatus value);
+
+// 1 if the store has `key`, else 0 (also for NULL arguments). `key` is only read during the call.
+unsigned int ovr_DataStore_Contains(ovrDataStoreHandle obj, const char *key);
+
+// The `index`-th key (0-based, keys in ascending byte order). Owned by the message: valid until
+// `ovr_FreeMessage`. NULL for an index out of range or a NULL handle.
+const char *ovr_DataStore_GetKey(ovrDataStoreHandle obj, int index);
+
+// Number of keys; 0 for a NULL handle.
+size_t ovr_DataStore_GetNumKeys(ovrDataStoreHandle obj);
+
+// The value stored under `key`. Owned by the message: valid until `ovr_FreeMessage`. NULL if
+// the key is not there or an argument is NULL. `key` is only read during the call.
+const char *ovr_DataStore_GetValue(ovrDataStoreHandle obj, const char *key);
 
 // Error code (see docs/CAPI.md for the codes this project uses); 0 for a NULL handle.
 int ovr_Error_GetCode(ovrErrorHandle obj);
@@ -323,6 +465,14 @@ ovrID ovr_GetLoggedInUserID(void);
 
 // True from a successful init until `ovrnet_Shutdown` (also while the login is still running).
 bool ovr_IsPlatformInitialized(void);
+
+// Always NULL: matched-user lists never exist here.
+ovrMatchmakingEnqueuedUserHandle ovr_MatchmakingEnqueuedUserArray_GetElement(ovrMatchmakingEnqueuedUserArrayHandle obj,
+                                                                             size_t index);
+
+// Always 0: matched-user lists never exist here (the C# Room model reads the size of the NULL
+// list `ovr_Room_GetMatchedUsers` returns, so NULL is not logged).
+size_t ovr_MatchmakingEnqueuedUserArray_GetSize(ovrMatchmakingEnqueuedUserArrayHandle obj);
 
 // The error of a failed request. Borrowed from the message (valid until `ovr_FreeMessage`).
 // NULL if the message is not an error or the handle is NULL.
@@ -369,16 +519,18 @@ bool ovr_Message_IsError(ovrMessageHandle obj);
 // debug level) if no request from that peer is pending.
 void ovr_Net_Accept(ovrID peerID);
 
-// Would auto-accept connections from every member of the current room. Always false for now,
-// with a log line: the user is never in a room yet.
+// Accepts every pending and every future connection request from members of the current room
+// (members who join later included), without a PeerConnectRequest message; requests from anyone
+// else still arrive as messages. Lasts until the user leaves that room (or joins another).
+// False, with a log line, when not in a room or not initialised.
 bool ovr_Net_AcceptForCurrentRoom(void);
 
 // Closes the connection to `peerID` if there is one, after flushing reliable data already
 // sent; both sides see a ConnectionStateChange to Closed. Does nothing otherwise.
 void ovr_Net_Close(ovrID peerID);
 
-// Would close the connections to every member of the current room. Does nothing for now except
-// log a line: the user is never in a room yet.
+// Closes the connection to every other member of the current room (as `ovr_Net_Close` does for
+// each). Does nothing except log a line when not in a room or not initialised.
 void ovr_Net_CloseForCurrentRoom(void);
 
 // Starts connecting to `peerID` and returns at once. The peer receives a
@@ -412,8 +564,11 @@ ovrPacketHandle ovr_Net_ReadPacket(void);
 // full send queue, or not initialised.
 bool ovr_Net_SendPacket(ovrID userID, size_t length, const void *bytes, ovrSendPolicy policy);
 
-// Would send to every other member of the current room. Checks its arguments like
-// `ovr_Net_SendPacket`, then returns false with a log line: the user is never in a room yet.
+// Sends `length` bytes from `bytes` to every other member of the current room, connecting
+// implicitly, with the same policies, limits and argument checks as `ovr_Net_SendPacket`. True
+// when queued for every other member (also when the user is alone in the room). False, with a log
+// line, when not in a room, for bad arguments, when not initialised, or when any member's send
+// was refused (e.g. unreliable before that connection is up; the other members still got it).
 bool ovr_Net_SendPacketToCurrentRoom(size_t length, const void *bytes, ovrSendPolicy policy);
 
 // The peer's user id; 0 for a NULL handle.
@@ -482,6 +637,193 @@ ovrRequest ovr_Platform_InitializeStandaloneOculus(const ovrOculusInitParams *pa
 // The caller owns it and frees it with `ovr_FreeMessage`; payload handles and strings taken
 // from it live until then. Drain it in a loop every frame.
 ovrMessageHandle ovr_PopMessage(void);
+
+// Empties the data store of these options.
+void ovr_RoomOptions_ClearDataStore(ovrRoomOptionsHandle handle);
+
+// New options with the defaults: updates on, empty data store. Free with
+// `ovr_RoomOptions_Destroy`. Needs no initialised platform.
+ovrRoomOptionsHandle ovr_RoomOptions_Create(void);
+
+// Frees options made by `ovr_RoomOptions_Create`. NULL is allowed and does nothing; destroying
+// twice is undefined behaviour.
+void ovr_RoomOptions_Destroy(ovrRoomOptionsHandle handle);
+
+// Sets `key` to `value` in the data store a room created with these options starts with
+// (ignored by `ovr_Room_Join2`). Keys are 1 to 64 bytes and values up to 255 bytes of UTF-8, at
+// most 16 pairs and 512 bytes in all; a pair that does not fit is refused with a log line and the
+// store is unchanged. Strings are copied.
+void ovr_RoomOptions_SetDataStoreString(ovrRoomOptionsHandle handle,
+                                        const char *key,
+                                        const char *value);
+
+// Ignored (with a log line): there are no recently-met lists here.
+void ovr_RoomOptions_SetExcludeRecentlyMet(ovrRoomOptionsHandle handle, bool value);
+
+// Ignored (with a log line): there are no user search results here.
+void ovr_RoomOptions_SetMaxUserResults(ovrRoomOptionsHandle handle, unsigned int value);
+
+// Ignored (with a log line): there are no invitable-user lists here. An unknown value is
+// refused with a log line.
+void ovr_RoomOptions_SetOrdering(ovrRoomOptionsHandle handle, ovrUserOrdering value);
+
+// Ignored (with a log line): there are no recently-met lists here. An unknown value is refused
+// with a log line.
+void ovr_RoomOptions_SetRecentlyMetTimeWindow(ovrRoomOptionsHandle handle, ovrTimeWindow value);
+
+// Stored, but read by no request here (the original used it for invitable-user lists).
+void ovr_RoomOptions_SetRoomId(ovrRoomOptionsHandle handle, ovrID value);
+
+// True: the caller will not get RoomUpdate messages for the room it creates or joins with these
+// options (it still gets the reply to its own requests). Default false.
+void ovr_RoomOptions_SetTurnOffUpdates(ovrRoomOptionsHandle handle, bool value);
+
+// Creates a private room with the caller as owner and only member, leaving the room the caller
+// was in (if any). `roomOptions` may be NULL; it gives the initial data store and whether to turn
+// updates off, and may be destroyed as soon as this returns. Reply:
+// `ovrMessage_Room_CreateAndJoinPrivate2` with the new room. `maxUsers` must be 1 to 64 and
+// `joinPolicy` not `ovrRoom_JoinPolicyUnknown`, or the reply is an error (code 5). Returns 0 for a
+// join policy value outside the enum or when not initialised.
+ovrRequest ovr_Room_CreateAndJoinPrivate2(ovrRoomJoinPolicy joinPolicy,
+                                          unsigned int maxUsers,
+                                          ovrRoomOptionsHandle roomOptions);
+
+// Reads any live room by id, member or not. Reply: `ovrMessage_Room_Get` with the room, or
+// error 1 when no such room exists. Returns 0 for room 0 or when not initialised.
+ovrRequest ovr_Room_Get(ovrID roomID);
+
+// Always 0: one server serves one game, rooms carry no application id.
+ovrID ovr_Room_GetApplicationID(ovrRoomHandle obj);
+
+// Reads the caller's current room. Reply: `ovrMessage_Room_GetCurrent` with the room, or error 4
+// when the caller is in no room. Returns 0 when not initialised.
+ovrRequest ovr_Room_GetCurrent(void);
+
+// The room's key/value strings, borrowed from the room (valid until `ovr_FreeMessage`); never
+// NULL for a room (an empty store has 0 keys). NULL for a NULL handle.
+ovrDataStoreHandle ovr_Room_GetDataStore(ovrRoomHandle obj);
+
+// Always "": rooms have no description here. Static storage. NULL for a NULL handle.
+const char *ovr_Room_GetDescription(ovrRoomHandle obj);
+
+// The room's id; 0 for a NULL handle.
+ovrID ovr_Room_GetID(ovrRoomHandle obj);
+
+// An empty user array: there are no invites here. Borrowed from the room (valid until
+// `ovr_FreeMessage`). NULL for a NULL handle.
+ovrUserArrayHandle ovr_Room_GetInvitedUsers(ovrRoomHandle obj);
+
+// Whether membership is locked. No request sets it yet, so it is false; false for a NULL
+// handle.
+bool ovr_Room_GetIsMembershipLocked(ovrRoomHandle obj);
+
+// Who may join; `ovrRoom_JoinPolicyUnknown` for a NULL handle.
+ovrRoomJoinPolicy ovr_Room_GetJoinPolicy(ovrRoomHandle obj);
+
+// Whether the local user can join, as of this message: AreIn for a member, IsFull, PolicyPrevents
+// (policy None or InvitedUsers, or membership locked), CanJoin; Unknown for a room that no longer
+// exists or a NULL handle.
+ovrRoomJoinability ovr_Room_GetJoinability(ovrRoomHandle obj);
+
+// Always NULL: there is no matchmaking here ("value not present", as the original allows).
+ovrMatchmakingEnqueuedUserArrayHandle ovr_Room_GetMatchedUsers(ovrRoomHandle obj);
+
+// Most members the room takes; 0 for a NULL handle.
+unsigned int ovr_Room_GetMaxUsers(ovrRoomHandle obj);
+
+// Always "": rooms have no name here. Static storage. NULL for a NULL handle.
+const char *ovr_Room_GetName(ovrRoomHandle obj);
+
+// The owner, borrowed from the room (valid until `ovr_FreeMessage`). NULL in the reply to the
+// last member's leave (the room no longer exists) and for a NULL handle.
+ovrUserHandle ovr_Room_GetOwner(ovrRoomHandle obj);
+
+// Always NULL: there are no teams here ("value not present", as the original allows).
+ovrTeamArrayHandle ovr_Room_GetTeams(ovrRoomHandle obj);
+
+// Always `ovrRoom_TypePrivate`: only private rooms exist here. `ovrRoom_TypeUnknown` for a NULL
+// handle.
+ovrRoomType ovr_Room_GetType(ovrRoomHandle obj);
+
+// The members in join order (the first has been in the room longest), borrowed from the room
+// (valid until `ovr_FreeMessage`). NULL for a NULL handle.
+ovrUserArrayHandle ovr_Room_GetUsers(ovrRoomHandle obj);
+
+// The room's version: bumped by every change, so a larger version is newer information. 0 for
+// a NULL handle.
+unsigned int ovr_Room_GetVersion(ovrRoomHandle obj);
+
+// Joins room `roomID` (leaving the room the caller was in, if any; joining the room one is in
+// changes nothing). `roomOptions` may be NULL; only its turn-off-updates flag is read (the data
+// store applies to new rooms only). Reply: `ovrMessage_Room_Join2` with the room, or an error:
+// 1 no such room, 2 full, 3 not allowed by the join policy. Returns 0 for room 0 or when not
+// initialised.
+ovrRequest ovr_Room_Join2(ovrID roomID, ovrRoomOptionsHandle roomOptions);
+
+// Leaves room `roomID`. Reply: `ovrMessage_Room_Leave` with the room after the departure (no
+// members and no owner if it was the last member: the room is then gone), or an error: 1 no such
+// room, 4 not in that room. Leaving also ends `ovr_Net_AcceptForCurrentRoom`. Returns 0 for room
+// 0 or when not initialised.
+ovrRequest ovr_Room_Leave(ovrID roomID);
+
+// Always NULL: team lists never exist here.
+ovrTeamHandle ovr_TeamArray_GetElement(ovrTeamArrayHandle obj, size_t index);
+
+// Always 0: team lists never exist here (the C# Room model reads the size of the NULL list
+// `ovr_Room_GetTeams` returns, so NULL is not logged).
+size_t ovr_TeamArray_GetSize(ovrTeamArrayHandle obj);
+
+// The user at `index` (0-based), borrowed from the array (valid until `ovr_FreeMessage`). NULL
+// for an index past the end or a NULL handle.
+ovrUserHandle ovr_UserArray_GetElement(ovrUserArrayHandle obj, size_t index);
+
+// Always "": every list is complete in one page here. Static storage. NULL for a NULL handle.
+const char *ovr_UserArray_GetNextUrl(ovrUserArrayHandle obj);
+
+// Number of users in the array; 0 for a NULL handle (rooms hand out NULL for lists they do
+// not have, and the C# wrapper reads their size anyway, so NULL is not logged).
+size_t ovr_UserArray_GetSize(ovrUserArrayHandle obj);
+
+// Always false: every list is complete in one page here.
+bool ovr_UserArray_HasNextPage(ovrUserArrayHandle obj);
+
+// The user's id as a decimal string (users have no display name here). Owned by the message:
+// valid until `ovr_FreeMessage`. NULL for a NULL handle.
+const char *ovr_User_GetDisplayName(ovrUserHandle obj);
+
+// The user's id; 0 for a NULL handle.
+ovrID ovr_User_GetID(ovrUserHandle obj);
+
+// Always "" (no profile pictures here); NULL for a NULL handle. Static storage.
+const char *ovr_User_GetImageUrl(ovrUserHandle obj);
+
+// Always "" (no invites here); NULL for a NULL handle. Static storage.
+const char *ovr_User_GetInviteToken(ovrUserHandle obj);
+
+// The user's id as a decimal string (users have no Oculus name here). Owned by the message:
+// valid until `ovr_FreeMessage`. NULL for a NULL handle.
+const char *ovr_User_GetOculusID(ovrUserHandle obj);
+
+// Always "" (no presence service here); NULL for a NULL handle. Static storage.
+const char *ovr_User_GetPresence(ovrUserHandle obj);
+
+// Always "" (no presence service here); NULL for a NULL handle. Static storage.
+const char *ovr_User_GetPresenceDeeplinkMessage(ovrUserHandle obj);
+
+// Always "" (no presence service here); NULL for a NULL handle. Static storage.
+const char *ovr_User_GetPresenceDestinationApiName(ovrUserHandle obj);
+
+// Always "" (no presence service here); NULL for a NULL handle. Static storage.
+const char *ovr_User_GetPresenceLobbySessionId(ovrUserHandle obj);
+
+// Always "" (no presence service here); NULL for a NULL handle. Static storage.
+const char *ovr_User_GetPresenceMatchSessionId(ovrUserHandle obj);
+
+// Always `ovrUserPresenceStatus_Unknown`: there is no presence service here.
+ovrUserPresenceStatus ovr_User_GetPresenceStatus(ovrUserHandle obj);
+
+// Always "" (no profile pictures here); NULL for a NULL handle. Static storage.
+const char *ovr_User_GetSmallImageUrl(ovrUserHandle obj);
 
 // ovrnet extension: initialises the platform with an explicit configuration instead of the
 // environment. Synchronous: returns true once the socket is bound and the background thread

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the crate (debug) and the C examples, starts a real ovrnet-server, runs each example as
-# a pair of processes against it and checks what they print, then runs the same pairs under
-# valgrind (no definite or indirect leaks, no invalid accesses), and stops the server.
+# a pair of processes against it (room_chat as four processes in one room) and checks what they
+# print, then runs the same groups under valgrind (no definite or indirect leaks, no invalid
+# accesses), and stops the server.
 # Exits non-zero on any failure; the last line is "N passed, M failed".
 # Uses CARGO_TARGET_DIR when set; KEEP_OUTPUT=1 keeps the programs' outputs and valgrind logs
 # (they are always kept after a failure). Needs cc, make and valgrind.
@@ -189,15 +190,74 @@ ping_pair() {
     check_line "ping $b" "$dir/b.out" "peer $a is CLOSED"
 }
 
+# room_group BASE: four players (BASE+1 creates the room, the others join it by the id it prints)
+# broadcast reliable lines and unreliable positions to the room.
+room_group() {
+    local n=4 lines=20 dir="$work/$mode-room" creator=$(($1 + 1)) room="" i u
+    mkdir -p "$dir"
+    echo "== room_chat ($mode): $n players in one room, $lines lines each to everyone"
+    run "$dir/$creator.out" "$examples/room_chat" --server "$server" --user "$creator" --create \
+        --members $n --lines $lines --timeout 100 &
+    local pids=($!)
+    for _ in $(seq 600); do
+        room="$(sed -n 's/^room \([0-9]*\)$/\1/p' "$dir/$creator.out")"
+        [[ -n $room ]] && break
+        sleep 0.1
+    done
+    if [[ -z $room ]]; then
+        fail "room_chat $creator prints 'room ID'"
+        wait "${pids[@]}"
+        return
+    fi
+    pass "room_chat $creator created room $room"
+    for i in $(seq 2 $n); do
+        u=$(($1 + i))
+        run "$dir/$u.out" "$examples/room_chat" --server "$server" --user "$u" --room "$room" \
+            --members $n --lines $lines --timeout 100 &
+        pids+=($!)
+    done
+    local members=()
+    for i in $(seq 1 $n); do members+=($(($1 + i))); done
+    for i in $(seq 0 $((n - 1))); do
+        wait "${pids[$i]}"
+        check_exit "room_chat ${members[$i]}" $? "$dir/${members[$i]}.out"
+    done
+    local me from expected got total=0 positions
+    expected="$(for i in $(seq $lines); do echo "line $i/$lines from FROM"; done)"
+    for me in "${members[@]}"; do
+        [[ $me == "$creator" ]] || check_line "room_chat $me" "$dir/$me.out" \
+            "joined room $room owned by $creator, game room_chat"
+        check_line "room_chat $me" "$dir/$me.out" "room has $n members"
+        for from in "${members[@]}"; do
+            [[ $from == "$me" ]] && continue
+            # Every line of every other member, exactly once and in the order it was sent.
+            got="$(sed -n "s/^got $from: //p" "$dir/$me.out")"
+            if [[ $got == "${expected//FROM/$from}" ]]; then
+                pass "room_chat $me got the $lines lines of $from once each, in order"
+            else
+                fail "room_chat $me got the $lines lines of $from once each, in order (see $dir/$me.out)"
+            fi
+        done
+        check_line "room_chat $me" "$dir/$me.out" "all lines received"
+        check_line "room_chat $me" "$dir/$me.out" "left room $room"
+        positions="$(sed -n 's/^positions: .*, received \([0-9]*\)$/\1/p' "$dir/$me.out")"
+        total=$((total + ${positions:-0}))
+    done
+    # Unreliable positions are best effort; over loopback they arrive.
+    if ((total > 0)); then pass "room_chat: $total positions received in all"; else fail "room_chat: positions received"; fi
+}
+
 chat_pair 1000
 avatar_pair 1100 3
 ping_pair 1200
+room_group 1300
 
 if command -v valgrind >/dev/null; then
     mode=valgrind
     chat_pair 2000
     avatar_pair 2100 6
     ping_pair 2200
+    room_group 2300
 else
     fail "valgrind is not installed (apt-get install valgrind)"
 fi

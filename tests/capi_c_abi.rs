@@ -1,7 +1,8 @@
 //! Builds tests/c/bool_abi.c with gcc against include/ and the freshly built libovrnet.so, runs
 //! it, and requires every bool export to have left exactly 0 or 1 in the 32-bit return register.
 //! So that the networking exports also return true somewhere, the C program gets a real server
-//! and a peer (a Rust-API engine in this process that accepts every connection request).
+//! and a peer (a Rust-API engine in this process that accepts every connection request); it also
+//! creates and leaves a room there for the room-scoped and room getter bool exports.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -89,6 +90,6 @@ fn bool_returns_fill_32_bits() {
     assert!(last.ends_with(" passed, 0 failed"), "unexpected summary: {last}");
     let passed: usize = last.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
     // Every plain call everywhere, plus the garbage-register calls on x86-64.
-    let minimum = if cfg!(target_arch = "x86_64") { 54 } else { 30 };
+    let minimum = if cfg!(target_arch = "x86_64") { 76 } else { 40 };
     assert!(passed >= minimum, "only {passed} checks ran:\n{stdout}");
 }

@@ -172,8 +172,48 @@ fn room_scoped_calls_refuse_without_a_room() {
         assert_eq!(ovr_Net_AcceptForCurrentRoom().raw(), 0);
         ovr_Net_CloseForCurrentRoom();
         assert_eq!(ovr_Net_SendPacketToCurrentRoom(8, data.as_ptr().cast(), RawSendPolicy(1)).raw(), 0);
-        assert_eq!(ovr_Net_SendPacketToCurrentRoom(0, data.as_ptr().cast(), RawSendPolicy(1)).raw(), 0);
+        assert_eq!(
+            fake.calls(),
+            vec![
+                Call::AcceptForCurrentRoom,
+                Call::CloseForCurrentRoom,
+                Call::SendToCurrentRoom(data.to_vec(), Policy::Reliable)
+            ]
+        );
+    });
+}
+
+#[test]
+fn room_scoped_calls_reach_the_runtime_in_a_room_after_the_send_checks() {
+    let fake = FakeRuntime::new(ME);
+    *fake.in_room.lock() = true;
+    with_fake(fake, |fake| {
+        let big = vec![3u8; 65_536];
+        let room_send = |len: usize, data: *const u8, policy: i32| {
+            ovr_Net_SendPacketToCurrentRoom(len, data.cast(), RawSendPolicy(policy)).raw()
+        };
+        // The same argument checks as ovr_Net_SendPacket, before the runtime is asked.
+        assert_eq!(room_send(0, big.as_ptr(), 1), 0, "length 0");
+        assert_eq!(room_send(4, std::ptr::null(), 1), 0, "NULL bytes");
+        assert_eq!(room_send(1201, big.as_ptr(), 0), 0, "unreliable over 1200");
+        assert_eq!(room_send(65_536, big.as_ptr(), 1), 0, "reliable over 65535");
+        assert_eq!(room_send(4, big.as_ptr(), 2), 0, "ovrSend_Unknown");
+        assert_eq!(room_send(4, big.as_ptr(), 9), 0, "not a policy");
         assert_eq!(fake.calls(), vec![]);
+
+        assert_eq!(ovr_Net_AcceptForCurrentRoom().raw(), 1);
+        assert_eq!(room_send(1200, big.as_ptr(), 0), 1);
+        assert_eq!(room_send(65_535, big.as_ptr(), 1), 1);
+        ovr_Net_CloseForCurrentRoom();
+        assert_eq!(
+            fake.calls(),
+            vec![
+                Call::AcceptForCurrentRoom,
+                Call::SendToCurrentRoom(big[..1200].to_vec(), Policy::Unreliable),
+                Call::SendToCurrentRoom(big[..65_535].to_vec(), Policy::Reliable),
+                Call::CloseForCurrentRoom,
+            ]
+        );
     });
 }
 
@@ -192,6 +232,8 @@ fn everything_falls_back_once_the_runtime_is_gone() {
     let mut out = NetStats::default();
     assert_eq!(ovrnet_Net_GetStats(PEER, &mut out).raw(), 0);
     assert_eq!(ovr_Net_AcceptForCurrentRoom().raw(), 0);
+    assert_eq!(ovr_Net_SendPacketToCurrentRoom(8, data.as_ptr().cast(), RawSendPolicy(1)).raw(), 0);
+    ovr_Net_CloseForCurrentRoom();
     assert_eq!(ovr_GetLoggedInUserID(), 0);
     assert_eq!(ovr_IsPlatformInitialized().raw(), 0);
 }

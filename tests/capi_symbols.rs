@@ -15,13 +15,28 @@ fn deps_dir() -> PathBuf {
     exe.parent().expect("test binary lives in target/<profile>/deps").to_path_buf()
 }
 
-/// Names of the functions declared at top level of the generated header: a line that is not a
-/// comment or preprocessor line, contains `(` and ends with `);`.
+/// Names of the functions declared at top level of the generated header: a statement that is not
+/// a comment, preprocessor line or typedef, contains `(` and ends with `);`. cbindgen wraps long
+/// parameter lists over several lines, so lines are joined until the statement ends.
 fn declared_functions(header: &str) -> BTreeSet<String> {
-    header
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.starts_with("//") && !line.starts_with('#') && !line.starts_with('*'))
+    let mut statements = vec![];
+    let mut pending = String::new();
+    for line in header.lines().map(str::trim) {
+        if pending.is_empty() && (line.starts_with("//") || line.starts_with('#') || line.starts_with('*')) {
+            continue;
+        }
+        if !pending.is_empty() {
+            pending.push(' ');
+        }
+        pending.push_str(line);
+        // A declaration with an open parameter list continues on the next line.
+        if pending.matches('(').count() > pending.matches(')').count() {
+            continue;
+        }
+        statements.push(std::mem::take(&mut pending));
+    }
+    statements
+        .iter()
         .filter(|line| line.ends_with(");") && !line.starts_with("typedef"))
         .filter_map(|line| {
             let before_paren = &line[..line.find('(')?];
@@ -73,9 +88,15 @@ fn exports_match_header() {
 fn header_parser_reads_declarations() {
     let sample = "// bool not_this(void);\nbool ovrID_ToString(char *out, size_t n, ovrID id);\n\
                   const char *ovrSendPolicy_ToString(ovrSendPolicy value);\n\
-                  typedef void (*Callback)(int);\n";
+                  typedef void (*Callback)(int);\n\
+                  ovrRequest ovr_Room_CreateAndJoinPrivate2(ovrRoomJoinPolicy joinPolicy,\n\
+                  \x20   unsigned int maxUsers,\n\
+                  \x20   ovrRoomOptionsHandle roomOptions);\n";
     let names = declared_functions(sample);
     let expected: BTreeSet<String> =
-        ["ovrID_ToString", "ovrSendPolicy_ToString"].into_iter().map(String::from).collect();
+        ["ovrID_ToString", "ovrSendPolicy_ToString", "ovr_Room_CreateAndJoinPrivate2"]
+            .into_iter()
+            .map(String::from)
+            .collect();
     assert_eq!(names, expected);
 }

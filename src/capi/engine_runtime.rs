@@ -17,6 +17,7 @@ use super::pump::{InitReply, Pump, packet_from_engine};
 use super::runtime::Runtime;
 use crate::engine::{Engine, EngineConfig, EngineError, EngineSendError};
 use crate::proto::{Policy, Stats};
+use crate::signal::RoomRequest;
 
 pub struct EngineRuntime {
     engine: RwLock<Option<Engine>>,
@@ -31,7 +32,8 @@ impl EngineRuntime {
     pub fn start(config: EngineConfig, init_reply: Option<InitReply>) -> Result<Self, EngineError> {
         let user_id = config.user_id;
         let engine = Engine::start(config)?;
-        Ok(Self { engine: RwLock::new(Some(engine)), pump: Mutex::new(Pump::new(init_reply)), user_id })
+        let pump = Pump::new(user_id, init_reply);
+        Ok(Self { engine: RwLock::new(Some(engine)), pump: Mutex::new(pump), user_id })
     }
 
     /// Runs `f` on the engine unless it has been shut down.
@@ -100,6 +102,36 @@ impl Runtime for EngineRuntime {
 
     fn stats(&self, peer: ovrID) -> Result<Option<Stats>, CallError> {
         self.with(|e| e.stats(peer))
+    }
+
+    fn room_request(&self, req: RoomRequest) -> Result<ovrRequest, CallError> {
+        match self.with(|e| e.room_request(req))? {
+            // The engine answers 0 only once it is shutting down.
+            0 => Err(CallError::NotInitialised),
+            id => Ok(id),
+        }
+    }
+
+    fn accept_for_current_room(&self) -> Result<bool, CallError> {
+        self.with(Engine::accept_for_current_room)
+    }
+
+    fn send_to_current_room(&self, data: &[u8], policy: Policy) -> Result<(), CallError> {
+        match self.with(|e| e.send_to_current_room(data, policy))? {
+            Ok(_members) => Ok(()),
+            Err(EngineSendError::Proto(e)) => {
+                Err(CallError::Refused(format!("not queued for every member of the room: {e}")))
+            }
+            Err(EngineSendError::InvalidPeer) => {
+                Err(CallError::Refused("a member of the room is not a peer one can send to".into()))
+            }
+            Err(EngineSendError::ShutDown) => Err(CallError::NotInitialised),
+            Err(EngineSendError::NotInRoom) => Err(CallError::Refused("not in a room".into())),
+        }
+    }
+
+    fn close_for_current_room(&self) -> Result<bool, CallError> {
+        self.with(Engine::close_for_current_room)
     }
 
     fn shutdown(&self) {

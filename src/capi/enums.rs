@@ -43,13 +43,13 @@ pub trait CEnum: Copy + PartialEq + Sized + 'static {
 }
 
 /// Shared body of every `<Enum>_ToString`: unknown values log and give "UNKNOWN".
-fn to_string_export<E: CEnum>(func: &'static str, raw: c_int) -> *const c_char {
+pub(crate) fn to_string_export<E: CEnum>(func: &'static str, raw: c_int) -> *const c_char {
     let fallback = E::UNKNOWN.c_name().as_ptr();
     guard::call(func, fallback, || Ok(E::from_raw(raw)?.c_name().as_ptr()))
 }
 
 /// Shared body of every `<Enum>_FromString`: NULL or an unknown name gives the Unknown value.
-fn from_string_export<E: CEnum>(func: &'static str, text: *const c_char) -> E {
+pub(crate) fn from_string_export<E: CEnum>(func: &'static str, text: *const c_char) -> E {
     guard::call(func, E::UNKNOWN, || {
         // SAFETY: the export's contract: `text` is NULL or a NUL-terminated string.
         let text = unsafe { guard::c_str(text, "str") }?;

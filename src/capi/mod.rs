@@ -15,7 +15,9 @@
 //! - [`ids`]: `ovrID`, `ovrRequest` and their string conversions.
 //! - [`inspect`]: safe copies of returned C strings and buffers, for Rust tests.
 //! - [`packet`], [`message`], [`peer`], [`ping`], [`error`]: handles and their accessors.
-//! - [`room`], [`user`]: handle types that rooms will fill in later.
+//! - [`room`], [`user`], [`data_store`]: the room payload and its getters (members, owner,
+//!   data store); [`room_enums`]: the rooms API's smaller enums.
+//! - [`room_options`], [`room_requests`]: `ovr_RoomOptions_*` and the `ovr_Room_*` requests.
 //! - [`runtime`]: the process-wide slot and the [`runtime::Runtime`] trait the exports call.
 //! - [`engine_runtime`]: the real runtime (an engine) and [`pump`], which maps its notifications
 //!   and packets to messages and packet handles.
@@ -33,6 +35,7 @@
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 pub mod cbool;
+pub mod data_store;
 pub mod engine_runtime;
 pub mod enums;
 pub mod env_settings;
@@ -57,6 +60,9 @@ pub mod platform_initialize;
 pub mod pump;
 pub mod queue;
 pub mod room;
+pub mod room_enums;
+pub mod room_options;
+pub mod room_requests;
 pub mod runtime;
 pub mod settings;
 pub mod user;

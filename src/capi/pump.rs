@@ -6,14 +6,16 @@
 
 use super::enums::{PeerConnectionState, SendPolicy};
 use super::error::{ERROR_CODE_LOGIN_FAILED, PlatformError};
-use super::ids::ovrRequest;
+use super::ids::{ovrID, ovrRequest};
 use super::message::{Message, Payload};
 use super::message_type::MessageType;
 use super::packet::Packet;
 use super::ping::PingResult;
 use super::platform_initialize::{PlatformInitialize, PlatformInitializeResult};
-use crate::engine::{self, Notification, PeerState};
+use super::room::Room;
+use crate::engine::{self, Notification, PeerState, RoomOp};
 use crate::proto::Policy;
+use crate::signal::{RoomError, RoomSnapshot};
 
 const LOG: &str = "ovrnet::capi";
 
@@ -27,16 +29,19 @@ pub struct InitReply {
     pub request_id: ovrRequest,
 }
 
-/// Per-instance mapping state: only the pending init reply, answered by the first login outcome.
+/// Per-instance mapping state: the local user (room joinability is seen from that user) and the
+/// pending init reply, answered by the first login outcome.
 #[derive(Debug, Default)]
 pub struct Pump {
+    user_id: ovrID,
     init_reply: Option<InitReply>,
 }
 
 impl Pump {
-    /// A pump that answers `init_reply` (if any) when the first login outcome arrives.
-    pub fn new(init_reply: Option<InitReply>) -> Self {
-        Self { init_reply }
+    /// A pump for user `user_id` that answers `init_reply` (if any) when the first login outcome
+    /// arrives.
+    pub fn new(user_id: ovrID, init_reply: Option<InitReply>) -> Self {
+        Self { user_id, init_reply }
     }
 
     /// The message for one notification, or `None` for those that only get a log line (login
@@ -76,18 +81,47 @@ impl Pump {
                 log::warn!(target: LOG, "lost the server: {reason}");
                 None
             }
-            // No C export can make room requests or join a room yet (the rooms C ABI is a later
-            // step), so these cannot arise through the C API; they become Room messages then.
-            Notification::RoomReply { request_id, op, .. } => {
-                log::debug!(target: LOG, "room reply {request_id} ({op:?}) dropped: rooms are not in the C API yet");
-                None
+            Notification::RoomReply { request_id, op, result } => {
+                let Some(kind) = room_reply_type(op) else {
+                    log::debug!(target: LOG, "room reply {request_id} ({op:?}) has no C message type");
+                    return None;
+                };
+                Some(match result {
+                    Ok(snapshot) => Message::new(kind, request_id, self.room_payload(&snapshot)),
+                    Err(error) => Message::error(kind, request_id, room_error(&error)),
+                })
             }
-            Notification::RoomUpdate { .. } => {
-                log::debug!(target: LOG, "room update dropped: rooms are not in the C API yet");
-                None
+            Notification::RoomUpdate { snapshot } => {
+                Some(Message::new(MessageType::Notification_Room_RoomUpdate, 0, self.room_payload(&snapshot)))
             }
         }
     }
+}
+
+impl Pump {
+    /// A room payload: the message's own copy of the snapshot, seen from the local user.
+    fn room_payload(&self, snapshot: &RoomSnapshot) -> Payload {
+        Payload::Room(Room::from_snapshot(snapshot, self.user_id))
+    }
+}
+
+/// The reply message type of a room request; `None` for requests no C export makes.
+pub fn room_reply_type(op: RoomOp) -> Option<MessageType> {
+    match op {
+        RoomOp::CreateAndJoinPrivate => Some(MessageType::Room_CreateAndJoinPrivate2),
+        RoomOp::Join => Some(MessageType::Room_Join2),
+        RoomOp::Leave => Some(MessageType::Room_Leave),
+        RoomOp::Get => Some(MessageType::Room_Get),
+        RoomOp::GetCurrent => Some(MessageType::Room_GetCurrent),
+        RoomOp::UpdateDataStore => None,
+    }
+}
+
+/// The error payload of a refused room request: the room error code (docs/ROOMS.md), the code's
+/// name with the server's text as the message, and the text alone as the displayable message.
+pub fn room_error(error: &RoomError) -> PlatformError {
+    let code = i32::try_from(error.code.code()).unwrap_or(i32::MAX);
+    PlatformError::new(code, 0, &error.to_string(), error.message())
 }
 
 /// The C state for an engine peer state.
@@ -183,7 +217,7 @@ mod tests {
 
     #[test]
     fn first_login_success_answers_the_init_once() {
-        let mut pump = Pump::new(Some(standalone_reply()));
+        let mut pump = Pump::new(1, Some(standalone_reply()));
         let msg = pump.message_for(Notification::LoggedIn).unwrap();
         assert_eq!(msg.kind(), MessageType::Platform_InitializeStandaloneOculus);
         assert_eq!(msg.request_id(), 77);
@@ -198,7 +232,7 @@ mod tests {
     #[test]
     fn login_failure_answers_the_init_with_an_error() {
         let reply = InitReply { kind: MessageType::PlatformInitializeWithAccessToken, request_id: 3 };
-        let mut pump = Pump::new(Some(reply));
+        let mut pump = Pump::new(1, Some(reply));
         let msg = pump.message_for(Notification::LoginFailed { reason: "invalid token".into() }).unwrap();
         assert_eq!(msg.kind(), MessageType::PlatformInitializeWithAccessToken);
         assert_eq!(msg.request_id(), 3);
@@ -230,5 +264,81 @@ mod tests {
             assert_eq!(transport_policy(send_policy(p)), Some(p));
         }
         assert_eq!(transport_policy(SendPolicy::Unknown), None);
+    }
+
+    fn snapshot(members: &[u64]) -> RoomSnapshot {
+        let mut data_store = crate::signal::DataStore::new();
+        data_store.set("map", "dust").unwrap();
+        RoomSnapshot {
+            room_id: 0xABCD,
+            owner: members[0],
+            members: members.to_vec(),
+            join_policy: crate::signal::JoinPolicy::Everyone,
+            max_users: 4,
+            data_store,
+            version: 2,
+            membership_locked: false,
+        }
+    }
+
+    #[test]
+    fn room_replies_take_their_type_from_the_request() {
+        let cases = [
+            (RoomOp::CreateAndJoinPrivate, MessageType::Room_CreateAndJoinPrivate2),
+            (RoomOp::Join, MessageType::Room_Join2),
+            (RoomOp::Leave, MessageType::Room_Leave),
+            (RoomOp::Get, MessageType::Room_Get),
+            (RoomOp::GetCurrent, MessageType::Room_GetCurrent),
+        ];
+        let mut pump = Pump::new(5, None);
+        for (op, kind) in cases {
+            let snap = snapshot(&[5, 6]);
+            let msg = pump
+                .message_for(Notification::RoomReply { request_id: 31, op, result: Ok(snap.clone()) })
+                .unwrap();
+            assert_eq!((msg.kind(), msg.request_id()), (kind, 31));
+            assert_eq!(msg.payload(), &Payload::Room(Room::from_snapshot(&snap, 5)));
+        }
+        let update = RoomOp::UpdateDataStore;
+        let none = pump.message_for(Notification::RoomReply {
+            request_id: 32,
+            op: update,
+            result: Ok(snapshot(&[5])),
+        });
+        assert_eq!(none, None, "no C export makes data store updates yet");
+    }
+
+    #[test]
+    fn refused_room_requests_become_error_messages_with_code_and_text() {
+        use crate::signal::RoomErrorCode;
+        let error = RoomError::new(RoomErrorCode::RoomFull, "room 43981 holds 4 of 4 users");
+        let msg = Pump::new(5, None)
+            .message_for(Notification::RoomReply { request_id: 9, op: RoomOp::Join, result: Err(error) })
+            .unwrap();
+        assert_eq!((msg.kind(), msg.request_id()), (MessageType::Room_Join2, 9));
+        match msg.payload() {
+            Payload::Error(e) => {
+                assert_eq!(e.code(), 2);
+                assert_eq!(e.displayable(), "room 43981 holds 4 of 4 users");
+                assert!(e.message().starts_with("room_full (2)"), "{}", e.message());
+            }
+            other => panic!("expected an error payload, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn room_updates_are_notifications_with_their_own_copy() {
+        let snap = snapshot(&[6, 5]);
+        let msg =
+            Pump::new(5, None).message_for(Notification::RoomUpdate { snapshot: snap.clone() }).unwrap();
+        assert_eq!((msg.kind(), msg.request_id()), (MessageType::Notification_Room_RoomUpdate, 0));
+        assert_eq!(msg.payload(), &Payload::Room(Room::from_snapshot(&snap, 5)));
+        match msg.payload() {
+            Payload::Room(room) => {
+                assert_eq!(room.id(), 0xABCD);
+                assert_eq!(room.joinability(), crate::capi::room_enums::RoomJoinability::AreIn);
+            }
+            other => panic!("expected a room, got {other:?}"),
+        }
     }
 }

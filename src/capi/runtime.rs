@@ -18,6 +18,7 @@ use super::ids::{ovrID, ovrRequest};
 use super::message::Message;
 use super::packet::Packet;
 use crate::proto::{Policy, Stats};
+use crate::signal::RoomRequest;
 
 /// What the C API needs from the engine: one method per networking or queue export, already past
 /// argument checking. `capi::engine_runtime::EngineRuntime` is the real implementation; tests can
@@ -45,6 +46,16 @@ pub trait Runtime: Send + Sync + 'static {
     fn pop_message(&self) -> Result<Option<Message>, CallError>;
     /// Transport statistics of the connection to `peer`, if there is one.
     fn stats(&self, peer: ovrID) -> Result<Option<Stats>, CallError>;
+    /// Sends a room request; returns its non-zero request id (the reply message carries it).
+    fn room_request(&self, req: RoomRequest) -> Result<ovrRequest, CallError>;
+    /// Auto-accepts current and future connect requests from members of the current room, until
+    /// the user leaves it; false when not in a room.
+    fn accept_for_current_room(&self) -> Result<bool, CallError>;
+    /// Queues `data` for every other member of the current room; `Err` when not in a room or when
+    /// a member's send was refused (the others were still attempted).
+    fn send_to_current_room(&self, data: &[u8], policy: Policy) -> Result<(), CallError>;
+    /// Closes the connection to every other member of the current room; false when not in one.
+    fn close_for_current_room(&self) -> Result<bool, CallError>;
     /// Stops background work and releases the socket. Called once, after the runtime has left the
     /// slot; calls already in flight may still reach the runtime and must fail softly.
     fn shutdown(&self);

@@ -59,6 +59,10 @@ typedef void *(*ptr_of_void)(void);
 typedef void *(*ptr_of_ptr)(void *);
 typedef uint32_t (*u32_of_ptr)(void *);
 typedef uint64_t (*u64_of_ptr)(void *);
+typedef uint64_t (*u64_of_u64)(uint64_t);
+typedef uint64_t (*u64_of_create)(int32_t, uint32_t, void *);
+typedef void (*void_of_ptr_str_str)(void *, const char *, const char *);
+typedef int32_t (*i32_of_vptr_str)(void *, const char *);
 
 /* Looks an export up by name the way .NET's DllImport does (dlsym), so the call goes through a
  * pointer of the type C# effectively uses rather than the header's `bool` prototype. */
@@ -138,6 +142,90 @@ static int wait_connected(ovrID peer)
         nanosleep(&nap, NULL);
     }
     return 0;
+}
+
+/* Pops messages until one of type `type` answering `request` arrives (up to 10 s); the caller
+ * frees it. NULL on timeout. */
+static void *wait_reply(uint32_t type, uint64_t request)
+{
+    struct timespec nap = {0, 2000000};
+    int i;
+    for (i = 0; i < 5000; i++) {
+        void *m;
+        while ((m = AS(ptr_of_void, ovr_PopMessage)()) != NULL) {
+            if (AS(u32_of_ptr, ovr_Message_GetType)(m) == type &&
+                AS(u64_of_ptr, ovr_Message_GetRequestID)(m) == request) {
+                return m;
+            }
+            AS(void_of_ptr, ovr_FreeMessage)(m);
+        }
+        nanosleep(&nap, NULL);
+    }
+    return NULL;
+}
+
+/* The room bool exports (and ovr_DataStore_Contains, an unsigned int 0/1) in a room of one. */
+static void check_room_exports(void)
+{
+    static const char data[] = "room";
+    void *options = AS(ptr_of_void, ovr_RoomOptions_Create)();
+    void *reply;
+    void *room;
+    void *users;
+    void *store;
+    uint64_t request;
+    AS(void_of_ptr_str_str, ovr_RoomOptions_SetDataStoreString)(options, "map", "dust");
+    request = AS(u64_of_create, ovr_Room_CreateAndJoinPrivate2)(ovrRoom_JoinPolicyEveryone, 4, options);
+    AS(void_of_ptr, ovr_RoomOptions_Destroy)(options);
+    reply = wait_reply(ovrMessage_Room_CreateAndJoinPrivate2, request);
+    check(reply != NULL, "room created", request);
+    if (!reply) {
+        return;
+    }
+    room = AS(ptr_of_ptr, ovr_Message_GetRoom)(reply);
+    users = AS(ptr_of_ptr, ovr_Room_GetUsers)(room);
+    store = AS(ptr_of_ptr, ovr_Room_GetDataStore)(room);
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_ptr, ovr_Room_GetIsMembershipLocked)(room), 0, "GetIsMembershipLocked");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_ptr, ovr_UserArray_HasNextPage)(users), 0, "UserArray_HasNextPage");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_vptr_str, ovr_DataStore_Contains)(store, "map"), 1, "DataStore_Contains yes");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_vptr_str, ovr_DataStore_Contains)(store, "nope"), 0, "DataStore_Contains no");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_void, ovr_Net_AcceptForCurrentRoom)(), 1, "AcceptForCurrentRoom in a room");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_room_send, ovr_Net_SendPacketToCurrentRoom)(4, data, ovrSend_Reliable), 1,
+              "SendPacketToCurrentRoom in a room");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_room_send, ovr_Net_SendPacketToCurrentRoom)(0, data, ovrSend_Reliable), 0,
+              "SendPacketToCurrentRoom length 0");
+#if defined(__x86_64__)
+    expect_garbage_proof(FN(ovr_Room_GetIsMembershipLocked), (uintptr_t)room, 0, 0, 0,
+                         "garbage: GetIsMembershipLocked");
+    expect_garbage_proof(FN(ovr_UserArray_HasNextPage), (uintptr_t)users, 0, 0, 0,
+                         "garbage: UserArray_HasNextPage");
+    expect_garbage_proof(FN(ovr_DataStore_Contains), (uintptr_t)store, (uintptr_t)"map", 0, 1,
+                         "garbage: DataStore_Contains yes");
+    expect_garbage_proof(FN(ovr_DataStore_Contains), (uintptr_t)store, (uintptr_t)"x", 0, 0,
+                         "garbage: DataStore_Contains no");
+    expect_garbage_proof(FN(ovr_Net_AcceptForCurrentRoom), 0, 0, 0, 1,
+                         "garbage: AcceptForCurrentRoom in a room");
+    expect_garbage_proof(FN(ovr_Net_SendPacketToCurrentRoom), 4, (uintptr_t)data, ovrSend_Reliable,
+                         1, "garbage: SendPacketToCurrentRoom in a room");
+#endif
+    request = AS(u64_of_u64, ovr_Room_Leave)(AS(u64_of_ptr, ovr_Room_GetID)(room));
+    AS(void_of_ptr, ovr_FreeMessage)(reply);
+    reply = wait_reply(ovrMessage_Room_Leave, request);
+    check(reply != NULL, "room left", request);
+    AS(void_of_ptr, ovr_FreeMessage)(reply);
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_void, ovr_Net_AcceptForCurrentRoom)(), 0, "AcceptForCurrentRoom after leaving");
+#if defined(__x86_64__)
+    expect_garbage_proof(FN(ovr_Net_SendPacketToCurrentRoom), 4, (uintptr_t)data, ovrSend_Reliable,
+                         0, "garbage: SendPacketToCurrentRoom after leaving");
+#endif
 }
 
 /* The networking and platform exports, before init (all false) and, given a server and a peer
@@ -224,6 +312,7 @@ static void check_platform_exports(const char *server, ovrID peer)
     expect_garbage_proof(FN(ovr_Net_AcceptForCurrentRoom), 0, 0, 0, 0,
                          "garbage: AcceptForCurrentRoom initialised");
 #endif
+    check_room_exports();
     shutdown_platform();
     sink = dirty_return_register();
     expect_01(AS(i32_of_void, ovr_IsPlatformInitialized)(), 0, "IsPlatformInitialized after");
@@ -272,6 +361,12 @@ int main(int argc, char **argv)
     expect_01(AS(i32_of_ptr, ovr_Message_IsError)(NULL), 0, "ovr_Message_IsError NULL");
     sink = dirty_return_register();
     expect_01(AS(i32_of_ptr, ovr_PingResult_IsTimeout)(NULL), 0, "ovr_PingResult_IsTimeout NULL");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_ptr, ovr_Room_GetIsMembershipLocked)(NULL), 0, "GetIsMembershipLocked NULL");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_ptr, ovr_UserArray_HasNextPage)(NULL), 0, "UserArray_HasNextPage NULL");
+    sink = dirty_return_register();
+    expect_01(AS(i32_of_vptr_str, ovr_DataStore_Contains)(NULL, "k"), 0, "DataStore_Contains NULL");
 
 #if defined(__x86_64__)
     /* 2a. The harness must catch a callee that only writes AL. */
@@ -297,6 +392,10 @@ int main(int argc, char **argv)
     expect_garbage_proof(FN(ovr_Message_IsError), 0, 0, 0, 0, "garbage: ovr_Message_IsError");
     expect_garbage_proof(FN(ovr_PingResult_IsTimeout), 0, 0, 0, 0,
                          "garbage: ovr_PingResult_IsTimeout");
+    expect_garbage_proof(FN(ovr_Room_GetIsMembershipLocked), 0, 0, 0, 0,
+                         "garbage: GetIsMembershipLocked NULL");
+    expect_garbage_proof(FN(ovr_UserArray_HasNextPage), 0, 0, 0, 0,
+                         "garbage: UserArray_HasNextPage NULL");
 #endif
 
     /* 3. The platform and networking bool exports (true results need a server and a peer). */

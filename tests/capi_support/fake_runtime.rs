@@ -11,6 +11,7 @@ use ovrnet::capi::message::Message;
 use ovrnet::capi::packet::Packet;
 use ovrnet::capi::runtime::Runtime;
 use ovrnet::proto::{Policy, Stats};
+use ovrnet::signal::RoomRequest;
 
 /// One call that reached the runtime.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +23,10 @@ pub enum Call {
     Ping(u64),
     Send(u64, Vec<u8>, Policy),
     Stats(u64),
+    Room(RoomRequest),
+    AcceptForCurrentRoom,
+    SendToCurrentRoom(Vec<u8>, Policy),
+    CloseForCurrentRoom,
 }
 
 #[derive(Default)]
@@ -34,6 +39,8 @@ pub struct FakeRuntime {
     pub connected: Mutex<Vec<u64>>,
     pub stats: Stats,
     pub shutdowns: AtomicUsize,
+    /// Whether the room-scoped calls find the user in a room.
+    pub in_room: Mutex<bool>,
 }
 
 impl FakeRuntime {
@@ -104,6 +111,26 @@ impl Runtime for FakeRuntime {
     fn stats(&self, peer: u64) -> Result<Option<Stats>, CallError> {
         self.record(Call::Stats(peer));
         Ok(self.knows(peer).then_some(self.stats))
+    }
+
+    fn room_request(&self, req: RoomRequest) -> Result<u64, CallError> {
+        self.record(Call::Room(req));
+        Ok(5000 + self.calls.lock().len() as u64)
+    }
+
+    fn accept_for_current_room(&self) -> Result<bool, CallError> {
+        self.record(Call::AcceptForCurrentRoom);
+        Ok(*self.in_room.lock())
+    }
+
+    fn send_to_current_room(&self, data: &[u8], policy: Policy) -> Result<(), CallError> {
+        self.record(Call::SendToCurrentRoom(data.to_vec(), policy));
+        if *self.in_room.lock() { Ok(()) } else { Err(CallError::Refused("not in a room".into())) }
+    }
+
+    fn close_for_current_room(&self) -> Result<bool, CallError> {
+        self.record(Call::CloseForCurrentRoom);
+        Ok(*self.in_room.lock())
     }
 
     fn shutdown(&self) {

@@ -6,11 +6,13 @@ use std::ffi::{CString, c_void};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use ovrnet::capi::data_store::{ovr_DataStore_GetKey, ovr_DataStore_GetNumKeys, ovr_DataStore_GetValue};
 use ovrnet::capi::enums::{PeerConnectionState, RawSendPolicy, SendPolicy};
+use ovrnet::capi::error::{ovr_Error_GetCode, ovr_Error_GetDisplayableMessage, ovr_Error_GetMessage};
 use ovrnet::capi::inspect::bytes;
 use ovrnet::capi::message::{
-    ovr_FreeMessage, ovr_Message_GetNetworkingPeer, ovr_Message_GetPingResult, ovr_Message_GetRequestID,
-    ovr_Message_GetType, ovr_Message_IsError,
+    ovr_FreeMessage, ovr_Message_GetError, ovr_Message_GetNetworkingPeer, ovr_Message_GetPingResult,
+    ovr_Message_GetRequestID, ovr_Message_GetRoom, ovr_Message_GetType, ovr_Message_IsError,
 };
 use ovrnet::capi::message_type::MessageType;
 use ovrnet::capi::net_packet::{ovr_Net_ReadPacket, ovr_Net_SendPacket};
@@ -22,6 +24,12 @@ use ovrnet::capi::packet::{
 use ovrnet::capi::peer::{ovr_NetworkingPeer_GetID, ovr_NetworkingPeer_GetState};
 use ovrnet::capi::ping::{ovr_PingResult_GetID, ovr_PingResult_GetPingTimeUsec, ovr_PingResult_IsTimeout};
 use ovrnet::capi::queue::ovr_PopMessage;
+use ovrnet::capi::room::{
+    ovr_Room_GetID, ovr_Room_GetJoinability, ovr_Room_GetMaxUsers, ovr_Room_GetOwner, ovr_Room_GetUsers,
+    ovr_Room_GetVersion, ovrRoomHandle,
+};
+use ovrnet::capi::room_enums::RoomJoinability;
+use ovrnet::capi::user::{ovr_User_GetID, ovr_UserArray_GetElement, ovr_UserArray_GetSize};
 use ovrnet::engine::{Engine, EngineConfig, Notification};
 use ovrnet::server::{self, AuthMode, ServerConfig, ServerHandle};
 
@@ -99,13 +107,80 @@ pub fn engine_expect(e: &Engine, want: impl Fn(&Notification) -> bool) -> Notifi
     panic!("peer {}: expected notification not seen; saw {seen:?}", e.user_id());
 }
 
+/// A room payload, copied into Rust values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomInfo {
+    pub id: u64,
+    /// None when the room handle has no owner (the room is gone).
+    pub owner: Option<u64>,
+    pub users: Vec<u64>,
+    pub max_users: u32,
+    pub version: u32,
+    pub joinability: RoomJoinability,
+    pub data_store: Vec<(String, String)>,
+}
+
+/// A room error payload: code, message, displayable message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorInfo {
+    pub code: i32,
+    pub message: String,
+    pub displayable: String,
+}
+
 /// A popped C message, copied into Rust values (the handle is freed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
     ConnectRequest(u64),
     State(u64, PeerConnectionState),
-    Ping { request: u64, peer: u64, usec: u64, timeout: bool },
-    Other { kind: MessageType, request: u64, is_error: bool },
+    Ping {
+        request: u64,
+        peer: u64,
+        usec: u64,
+        timeout: bool,
+    },
+    /// A room reply or RoomUpdate: the room, or the error.
+    Room {
+        kind: MessageType,
+        request: u64,
+        result: Result<RoomInfo, ErrorInfo>,
+    },
+    Other {
+        kind: MessageType,
+        request: u64,
+        is_error: bool,
+    },
+}
+
+fn owned(ptr: *const std::ffi::c_char) -> String {
+    assert!(!ptr.is_null(), "string getter gave NULL");
+    // SAFETY: non-NULL strings from the exports are NUL-terminated and live as long as their
+    // message, which is freed only after this copy.
+    unsafe { std::ffi::CStr::from_ptr(ptr) }.to_string_lossy().into_owned()
+}
+
+/// Copies a room handle's contents.
+pub fn room_info(room: ovrRoomHandle) -> RoomInfo {
+    assert!(!room.is_null());
+    let users = ovr_Room_GetUsers(room);
+    let ds = ovrnet::capi::room::ovr_Room_GetDataStore(room);
+    let owner = ovr_Room_GetOwner(room);
+    RoomInfo {
+        id: ovr_Room_GetID(room),
+        owner: (!owner.is_null()).then(|| ovr_User_GetID(owner)),
+        users: (0..ovr_UserArray_GetSize(users))
+            .map(|i| ovr_User_GetID(ovr_UserArray_GetElement(users, i)))
+            .collect(),
+        max_users: ovr_Room_GetMaxUsers(room),
+        version: ovr_Room_GetVersion(room),
+        joinability: ovr_Room_GetJoinability(room),
+        data_store: (0..ovr_DataStore_GetNumKeys(ds) as i32)
+            .map(|i| {
+                let key = ovr_DataStore_GetKey(ds, i);
+                (owned(key), owned(ovr_DataStore_GetValue(ds, key)))
+            })
+            .collect(),
+    }
 }
 
 /// Pops one C message, if any.
@@ -132,6 +207,24 @@ pub fn pop() -> Option<Msg> {
                 timeout: ovr_PingResult_IsTimeout(p).get(),
             }
         }
+        kind @ (MessageType::Room_CreateAndJoinPrivate2
+        | MessageType::Room_Join2
+        | MessageType::Room_Leave
+        | MessageType::Room_Get
+        | MessageType::Room_GetCurrent
+        | MessageType::Notification_Room_RoomUpdate) => {
+            let result = if ovr_Message_IsError(h).get() {
+                let e = ovr_Message_GetError(h);
+                Err(ErrorInfo {
+                    code: ovr_Error_GetCode(e),
+                    message: owned(ovr_Error_GetMessage(e)),
+                    displayable: owned(ovr_Error_GetDisplayableMessage(e)),
+                })
+            } else {
+                Ok(room_info(ovr_Message_GetRoom(h)))
+            };
+            Msg::Room { kind, request, result }
+        }
         kind => Msg::Other { kind, request, is_error: ovr_Message_IsError(h).get() },
     };
     ovr_FreeMessage(h);
@@ -152,6 +245,42 @@ pub fn expect(want: impl Fn(&Msg) -> bool) -> Msg {
         std::thread::sleep(Duration::from_millis(2));
     }
     panic!("expected C message not seen; saw {seen:?}");
+}
+
+/// Pops C messages until one matches; returns it and every message popped before it.
+pub fn expect_after(want: impl Fn(&Msg) -> bool) -> (Msg, Vec<Msg>) {
+    let deadline = Instant::now() + SECS;
+    let mut seen = vec![];
+    while Instant::now() < deadline {
+        while let Some(m) = pop() {
+            if want(&m) {
+                return (m, seen);
+            }
+            seen.push(m);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    panic!("expected C message not seen; saw {seen:?}");
+}
+
+/// The reply of type `kind` to request `request`: the room, or the error.
+pub fn room_reply(kind: MessageType, request: u64) -> Result<RoomInfo, ErrorInfo> {
+    assert_ne!(request, 0, "a room request returned 0");
+    match expect(|m| matches!(m, Msg::Room { kind: k, request: r, .. } if *k == kind && *r == request)) {
+        Msg::Room { result, .. } => result,
+        _ => unreachable!(),
+    }
+}
+
+/// The next RoomUpdate message's room (other messages before it are dropped).
+pub fn room_update() -> RoomInfo {
+    match expect(|m| matches!(m, Msg::Room { kind: MessageType::Notification_Room_RoomUpdate, .. })) {
+        Msg::Room { request, result, .. } => {
+            assert_eq!(request, 0, "updates answer no request");
+            result.expect("updates carry a room")
+        }
+        _ => unreachable!(),
+    }
 }
 
 /// True if no C message matching `unwanted` arrives within `wait`.
