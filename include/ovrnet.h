@@ -13,6 +13,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+// Which value field of an `ovrKeyValuePair` is meaningful.
+typedef enum {
+    ovrKeyValuePairType_String = 0,
+    ovrKeyValuePairType_Int = 1,
+    ovrKeyValuePairType_Double = 2,
+    ovrKeyValuePairType_Unknown = 3,
+} ovrKeyValuePairType;
+
 // State of the connection to one peer, as reported by ConnectionStateChange messages.
 typedef enum {
     // Not known (also the answer for a NULL handle).
@@ -125,6 +133,8 @@ typedef enum {
     ovrMessage_Room_Join2 = 1303059522,
     // Reply to `ovr_Room_Leave`; payload: room, or an error.
     ovrMessage_Room_Leave = 1916281973,
+    // Reply to `ovr_Room_UpdateDataStore`; payload: room, or an error.
+    ovrMessage_Room_UpdateDataStore = 40779816,
     // A connection changed state; payload: networking peer (id and new state).
     ovrMessage_Notification_Networking_ConnectionStateChange = 1577243802,
     // A peer asks to connect; payload: networking peer. Answer with `ovr_Net_Accept`.
@@ -282,6 +292,16 @@ typedef ovrUser *ovrUserHandle;
 // Opaque to C; always NULL here.
 typedef ovrTeamArray *ovrTeamArrayHandle;
 
+// One key and its value, laid out as the original SDK's struct. The caller owns the strings;
+// they are copied during the call.
+typedef struct {
+    const char *key;
+    ovrKeyValuePairType valueType;
+    const char *stringValue;
+    int intValue;
+    double doubleValue;
+} ovrKeyValuePair;
+
 // Opaque to C; always NULL here.
 typedef ovrTeam *ovrTeamHandle;
 
@@ -349,6 +369,12 @@ bool ovrID_FromString(ovrID *outId, const char *inId);
 // caller. Returns false, writing nothing but an empty string when `bufferLength` > 0, if the
 // buffer is too small or NULL.
 bool ovrID_ToString(char *outParam, size_t bufferLength, ovrID id);
+
+// Parses an upper-case name; NULL or unknown text gives `ovrKeyValuePairType_Unknown`.
+ovrKeyValuePairType ovrKeyValuePairType_FromString(const char *str);
+
+// Returns the upper-case name of `value` (static; do not free), or "UNKNOWN".
+const char *ovrKeyValuePairType_ToString(ovrKeyValuePairType value);
 
 // True if messages of this type are pushed notifications rather than replies to a request.
 // False for ids this library does not know.
@@ -765,6 +791,15 @@ ovrRequest ovr_Room_Join2(ovrID roomID, ovrRoomOptionsHandle roomOptions);
 // room, 4 not in that room. Leaving also ends `ovr_Net_AcceptForCurrentRoom`. Returns 0 for room
 // 0 or when not initialised.
 ovrRequest ovr_Room_Leave(ovrID roomID);
+
+// Sets keys in the data store of room `roomID` (the caller must own it). Reply:
+// `ovrMessage_Room_UpdateDataStore` with the room, or an error: 1 no such room, 3 not the owner,
+// 5 the store would exceed its limits. Returns 0 (with a log line) when not initialised, for
+// room 0, NULL `data` with `numItems` > 0, more than 64 pairs, a NULL or non-UTF-8 string, or a
+// key or value the data store cannot hold.
+ovrRequest ovr_Room_UpdateDataStore(ovrID roomID,
+                                    const ovrKeyValuePair *data,
+                                    unsigned int numItems);
 
 // Always NULL: team lists never exist here.
 ovrTeamHandle ovr_TeamArray_GetElement(ovrTeamArrayHandle obj, size_t index);

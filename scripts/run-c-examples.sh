@@ -47,6 +47,8 @@ fi
 pass "crate and C examples build"
 
 echo "== server"
+# Created here, not by the background job's redirect, so the first read below cannot race it.
+: >"$work/server.out"
 "$bin/ovrnet-server" --listen 127.0.0.1:0 >"$work/server.out" 2>"$work/server.log" &
 server_pid=$!
 server=""

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The full test suite: Rust unit, property and integration tests; the generated header's
-# freshness and C/C++ compile check; the C examples against a real server (also under valgrind).
+# freshness and C/C++ compile check; the C examples against a real server (also under valgrind);
+# the C# wrapper under Mono against the real library and server.
 # Installs missing tools first. Exits non-zero on any failure.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,6 +25,9 @@ if [[ -f scripts/run-c-examples.sh ]]; then
     echo "== C examples"
     bash scripts/run-c-examples.sh
 fi
+
+echo "== C# wrapper under Mono"
+bash scripts/test-csharp.sh
 
 echo "== benchmark smoke run (numbers are not checked here; see benches/)"
 cargo bench --bench proto -- --quick

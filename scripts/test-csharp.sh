@@ -60,6 +60,8 @@ mcs -langversion:7.2 -warnaserror+ -target:library -define:UNITY_5_3_OR_NEWER -r
 cp "$lib" "$work/libovrnet.so"
 
 echo "== ovrnet-server"
+# Created here, not by the background job's redirect, so the first read below cannot race it.
+: >"$work/server.out"
 "$server_bin" --listen 127.0.0.1:0 >"$work/server.out" 2>"$work/server.log" &
 server_pid=$!
 addr=""

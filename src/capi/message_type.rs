@@ -29,6 +29,8 @@ pub enum MessageType {
     Room_Join2 = 0x4DAB_1C42,
     /// Reply to `ovr_Room_Leave`; payload: room, or an error.
     Room_Leave = 0x7238_2475,
+    /// Reply to `ovr_Room_UpdateDataStore`; payload: room, or an error.
+    Room_UpdateDataStore = 0x026E_4028,
     /// A connection changed state; payload: networking peer (id and new state).
     Notification_Networking_ConnectionStateChange = 0x5E02_D49A,
     /// A peer asks to connect; payload: networking peer. Answer with `ovr_Net_Accept`.
@@ -50,6 +52,7 @@ impl MessageType {
         (Self::Room_GetCurrent, c"Room_GetCurrent"),
         (Self::Room_Join2, c"Room_Join2"),
         (Self::Room_Leave, c"Room_Leave"),
+        (Self::Room_UpdateDataStore, c"Room_UpdateDataStore"),
         (
             Self::Notification_Networking_ConnectionStateChange,
             c"Notification_Networking_ConnectionStateChange",

@@ -43,6 +43,7 @@ pub mod error;
 pub mod guard;
 pub mod ids;
 pub mod inspect;
+pub mod key_value;
 pub mod logger;
 pub mod message;
 pub mod message_type;

@@ -82,10 +82,7 @@ impl Pump {
                 None
             }
             Notification::RoomReply { request_id, op, result } => {
-                let Some(kind) = room_reply_type(op) else {
-                    log::debug!(target: LOG, "room reply {request_id} ({op:?}) has no C message type");
-                    return None;
-                };
+                let kind = room_reply_type(op);
                 Some(match result {
                     Ok(snapshot) => Message::new(kind, request_id, self.room_payload(&snapshot)),
                     Err(error) => Message::error(kind, request_id, room_error(&error)),
@@ -105,15 +102,15 @@ impl Pump {
     }
 }
 
-/// The reply message type of a room request; `None` for requests no C export makes.
-pub fn room_reply_type(op: RoomOp) -> Option<MessageType> {
+/// The reply message type of a room request.
+pub fn room_reply_type(op: RoomOp) -> MessageType {
     match op {
-        RoomOp::CreateAndJoinPrivate => Some(MessageType::Room_CreateAndJoinPrivate2),
-        RoomOp::Join => Some(MessageType::Room_Join2),
-        RoomOp::Leave => Some(MessageType::Room_Leave),
-        RoomOp::Get => Some(MessageType::Room_Get),
-        RoomOp::GetCurrent => Some(MessageType::Room_GetCurrent),
-        RoomOp::UpdateDataStore => None,
+        RoomOp::CreateAndJoinPrivate => MessageType::Room_CreateAndJoinPrivate2,
+        RoomOp::Join => MessageType::Room_Join2,
+        RoomOp::Leave => MessageType::Room_Leave,
+        RoomOp::Get => MessageType::Room_Get,
+        RoomOp::GetCurrent => MessageType::Room_GetCurrent,
+        RoomOp::UpdateDataStore => MessageType::Room_UpdateDataStore,
     }
 }
 
@@ -289,6 +286,7 @@ mod tests {
             (RoomOp::Leave, MessageType::Room_Leave),
             (RoomOp::Get, MessageType::Room_Get),
             (RoomOp::GetCurrent, MessageType::Room_GetCurrent),
+            (RoomOp::UpdateDataStore, MessageType::Room_UpdateDataStore),
         ];
         let mut pump = Pump::new(5, None);
         for (op, kind) in cases {
@@ -299,13 +297,6 @@ mod tests {
             assert_eq!((msg.kind(), msg.request_id()), (kind, 31));
             assert_eq!(msg.payload(), &Payload::Room(Room::from_snapshot(&snap, 5)));
         }
-        let update = RoomOp::UpdateDataStore;
-        let none = pump.message_for(Notification::RoomReply {
-            request_id: 32,
-            op: update,
-            result: Ok(snapshot(&[5])),
-        });
-        assert_eq!(none, None, "no C export makes data store updates yet");
     }
 
     #[test]
