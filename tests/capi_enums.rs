@@ -51,6 +51,7 @@ fn message_type_ids_match_the_contract() {
         (MessageType::Room_Leave, 0x7238_2475),
         (MessageType::Room_GetCurrent, 0x09A6_A504),
         (MessageType::Room_Get, 0x659A_8FB8),
+        (MessageType::Room_UpdateDataStore, 0x026E_4028),
         (MessageType::Platform_InitializeStandaloneOculus, 0x51F8_CE0C),
         (MessageType::PlatformInitializeWithAccessToken, 0x3569_2F2B),
         (MessageType::Unknown, 0),
