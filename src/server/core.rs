@@ -9,11 +9,11 @@ use std::net::SocketAddr;
 
 use log::{debug, info, warn};
 
-use self::rooms::RoomOp;
 use super::config::{AuthMode, ServerConfig};
 use super::rooms::RoomTable;
 use super::session::{QueuedPush, Session};
 use super::token::{self, TokenError};
+use crate::signal::RoomRequest;
 use crate::signal::backoff::Backoff;
 use crate::signal::codec;
 use crate::signal::messages::{Credential, FailReason, LoginRefusal, Message};
@@ -59,7 +59,7 @@ enum Op {
     Connect(u64),
     Accept(u64),
     Decline(u64),
-    Room(RoomOp),
+    Room(RoomRequest),
 }
 
 /// The server's whole state.
@@ -168,23 +168,23 @@ impl ServerCore {
                 self.on_request(now, from, session, req, Op::Decline(peer))
             }
             Message::RoomCreate { req, session, join_policy, max_users, updates_off, data_store } => {
-                let op = RoomOp::Create { join_policy, max_users, updates_off, data_store };
+                let op = RoomRequest::Create { join_policy, max_users, updates_off, data_store };
                 self.on_request(now, from, session, req, Op::Room(op))
             }
             Message::RoomJoin { req, session, room, updates_off } => {
-                self.on_request(now, from, session, req, Op::Room(RoomOp::Join { room, updates_off }))
+                self.on_request(now, from, session, req, Op::Room(RoomRequest::Join { room, updates_off }))
             }
             Message::RoomLeave { req, session, room } => {
-                self.on_request(now, from, session, req, Op::Room(RoomOp::Leave { room }))
+                self.on_request(now, from, session, req, Op::Room(RoomRequest::Leave { room }))
             }
             Message::RoomGet { req, session, room } => {
-                self.on_request(now, from, session, req, Op::Room(RoomOp::Get { room }))
+                self.on_request(now, from, session, req, Op::Room(RoomRequest::Get { room }))
             }
             Message::RoomGetCurrent { req, session } => {
-                self.on_request(now, from, session, req, Op::Room(RoomOp::GetCurrent))
+                self.on_request(now, from, session, req, Op::Room(RoomRequest::GetCurrent))
             }
             Message::RoomUpdateDataStore { req, session, room, data_store } => {
-                let op = RoomOp::UpdateDataStore { room, data_store };
+                let op = RoomRequest::UpdateDataStore { room, data_store };
                 self.on_request(now, from, session, req, Op::Room(op))
             }
             Message::PushAck { session, push } => {

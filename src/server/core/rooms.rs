@@ -9,26 +9,16 @@ use log::info;
 
 use super::ServerCore;
 use crate::server::rooms::{Outcome, RoomTable};
+use crate::signal::RoomRequest;
 use crate::signal::messages::Message;
-use crate::signal::room::{DataStore, JoinPolicy, RoomError, RoomSnapshot};
-
-/// A room request as the core executes it.
-#[derive(Clone, Debug)]
-pub(super) enum RoomOp {
-    Create { join_policy: JoinPolicy, max_users: u32, updates_off: bool, data_store: DataStore },
-    Join { room: u64, updates_off: bool },
-    Leave { room: u64 },
-    Get { room: u64 },
-    GetCurrent,
-    UpdateDataStore { room: u64, data_store: DataStore },
-}
+use crate::signal::room::{RoomError, RoomSnapshot};
 
 impl ServerCore {
     /// Runs `op` for `user` and returns the reply (`RoomOk` or `RoomFailed`). Its mark is taken
     /// after any pushes the change caused, so it orders behind them.
-    pub(super) fn on_room(&mut self, now: u64, user: u64, req: u32, op: RoomOp) -> Message {
+    pub(super) fn on_room(&mut self, now: u64, user: u64, req: u32, op: RoomRequest) -> Message {
         let result = match op {
-            RoomOp::Create { join_policy, max_users, updates_off, data_store } => {
+            RoomRequest::Create { join_policy, max_users, updates_off, data_store } => {
                 let id = self.fresh_room_id();
                 let result = self.rooms.create(id, user, join_policy, max_users, updates_off, data_store);
                 if result.is_ok() {
@@ -39,23 +29,23 @@ impl ServerCore {
                 }
                 self.publish(now, user, result)
             }
-            RoomOp::Join { room, updates_off } => {
+            RoomRequest::Join { room, updates_off } => {
                 let result = self.rooms.join(user, room, updates_off);
                 if result.as_ref().is_ok_and(|o| !o.changed.is_empty()) {
                     info!("event=room_join room={room:016x} user={user}");
                 }
                 self.publish(now, user, result)
             }
-            RoomOp::Leave { room } => {
+            RoomRequest::Leave { room } => {
                 let result = self.rooms.leave(user, room);
                 if result.is_ok() {
                     info!("event=room_leave room={room:016x} user={user}");
                 }
                 self.publish(now, user, result)
             }
-            RoomOp::Get { room } => self.rooms.get(room),
-            RoomOp::GetCurrent => self.rooms.current(user),
-            RoomOp::UpdateDataStore { room, data_store } => {
+            RoomRequest::Get { room } => self.rooms.get(room),
+            RoomRequest::GetCurrent => self.rooms.current(user),
+            RoomRequest::UpdateDataStore { room, data_store } => {
                 let result = self.rooms.update_data_store(user, room, &data_store);
                 self.publish(now, user, result)
             }
