@@ -345,3 +345,58 @@ fn a_reader_that_pauses_gets_everything_and_memory_stays_bounded() {
     assert_eq!(got.len(), msgs.len());
     assert!(got == msgs, "data altered or reordered");
 }
+
+/// An engine whose sent datagrams suffer fake loss and duplication (signalling included), so
+/// server pushes get retransmitted and arrive out of order.
+fn lossy_engine(s: &ServerHandle, id: u64, seed: u64) -> Engine {
+    let mut cfg = config(s, id, &format!("secret-{id}"));
+    cfg.fake_network = Some((ovrnet::sim::LinkConfig::lossy(0.3).with_duplicate(0.1), seed));
+    cfg.connect_timeout = Duration::from_secs(10);
+    let e = Engine::start(cfg).expect("engine starts");
+    expect(&e, |n| *n == Notification::LoggedIn, 10);
+    e
+}
+
+#[test]
+fn both_sides_connecting_at_once_end_up_with_one_working_connection() {
+    let s = server(AuthMode::Open);
+    for i in 0..12u64 {
+        let (a, b) = (lossy_engine(&s, 2000 + 2 * i, i), lossy_engine(&s, 2001 + 2 * i, 100 + i));
+        let (ida, idb) = (a.user_id(), b.user_id());
+        std::thread::scope(|sc| {
+            sc.spawn(|| a.connect(idb));
+            sc.spawn(|| b.connect(ida));
+        });
+        // Requests that cross may also surface as PeerConnectRequests; accepting them is harmless.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !(a.is_connected(idb) && b.is_connected(ida)) {
+            assert!(Instant::now() < deadline, "pair {i} never connected");
+            for (e, other) in [(&a, idb), (&b, ida)] {
+                while let Some(n) = e.pop_notification() {
+                    assert_ne!(
+                        n,
+                        Notification::ConnectionStateChange { peer: other, state: PeerState::Timeout },
+                        "pair {i}"
+                    );
+                    assert_ne!(
+                        n,
+                        Notification::ConnectionStateChange { peer: other, state: PeerState::Closed },
+                        "pair {i}"
+                    );
+                    if n == (Notification::PeerConnectRequest { peer: other }) {
+                        e.accept(other);
+                    }
+                }
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        for k in 0..20u32 {
+            a.send(idb, &k.to_le_bytes(), Policy::Reliable).expect("send");
+            b.send(ida, &k.to_le_bytes(), Policy::Reliable).expect("send");
+        }
+        let want: Vec<Vec<u8>> = (0..20u32).map(|k| k.to_le_bytes().to_vec()).collect();
+        assert_eq!(read(&b, 20, 15).into_iter().map(|p| p.2).collect::<Vec<_>>(), want, "pair {i} a->b");
+        assert_eq!(read(&a, 20, 15).into_iter().map(|p| p.2).collect::<Vec<_>>(), want, "pair {i} b->a");
+        assert!(a.is_connected(idb) && b.is_connected(ida), "pair {i}: the connection survived");
+    }
+}

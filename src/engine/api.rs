@@ -36,6 +36,9 @@ pub struct EngineConfig {
     /// Beyond either, messages stay in their connection, which refuses new data until the
     /// application reads: a peer cannot grow our memory by outpacing the game.
     pub max_queued_packets: usize,
+    /// Fake loss and duplication applied to every datagram this engine sends, with a seed (for
+    /// tests and manual experiments on real sockets; see `engine::fake_network`). None in games.
+    pub fake_network: Option<(crate::sim::LinkConfig, u64)>,
 }
 
 impl EngineConfig {
@@ -48,6 +51,7 @@ impl EngineConfig {
             connect_timeout: Duration::from_secs(10),
             proto: proto::Config::default(),
             max_queued_packets: 65_536,
+            fake_network: None,
         }
     }
 }

@@ -8,6 +8,7 @@
 mod api;
 mod clock;
 mod core;
+mod fake_network;
 mod inbox;
 mod peer;
 mod shared;

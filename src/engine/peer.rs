@@ -28,6 +28,8 @@ pub struct Peer {
     pub early_bytes: usize,
     /// The application was told this connection is Connected.
     pub announced_connected: bool,
+    /// We asked to connect too (both sides at once): the server answers our own request.
+    pub also_requested: bool,
     /// The application already saw the final state (Closed/Timeout): further transport events
     /// for this connection are not reported again.
     pub announced_end: bool,
@@ -43,6 +45,7 @@ impl Peer {
             early: VecDeque::new(),
             early_bytes: 0,
             announced_connected: false,
+            also_requested: false,
             announced_end: false,
         }
     }

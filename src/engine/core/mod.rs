@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use log::{debug, info, warn};
 
 use super::api::{EngineConfig, EngineSendError, Notification, Packet, PeerState, RoomOp};
+use super::fake_network::FakeNetwork;
 use super::inbox::Inbox;
 use super::peer::{Peer, Phase};
 use crate::proto::{self, CloseReason, Connection, Event, MAX_DATAGRAM, Policy, Role, SendError};
@@ -41,6 +42,8 @@ pub struct Core {
     early_hellos: VecDeque<(u64, SocketAddr, Vec<u8>)>,
     garbage: u64,
     send_failures: u64,
+    /// Impairments applied to everything this engine sends (tests and manual experiments).
+    fake: Option<FakeNetwork>,
 }
 
 fn random_u64() -> u64 {
@@ -72,6 +75,12 @@ impl Core {
             early_hellos: VecDeque::new(),
             garbage: 0,
             send_failures: 0,
+            fake: match &cfg.fake_network {
+                Some((link, seed)) => {
+                    Some(FakeNetwork::new(link.clone(), *seed).map_err(|e| format!("fake network: {e}"))?)
+                }
+                None => None,
+            },
         })
     }
 
@@ -337,7 +346,7 @@ impl Core {
     /// Sends everything every layer has ready.
     pub fn flush(&mut self, now: u64, socket: &mio::net::UdpSocket) {
         while let Some((to, n)) = self.signal.poll_transmit(now, &mut self.buf[..]) {
-            send(socket, &self.buf[..n], to, &mut self.send_failures);
+            transmit(socket, &self.buf[..n], to, now, &mut self.fake, &mut self.send_failures);
         }
         let ids: Vec<u64> = self.peers.keys().copied().collect();
         for peer in ids {
@@ -350,7 +359,7 @@ impl Core {
         let Some(p) = self.peers.get_mut(&peer) else { return };
         let (Some(c), Some(addr)) = (p.conn.as_mut(), p.addr) else { return };
         while let Some(n) = c.poll_transmit(now, &mut self.buf[..MAX_DATAGRAM]) {
-            send(socket, &self.buf[..n], addr, &mut self.send_failures);
+            transmit(socket, &self.buf[..n], addr, now, &mut self.fake, &mut self.send_failures);
         }
     }
 
@@ -392,6 +401,13 @@ impl Core {
                 SignalEvent::PeerAccepted { peer, addr } | SignalEvent::AcceptOk { peer, addr } => {
                     self.start_transport(now, peer, addr, inbox);
                 }
+                // Both asked at once: the server pairs the two requests itself, so accepting the
+                // other's may fail while our own request is answered; wait for that answer.
+                SignalEvent::AcceptFailed { peer, .. }
+                    if self.peers.get(&peer).is_some_and(|p| p.also_requested) =>
+                {
+                    debug!("event=accept_superseded peer={peer}");
+                }
                 SignalEvent::ConnectFailed { peer, reason } | SignalEvent::AcceptFailed { peer, reason } => {
                     info!("event=connect_failed peer={peer} reason={reason:?}");
                     if self.peers.get(&peer).is_some_and(|p| p.phase != Phase::Transport) {
@@ -409,10 +425,18 @@ impl Core {
             Some((Phase::Requesting, true)) => {
                 if let Some(p) = self.peers.get_mut(&peer) {
                     p.phase = Phase::Incoming;
+                    p.also_requested = true;
                 }
                 self.accept(now, peer);
             }
             Some((Phase::Incoming | Phase::Accepting, true)) => {}
+            // A live connection with the same address: this request is stale (when both sides
+            // connect at once the server pairs them, but its earlier push can still arrive after
+            // the connection is up). Answer it so the server forgets it; keep the connection.
+            Some((Phase::Transport, true)) if self.peers.get(&peer).and_then(|p| p.addr) == Some(addr) => {
+                debug!("event=stale_connect_request peer={peer}");
+                let _ = self.signal.accept(now, peer);
+            }
             live => {
                 if live.is_some_and(|(_, l)| l) {
                     // The peer started over (e.g. it restarted): the old connection is gone.
@@ -558,6 +582,21 @@ impl Core {
             self.end(peer, PeerState::Timeout, inbox);
             self.forget(peer);
         }
+    }
+}
+
+/// Sends one datagram, through the fake network when one is configured.
+fn transmit(
+    socket: &mio::net::UdpSocket,
+    data: &[u8],
+    to: SocketAddr,
+    now: u64,
+    fake: &mut Option<FakeNetwork>,
+    failures: &mut u64,
+) {
+    let copies = fake.as_mut().map_or(1, |f| f.copies(now, data.len()));
+    for _ in 0..copies {
+        send(socket, data, to, failures);
     }
 }
 
