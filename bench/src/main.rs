@@ -1,0 +1,181 @@
+//! ovrnet-bench: ovrnet side by side with raw UDP/TCP, ENet and Rust peer libraries on loopback.
+//! `cargo run --release -p ovrnet-bench` runs every case and writes docs/BENCHMARKS.md;
+//! `--smoke` is a few-second run of every code path (part of the test command).
+mod bulk;
+mod endpoint;
+mod enet;
+mod ovr;
+mod proxy;
+mod rate;
+mod report;
+mod rtt;
+mod stats;
+mod tcp;
+mod udp;
+
+use std::time::{Duration, Instant};
+
+use endpoint::Contender;
+use report::Table;
+use stats::{Cell, repeat};
+
+struct Opts {
+    smoke: bool,
+    reps: usize,
+    only: Vec<String>,
+    metrics: Vec<u32>,
+    out: Option<String>,
+}
+
+fn parse() -> Opts {
+    let mut o = Opts { smoke: false, reps: 3, only: vec![], metrics: vec![1, 2, 3, 4, 5, 6], out: None };
+    let mut args = std::env::args().skip(1);
+    let mut out_set = false;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--smoke" => o.smoke = true,
+            "--reps" => o.reps = args.next().and_then(|v| v.parse().ok()).expect("--reps N"),
+            "--only" => o.only = args.next().expect("--only a,b").split(',').map(str::to_lowercase).collect(),
+            "--metrics" => {
+                o.metrics =
+                    args.next().expect("--metrics 1,2").split(',').filter_map(|m| m.parse().ok()).collect()
+            }
+            "--out" => {
+                o.out = args.next();
+                out_set = true;
+            }
+            "--help" | "-h" => {
+                println!(
+                    "ovrnet-bench [--smoke] [--reps N] [--only udp,enet,...] [--metrics 1,2,...] [--out FILE]\n\
+                     Default: all metrics, 3 repetitions, writes docs/BENCHMARKS.md (not with --smoke)."
+                );
+                std::process::exit(0);
+            }
+            _ => panic!("unknown argument {a}; see --help"),
+        }
+    }
+    if o.smoke {
+        o.reps = 1;
+    } else if !out_set {
+        o.out = Some(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/BENCHMARKS.md").into());
+    }
+    o
+}
+
+fn main() {
+    let o = parse();
+    let started = Instant::now();
+    let machine = report::machine();
+    let contenders: Vec<Contender> = Contender::ALL
+        .into_iter()
+        .filter(|c| o.only.is_empty() || o.only.iter().any(|f| c.name().to_lowercase().contains(f.as_str())))
+        .collect();
+    let mut tables = vec![];
+    let row = |t: &mut Table, c: Contender, cells: Vec<Cell>| {
+        t.rows.push((c.name().to_string(), cells));
+        println!(
+            "{}",
+            t.rows
+                .last()
+                .map(|(n, c)| format!(
+                    "  {n}: {}",
+                    c.iter().map(Cell::render).collect::<Vec<_>>().join(" | ")
+                ))
+                .unwrap_or_default()
+        );
+    };
+    let na = |n: usize, why: &str| vec![Cell::Na(why.into()); n];
+
+    if o.metrics.contains(&1) {
+        let pings = if o.smoke { 200 } else { 5000 };
+        let game_pings = if o.smoke { 50 } else { 1000 };
+        for (game, pn) in [(false, pings), (true, game_pings)] {
+            let title = if game {
+                "1b. RTT, 29 B unreliable, echo side polls once per ms (µs)"
+            } else {
+                "1a. RTT, 29 B unreliable, both sides busy-poll (µs)"
+            };
+            let mut t = Table::new(
+                title,
+                &format!("{pn} pings after {} warm-up per repetition; app -> app -> app.", pn / 10),
+                &["p50", "p99", "p99.9", "lost %"],
+            );
+            println!("{title}");
+            for &c in &contenders {
+                let cells = repeat(o.reps, 4, || rtt::run(c, pn, game));
+                row(&mut t, c, cells);
+            }
+            tables.push(t);
+        }
+    }
+    if o.metrics.contains(&2) {
+        let dur = Duration::from_millis(if o.smoke { 150 } else { 1000 });
+        for size in [29usize, 1200] {
+            let title = format!("2. One-way unreliable rate, {size} B messages");
+            let mut t = Table::new(
+                &title,
+                &format!(
+                    "Sender sends for {} ms as fast as its send call accepts; receiver busy-polls.",
+                    dur.as_millis()
+                ),
+                &["delivered Mmsg/s", "MB/s", "loss %"],
+            );
+            println!("{title}");
+            for &c in &contenders {
+                let cells = if c.unreliable() {
+                    repeat(o.reps, 3, || {
+                        rate::run(c, size, dur).map(|v| vec![v[0], v[0] * size as f64, v[1]])
+                    })
+                } else {
+                    na(3, "n/a (reliable only)")
+                };
+                row(&mut t, c, cells);
+            }
+            tables.push(t);
+        }
+    }
+    if o.metrics.contains(&3) {
+        let total = if o.smoke { 2 << 20 } else { 64 << 20 };
+        let mut t = Table::new(
+            "3. Reliable bulk throughput (MB/s)",
+            &format!("{} MiB of payload, first send to last byte delivered, order checked.", total >> 20),
+            &["1000 B messages", "65535 B messages"],
+        );
+        println!("3. bulk");
+        for &c in &contenders {
+            let cells = if c.reliable() {
+                let mut cells = repeat(o.reps, 1, || bulk::run(c, 1000, total, None));
+                cells.extend(repeat(o.reps, 1, || bulk::run(c, 65535, total, None)));
+                cells
+            } else {
+                na(2, "n/a (unreliable only)")
+            };
+            row(&mut t, c, cells);
+        }
+        tables.push(t);
+    }
+
+    let elapsed = started.elapsed();
+    let mut md = String::new();
+    for t in &tables {
+        md += &t.markdown();
+        md.push('\n');
+    }
+    println!("\n{md}");
+    println!("total time {:.0} s", elapsed.as_secs_f64());
+    if let Some(out) = o.out {
+        let cmd = format!(
+            "cargo run --release -p ovrnet-bench --{}",
+            std::env::args().skip(1).map(|a| format!(" {a}")).collect::<String>()
+        );
+        let doc = format!(
+            "# Benchmarks\n\nGenerated by `ovrnet-bench` (bench/); do not edit by hand.\n\nCommand: `{cmd}` (took {:.0} s)\n\n{machine}\n\
+             Each figure is the median of {} repetitions, (min–max) beside it. Everything runs on loopback in one \
+             process: each side of a pair on its own thread (the machine has other load; compare ratios within this run).\n\n{md}",
+            elapsed.as_secs_f64(),
+            o.reps
+        );
+        std::fs::write(&out, doc).expect("write report");
+        println!("wrote {out}");
+    }
+}

@@ -1,0 +1,82 @@
+//! ovrnet through its public Rust API: an in-process rendezvous server and two engines on
+//! loopback that find each other by user id. Through the proxy, both engines use the proxy as
+//! their server, so the server hands each the other's proxy-side address and all peer traffic
+//! crosses the proxy once per direction.
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use ovrnet::engine::{Engine, EngineConfig, Notification, PeerState};
+use ovrnet::proto::Policy;
+use ovrnet::server::{self, AuthMode, ServerConfig};
+
+use crate::endpoint::{Endpoint, Pair};
+use crate::proxy::{Impairment, Proxy};
+
+struct Ovr {
+    e: Engine,
+    peer: u64,
+}
+
+fn engine(server: SocketAddr, id: u64) -> Engine {
+    let mut cfg = EngineConfig::new(server, id, format!("bench-{id}").into_bytes());
+    cfg.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+    let e = Engine::start(cfg).expect("engine starts");
+    wait_for(&e, |n| *n == Notification::LoggedIn);
+    e
+}
+
+fn wait_for(e: &Engine, want: impl Fn(&Notification) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        while let Some(n) = e.pop_notification() {
+            if want(&n) {
+                return;
+            }
+        }
+        e.wait(Duration::from_millis(1));
+    }
+    panic!("ovrnet: notification not seen in 10 s");
+}
+
+pub fn pair(via: Option<&Impairment>) -> Pair {
+    let server =
+        server::spawn(ServerConfig::new(([127, 0, 0, 1], 0).into(), AuthMode::Open)).expect("server");
+    let (addr, proxy) = match via {
+        Some(imp) => {
+            let p = Proxy::start(server.local_addr(), imp.clone());
+            (p.front(), Some(p))
+        }
+        None => (server.local_addr(), None),
+    };
+    let (a, b) = (engine(addr, 1), engine(addr, 2));
+    let t0 = Instant::now();
+    a.connect(2);
+    wait_for(&b, |n| *n == Notification::PeerConnectRequest { peer: 1 });
+    assert!(b.accept(1));
+    wait_for(&a, |n| *n == Notification::ConnectionStateChange { peer: 2, state: PeerState::Connected });
+    let connect_us = t0.elapsed().as_secs_f64() * 1e6;
+    wait_for(&b, |n| *n == Notification::ConnectionStateChange { peer: 1, state: PeerState::Connected });
+    Pair {
+        a: Box::new(Ovr { e: a, peer: 2 }),
+        b: Box::new(Ovr { e: b, peer: 1 }),
+        guard: Box::new((server, proxy)),
+        connect_us: Some(connect_us),
+    }
+}
+
+impl Endpoint for Ovr {
+    fn send(&mut self, msg: &[u8], reliable: bool) -> bool {
+        let policy = if reliable { Policy::Reliable } else { Policy::Unreliable };
+        self.e.send(self.peer, msg, policy).is_ok()
+    }
+
+    fn poll(&mut self, buf: &mut [u8]) -> Option<usize> {
+        let p = self.e.read_packet()?;
+        buf[..p.data.len()].copy_from_slice(&p.data);
+        Some(p.data.len())
+    }
+
+    fn wait(&mut self, timeout: Duration) {
+        self.e.wait(timeout);
+    }
+}
