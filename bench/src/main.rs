@@ -4,6 +4,7 @@
 mod bulk;
 mod endpoint;
 mod enet;
+mod lossy;
 mod ovr;
 mod proxy;
 mod rate;
@@ -149,6 +150,40 @@ fn main() {
                 cells
             } else {
                 na(2, "n/a (unreliable only)")
+            };
+            row(&mut t, c, cells);
+        }
+        tables.push(t);
+    }
+    if o.metrics.contains(&4) {
+        let dur = Duration::from_secs(if o.smoke { 1 } else { 20 });
+        let total = if o.smoke { 256 << 10 } else { 16 << 20 };
+        let limit = Duration::from_secs(if o.smoke { 10 } else { 60 });
+        let mut t = Table::new(
+            "4. Through the proxy: 5 % loss each way, 20 ms added RTT",
+            &format!(
+                "Latency: 100 B reliable messages at 60 Hz for {} s, send call to delivery (ms). Goodput: {} KiB reliable in 1000 B messages (MB/s). Seeded loss, a new seed per repetition, the same seeds for every contender.",
+                dur.as_secs(),
+                total >> 10
+            ),
+            &["p50 ms", "p99 ms", "max ms", "goodput MB/s"],
+        );
+        println!("4. lossy");
+        for &c in &contenders {
+            let cells = if c.reliable() && c != Contender::Tcp {
+                let mut seed = 0;
+                let mut cells = repeat(o.reps, 3, || {
+                    seed += 1;
+                    lossy::latency(c, dur, seed)
+                });
+                let mut seed = 100;
+                cells.extend(repeat(o.reps, 1, || {
+                    seed += 1;
+                    lossy::goodput(c, total, seed, limit)
+                }));
+                cells
+            } else {
+                na(4, "n/a")
             };
             row(&mut t, c, cells);
         }
