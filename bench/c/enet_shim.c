@@ -8,7 +8,7 @@
 typedef struct {
     ENetHost *host;
     ENetPeer *peer;
-    int connected;
+    int connected; /* peers connected now */
     size_t queued; /* reliable bytes handed to ENet and not yet freed (acknowledged) */
 } shim_t;
 
@@ -33,14 +33,14 @@ static shim_t *shim_alloc(ENetHost *host) {
     return s;
 }
 
-/* Server: binds 127.0.0.1:0 and accepts one peer. */
-shim_t *shim_server(void) {
+/* Server: binds 127.0.0.1:0 and accepts up to `peers` peers. */
+shim_t *shim_server(int peers) {
     if (!initialized && enet_initialize() != 0) return NULL;
     initialized = 1;
     ENetAddress a;
     enet_address_set_host_ip(&a, "127.0.0.1");
     a.port = 0;
-    return shim_alloc(enet_host_create(&a, 1, 2, 0, 0));
+    return shim_alloc(enet_host_create(&a, (size_t)peers, 2, 0, 0));
 }
 
 unsigned short shim_port(shim_t *s) { return s->host->address.port; }
@@ -69,7 +69,7 @@ int shim_recv(shim_t *s, unsigned char *buf, int cap, unsigned timeout_ms) {
         switch (ev.type) {
         case ENET_EVENT_TYPE_CONNECT:
             s->peer = ev.peer;
-            s->connected = 1;
+            s->connected += 1;
             enet_peer_throttle_configure(ev.peer, ENET_PEER_PACKET_THROTTLE_INTERVAL, 0, 0);
             ev.peer->packetThrottle = ENET_PEER_PACKET_THROTTLE_SCALE;
             enet_peer_timeout(ev.peer, 0, 30000, 60000);
@@ -82,7 +82,7 @@ int shim_recv(shim_t *s, unsigned char *buf, int cap, unsigned timeout_ms) {
             return n;
         }
         case ENET_EVENT_TYPE_DISCONNECT:
-            s->connected = 0;
+            s->connected -= 1;
             break;
         default:
             break;

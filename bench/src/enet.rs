@@ -13,7 +13,7 @@ struct Shim {
 }
 
 unsafe extern "C" {
-    fn shim_server() -> *mut Shim;
+    fn shim_server(peers: c_int) -> *mut Shim;
     fn shim_client(port: c_ushort) -> *mut Shim;
     fn shim_port(s: *mut Shim) -> c_ushort;
     fn shim_connected(s: *mut Shim) -> c_int;
@@ -59,7 +59,7 @@ impl Drop for Enet {
 
 pub fn pair(via: Option<&Impairment>) -> Pair {
     // SAFETY: plain constructor; the result is checked for NULL in Enet::new.
-    let mut b = Enet::new(unsafe { shim_server() });
+    let mut b = Enet::new(unsafe { shim_server(1) });
     // SAFETY: b.s is live.
     let port = unsafe { shim_port(b.s) };
     let (port, guard): (u16, Box<dyn Send>) = match via {
@@ -105,4 +105,36 @@ impl Endpoint for Enet {
             }
         }
     }
+}
+
+/// Memory hub (child process): one ENet host for `n` peers; `report` once all are connected.
+pub fn hub(n: usize, report: impl FnOnce(())) {
+    // SAFETY: plain constructor, checked for NULL.
+    let mut h = Enet::new(unsafe { shim_server(n as c_int) });
+    // SAFETY: h.s is live.
+    println!("READY 127.0.0.1:{}", unsafe { shim_port(h.s) });
+    let mut buf = [0u8; 64];
+    // SAFETY: h.s is live.
+    while (unsafe { shim_connected(h.s) }) < n as c_int {
+        h.recv(&mut buf, 1);
+    }
+    report(());
+    loop {
+        h.recv(&mut buf, 100);
+    }
+}
+
+/// `n` ENet clients of the hub at `addr`, serviced until all are connected; kept alive by the
+/// returned guard (idle: nothing services them afterwards, and ENet's timeout is 30 s).
+pub fn clients(n: usize, addr: std::net::SocketAddr) -> Box<dyn Send> {
+    // SAFETY: plain constructor, checked for NULL.
+    let mut v: Vec<Enet> = (0..n).map(|_| Enet::new(unsafe { shim_client(addr.port()) })).collect();
+    let mut buf = [0u8; 64];
+    let t0 = Instant::now();
+    while !v.iter().all(Enet::connected) && t0.elapsed() < Duration::from_secs(30) {
+        for c in v.iter_mut() {
+            c.recv(&mut buf, 0);
+        }
+    }
+    Box::new(v)
 }

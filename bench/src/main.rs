@@ -5,6 +5,7 @@ mod bulk;
 mod endpoint;
 mod enet;
 mod lossy;
+mod mem;
 mod ovr;
 mod proxy;
 mod rate;
@@ -64,6 +65,10 @@ fn parse() -> Opts {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "--mem-hub") {
+        return mem::hub_main(&args[1..]);
+    }
     let o = parse();
     let started = Instant::now();
     let machine = report::machine();
@@ -185,6 +190,31 @@ fn main() {
             } else {
                 na(4, "n/a")
             };
+            row(&mut t, c, cells);
+        }
+        tables.push(t);
+    }
+    if o.metrics.contains(&6) {
+        let (conns, pairs) = if o.smoke { (50, 3) } else { (1000, 10) };
+        let mut t = Table::new(
+            "6. Connections",
+            &format!(
+                "Connect: connect call to the dialler's Connected on loopback, median of {pairs} fresh pairs (for ovrnet this includes the rendezvous server round trip). Memory: the accepting process's resident set (before creating its host, and with {conns} idle connections open) divided by {conns}; clients live in another process."
+            ),
+            &["connect µs", "KiB per idle connection"],
+        );
+        println!("6. connections");
+        for &c in &contenders {
+            let mut cells = if c == Contender::Tcp || c.reliable() {
+                repeat(o.reps, 1, || mem::connect_time(c, pairs))
+            } else {
+                na(1, "n/a (connectionless)")
+            };
+            cells.extend(if matches!(c, Contender::Enet | Contender::Ovrnet) {
+                repeat(o.reps, 1, || mem::per_connection(c, conns))
+            } else {
+                na(1, "n/a")
+            });
             row(&mut t, c, cells);
         }
         tables.push(t);

@@ -80,3 +80,64 @@ impl Endpoint for Ovr {
         self.e.wait(timeout);
     }
 }
+
+/// The rendezvous server of the memory case: it lets one user have every connect request of
+/// the run pending at once (the default, 32, would refuse a thousand peers dialling at once).
+pub fn server() -> server::ServerHandle {
+    let mut cfg = ServerConfig::new(([127, 0, 0, 1], 0).into(), AuthMode::Open);
+    cfg.max_pending_per_user = 4096;
+    cfg.max_pushes_per_session = 4096;
+    server::spawn(cfg).expect("server")
+}
+
+/// Memory hub (child process): user 1 accepts `n` peers; `report` once all are connected.
+pub fn hub(n: usize, server: SocketAddr, report: impl FnOnce(())) {
+    let e = engine(server, 1);
+    println!("READY {}", e.local_addr());
+    let mut connected = 0;
+    while connected < n {
+        while let Some(ev) = e.pop_notification() {
+            match ev {
+                Notification::PeerConnectRequest { peer } => {
+                    e.accept(peer);
+                }
+                Notification::ConnectionStateChange { state: PeerState::Connected, .. } => connected += 1,
+                _ => {}
+            }
+        }
+        e.wait(Duration::from_millis(10));
+    }
+    report(());
+    loop {
+        e.wait(Duration::from_secs(1));
+        while e.pop_notification().is_some() {}
+    }
+}
+
+/// `n` engines (users 2..) that connect to user 1 and stay idle; kept alive by the guard.
+pub fn clients(n: usize, server: SocketAddr) -> Box<dyn Send> {
+    let v: Vec<Engine> = (0..n as u64)
+        .map(|i| {
+            let mut cfg = EngineConfig::new(server, 2 + i, format!("bench-{}", 2 + i).into_bytes());
+            cfg.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+            cfg.connect_timeout = Duration::from_secs(30);
+            Engine::start(cfg).expect("engine starts")
+        })
+        .collect();
+    for e in &v {
+        wait_for(e, |n| *n == Notification::LoggedIn);
+    }
+    // Dial in waves, as players join a session: a thousand simultaneous dials to one user stall
+    // some handshakes (see the report).
+    for wave in v.chunks(16) {
+        for e in wave {
+            e.connect(1);
+        }
+        for e in wave {
+            wait_for(e, |n| {
+                *n == Notification::ConnectionStateChange { peer: 1, state: PeerState::Connected }
+            });
+        }
+    }
+    Box::new(v)
+}
