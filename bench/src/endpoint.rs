@@ -37,6 +37,17 @@ impl Contender {
         }
     }
 
+    /// Command-line name (child processes, `--only`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Contender::UdpBusy => "udp-busy",
+            Contender::UdpBlocking => "udp-blocking",
+            Contender::Tcp => "tcp",
+            Contender::Enet => "enet",
+            Contender::Ovrnet => "ovrnet",
+        }
+    }
+
     pub fn reliable(self) -> bool {
         !matches!(self, Contender::UdpBusy | Contender::UdpBlocking)
     }

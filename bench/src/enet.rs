@@ -25,7 +25,9 @@ unsafe extern "C" {
 /// Owns one ENet host (one peer). Never shared: one thread at a time drives it.
 struct Enet {
     s: *mut Shim,
-    stash: Option<Vec<u8>>,
+    /// A message `wait` received, kept for the next `poll` (length into `stash_buf`).
+    stash: Option<usize>,
+    stash_buf: Vec<u8>,
 }
 
 // SAFETY: an ENet host has no thread affinity; the pointer is owned by exactly one `Enet`, which
@@ -35,7 +37,7 @@ unsafe impl Send for Enet {}
 impl Enet {
     fn new(s: *mut Shim) -> Enet {
         assert!(!s.is_null(), "ENet host creation failed");
-        Enet { s, stash: None }
+        Enet { s, stash: None, stash_buf: vec![0; 65536] }
     }
 
     fn connected(&self) -> bool {
@@ -89,20 +91,18 @@ impl Endpoint for Enet {
     }
 
     fn poll(&mut self, buf: &mut [u8]) -> Option<usize> {
-        if let Some(m) = self.stash.take() {
-            buf[..m.len()].copy_from_slice(&m);
-            return Some(m.len());
+        if let Some(n) = self.stash.take() {
+            buf[..n].copy_from_slice(&self.stash_buf[..n]);
+            return Some(n);
         }
         self.recv(buf, 0)
     }
 
     fn wait(&mut self, timeout: Duration) {
         if self.stash.is_none() {
-            let mut buf = vec![0u8; 65536];
-            if let Some(n) = self.recv(&mut buf, timeout.as_millis().max(1) as u32) {
-                buf.truncate(n);
-                self.stash = Some(buf);
-            }
+            let mut buf = std::mem::take(&mut self.stash_buf);
+            self.stash = self.recv(&mut buf, timeout.as_millis().max(1) as u32);
+            self.stash_buf = buf;
         }
     }
 }

@@ -2,6 +2,7 @@
 //! `cargo run --release -p ovrnet-bench` runs every case and writes docs/BENCHMARKS.md;
 //! `--smoke` is a few-second run of every code path (part of the test command).
 mod bulk;
+mod cpu;
 mod endpoint;
 mod enet;
 mod lossy;
@@ -69,12 +70,15 @@ fn main() {
     if args.first().is_some_and(|a| a == "--mem-hub") {
         return mem::hub_main(&args[1..]);
     }
+    if args.first().is_some_and(|a| a == "--cpu-case") {
+        return cpu::case_main(&args[1..]);
+    }
     let o = parse();
     let started = Instant::now();
     let machine = report::machine();
     let contenders: Vec<Contender> = Contender::ALL
         .into_iter()
-        .filter(|c| o.only.is_empty() || o.only.iter().any(|f| c.name().to_lowercase().contains(f.as_str())))
+        .filter(|c| o.only.is_empty() || o.only.iter().any(|f| c.key().starts_with(f.as_str())))
         .collect();
     let mut tables = vec![];
     let row = |t: &mut Table, c: Contender, cells: Vec<Cell>| {
@@ -190,6 +194,32 @@ fn main() {
             } else {
                 na(4, "n/a")
             };
+            row(&mut t, c, cells);
+        }
+        tables.push(t);
+    }
+    if o.metrics.contains(&5) {
+        let n = if o.smoke { 320 } else { 6400 };
+        let mut t = Table::new(
+            "5. CPU: user-space instructions per message (callgrind)",
+            &format!(
+                "Sender + receiver + helper threads, lockstep batches of 32 with blocking waits; (instructions of a {}-message run − those of a {n}-message run) / messages delivered in between. System calls' kernel work is not counted.",
+                3 * n
+            ),
+            &["29 B unreliable", "1000 B reliable"],
+        );
+        println!("5. cpu");
+        for &c in &contenders {
+            let mut cells = if c.unreliable() {
+                repeat(o.reps, 1, || cpu::per_message(c, 29, false, n))
+            } else {
+                na(1, "n/a")
+            };
+            cells.extend(if c.reliable() {
+                repeat(o.reps, 1, || cpu::per_message(c, 1000, true, n))
+            } else {
+                na(1, "n/a")
+            });
             row(&mut t, c, cells);
         }
         tables.push(t);

@@ -13,6 +13,8 @@ struct Tcp {
     out: Vec<u8>,
     out_pos: usize,
     inb: Vec<u8>,
+    in_pos: usize,
+    tmp: Vec<u8>,
 }
 
 pub fn pair() -> Pair {
@@ -27,7 +29,14 @@ pub fn pair() -> Pair {
 fn endpoint(s: TcpStream) -> Box<dyn Endpoint> {
     s.set_nodelay(true).expect("nodelay");
     s.set_nonblocking(true).expect("nonblocking");
-    Box::new(Tcp { s, out: Vec::new(), out_pos: 0, inb: Vec::with_capacity(1 << 20) })
+    Box::new(Tcp {
+        s,
+        out: Vec::new(),
+        out_pos: 0,
+        inb: Vec::with_capacity(1 << 20),
+        in_pos: 0,
+        tmp: vec![0; 256 << 10],
+    })
 }
 
 impl Tcp {
@@ -48,16 +57,31 @@ impl Tcp {
     }
 
     fn frame(&mut self, buf: &mut [u8]) -> Option<usize> {
-        if self.inb.len() < 4 {
+        let avail = &self.inb[self.in_pos..];
+        if avail.len() < 4 {
             return None;
         }
-        let n = u32::from_le_bytes(self.inb[..4].try_into().ok()?) as usize;
-        if self.inb.len() < 4 + n {
+        let n = u32::from_le_bytes(avail[..4].try_into().ok()?) as usize;
+        if avail.len() < 4 + n {
             return None;
         }
-        buf[..n].copy_from_slice(&self.inb[4..4 + n]);
-        self.inb.drain(..4 + n);
+        buf[..n].copy_from_slice(&avail[4..4 + n]);
+        self.in_pos += 4 + n;
+        if self.in_pos == self.inb.len() {
+            self.inb.clear();
+            self.in_pos = 0;
+        }
         Some(n)
+    }
+
+    fn fill(&mut self) {
+        if self.in_pos > 0 && self.in_pos > self.inb.len() / 2 {
+            self.inb.drain(..self.in_pos);
+            self.in_pos = 0;
+        }
+        if let Ok(n) = self.s.read(&mut self.tmp) {
+            self.inb.extend_from_slice(&self.tmp[..n]);
+        }
     }
 }
 
@@ -78,25 +102,18 @@ impl Endpoint for Tcp {
         if let Some(n) = self.frame(buf) {
             return Some(n);
         }
-        let mut tmp = [0u8; 256 << 10];
-        match self.s.read(&mut tmp) {
-            Ok(n) if n > 0 => self.inb.extend_from_slice(&tmp[..n]),
-            _ => {}
-        }
+        self.fill();
         self.frame(buf)
     }
 
     fn wait(&mut self, timeout: Duration) {
         self.flush();
-        if self.inb.len() >= 4 {
+        if self.inb.len() - self.in_pos >= 4 {
             return;
         }
         self.s.set_nonblocking(false).expect("blocking");
         self.s.set_read_timeout(Some(timeout.max(Duration::from_micros(1)))).expect("timeout");
-        let mut tmp = [0u8; 64 << 10];
-        if let Ok(n) = self.s.read(&mut tmp) {
-            self.inb.extend_from_slice(&tmp[..n]);
-        }
+        self.fill();
         self.s.set_nonblocking(true).expect("nonblocking");
     }
 }

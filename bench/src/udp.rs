@@ -12,7 +12,6 @@ use crate::proxy::{Impairment, Proxy};
 struct Udp {
     sock: UdpSocket,
     blocking: bool,
-    stash: Option<Vec<u8>>,
 }
 
 pub fn socket() -> UdpSocket {
@@ -31,7 +30,7 @@ fn endpoint(sock: UdpSocket, peer: SocketAddr, blocking: bool) -> Box<dyn Endpoi
     } else {
         sock.set_nonblocking(true).expect("nonblocking");
     }
-    Box::new(Udp { sock, blocking, stash: None })
+    Box::new(Udp { sock, blocking })
 }
 
 pub fn pair(blocking: bool, via: Option<&Impairment>) -> Pair {
@@ -59,10 +58,6 @@ impl Endpoint for Udp {
     }
 
     fn poll(&mut self, buf: &mut [u8]) -> Option<usize> {
-        if let Some(m) = self.stash.take() {
-            buf[..m.len()].copy_from_slice(&m);
-            return Some(m.len());
-        }
         match self.sock.recv(buf) {
             Ok(n) => Some(n),
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => None,
@@ -71,18 +66,12 @@ impl Endpoint for Udp {
     }
 
     fn wait(&mut self, timeout: Duration) {
-        if self.stash.is_some() {
-            return;
-        }
+        // Block until a datagram is there without taking it.
         if !self.blocking {
             self.sock.set_nonblocking(false).expect("blocking");
         }
         self.sock.set_read_timeout(Some(timeout.max(Duration::from_micros(1)))).expect("timeout");
-        let mut buf = vec![0u8; 65536];
-        if let Ok(n) = self.sock.recv(&mut buf) {
-            buf.truncate(n);
-            self.stash = Some(buf);
-        }
+        let _ = self.sock.peek(&mut [0u8; 1]);
         if self.blocking {
             self.sock.set_read_timeout(Some(Duration::from_millis(5))).expect("timeout");
         } else {
