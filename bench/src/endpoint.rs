@@ -20,12 +20,19 @@ pub enum Contender {
     UdpBlocking,
     Tcp,
     Enet,
+    Renet,
     Ovrnet,
 }
 
 impl Contender {
-    pub const ALL: [Contender; 5] =
-        [Contender::UdpBusy, Contender::UdpBlocking, Contender::Tcp, Contender::Enet, Contender::Ovrnet];
+    pub const ALL: [Contender; 6] = [
+        Contender::UdpBusy,
+        Contender::UdpBlocking,
+        Contender::Tcp,
+        Contender::Enet,
+        Contender::Renet,
+        Contender::Ovrnet,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -33,6 +40,7 @@ impl Contender {
             Contender::UdpBlocking => "raw UDP, blocking",
             Contender::Tcp => "TCP loopback",
             Contender::Enet => "ENet 1.3.17",
+            Contender::Renet => "renet 2.0 (netcode)",
             Contender::Ovrnet => "ovrnet (Rust API)",
         }
     }
@@ -44,6 +52,7 @@ impl Contender {
             Contender::UdpBlocking => "udp-blocking",
             Contender::Tcp => "tcp",
             Contender::Enet => "enet",
+            Contender::Renet => "renet",
             Contender::Ovrnet => "ovrnet",
         }
     }
@@ -73,6 +82,7 @@ pub fn pair(c: Contender, via: Option<&crate::proxy::Impairment>) -> Pair {
         Contender::UdpBlocking => crate::udp::pair(true, via),
         Contender::Tcp => crate::tcp::pair(),
         Contender::Enet => crate::enet::pair(via),
+        Contender::Renet => crate::renet::pair(via),
         Contender::Ovrnet => crate::ovr::pair(via),
     }
 }

@@ -10,6 +10,7 @@ mod mem;
 mod ovr;
 mod proxy;
 mod rate;
+mod renet;
 mod report;
 mod rtt;
 mod stats;
