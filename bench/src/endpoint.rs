@@ -21,16 +21,18 @@ pub enum Contender {
     Tcp,
     Enet,
     Renet,
+    Quinn,
     Ovrnet,
 }
 
 impl Contender {
-    pub const ALL: [Contender; 6] = [
+    pub const ALL: [Contender; 7] = [
         Contender::UdpBusy,
         Contender::UdpBlocking,
         Contender::Tcp,
         Contender::Enet,
         Contender::Renet,
+        Contender::Quinn,
         Contender::Ovrnet,
     ];
 
@@ -41,6 +43,7 @@ impl Contender {
             Contender::Tcp => "TCP loopback",
             Contender::Enet => "ENet 1.3.17",
             Contender::Renet => "renet 2.0 (netcode)",
+            Contender::Quinn => "quinn 0.11 (QUIC)",
             Contender::Ovrnet => "ovrnet (Rust API)",
         }
     }
@@ -53,6 +56,7 @@ impl Contender {
             Contender::Tcp => "tcp",
             Contender::Enet => "enet",
             Contender::Renet => "renet",
+            Contender::Quinn => "quinn",
             Contender::Ovrnet => "ovrnet",
         }
     }
@@ -83,6 +87,7 @@ pub fn pair(c: Contender, via: Option<&crate::proxy::Impairment>) -> Pair {
         Contender::Tcp => crate::tcp::pair(),
         Contender::Enet => crate::enet::pair(via),
         Contender::Renet => crate::renet::pair(via),
+        Contender::Quinn => crate::quic::pair(via),
         Contender::Ovrnet => crate::ovr::pair(via),
     }
 }

@@ -9,6 +9,7 @@ mod lossy;
 mod mem;
 mod ovr;
 mod proxy;
+mod quic;
 mod rate;
 mod renet;
 mod report;
