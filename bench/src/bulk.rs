@@ -14,10 +14,18 @@ pub fn run(
     via: Option<&crate::proxy::Impairment>,
 ) -> Result<Vec<f64>, String> {
     let p = pair(c, via);
-    transfer(p, size, total, Duration::from_secs(120))
+    transfer(p, size, total, Duration::from_secs(120), false).map(|v| vec![v[0]])
 }
 
-pub fn transfer(p: Pair, size: usize, total: usize, limit: Duration) -> Result<Vec<f64>, String> {
+/// MB/s and 1.0 if all arrived. After `limit`, an error, or with `partial` the rate of what
+/// arrived so far and 0.0.
+pub fn transfer(
+    p: Pair,
+    size: usize,
+    total: usize,
+    limit: Duration,
+    partial: bool,
+) -> Result<Vec<f64>, String> {
     let (mut a, mut b) = (p.a, p.b);
     let count = total.div_ceil(size) as u64;
     let done = AtomicBool::new(false);
@@ -44,7 +52,11 @@ pub fn transfer(p: Pair, size: usize, total: usize, limit: Duration) -> Result<V
         let mut res = Err(String::new());
         while next < count {
             if t0.elapsed() > limit {
-                res = Err(format!("timed out after {} of {count} messages", next));
+                res = if partial {
+                    Ok(vec![(next * size as u64) as f64 / t0.elapsed().as_secs_f64() / 1e6, 0.0])
+                } else {
+                    Err(format!("timed out after {next} of {count} messages"))
+                };
                 break;
             }
             if let Some(n) = b.poll(&mut buf) {
@@ -57,7 +69,7 @@ pub fn transfer(p: Pair, size: usize, total: usize, limit: Duration) -> Result<V
             }
         }
         if next == count {
-            res = Ok(vec![(count * size as u64) as f64 / t0.elapsed().as_secs_f64() / 1e6]);
+            res = Ok(vec![(count * size as u64) as f64 / t0.elapsed().as_secs_f64() / 1e6, 1.0]);
         }
         done.store(true, Ordering::Relaxed);
         res

@@ -100,7 +100,7 @@ fn main() {
 
     if o.metrics.contains(&1) {
         let pings = if o.smoke { 200 } else { 5000 };
-        let game_pings = if o.smoke { 50 } else { 1000 };
+        let game_pings = if o.smoke { 50 } else { 500 };
         for (game, pn) in [(false, pings), (true, game_pings)] {
             let title = if game {
                 "1b. RTT, 29 B unreliable, echo side polls once per ms (µs)"
@@ -121,7 +121,7 @@ fn main() {
         }
     }
     if o.metrics.contains(&2) {
-        let dur = Duration::from_millis(if o.smoke { 150 } else { 1000 });
+        let dur = Duration::from_millis(if o.smoke { 100 } else { 500 });
         for size in [29usize, 1200] {
             let title = format!("2. One-way unreliable rate, {size} B messages");
             let mut t = Table::new(
@@ -167,41 +167,53 @@ fn main() {
         tables.push(t);
     }
     if o.metrics.contains(&4) {
-        let dur = Duration::from_secs(if o.smoke { 1 } else { 20 });
-        let total = if o.smoke { 256 << 10 } else { 16 << 20 };
-        let limit = Duration::from_secs(if o.smoke { 10 } else { 60 });
+        let dur = Duration::from_millis(if o.smoke { 500 } else { 20_000 });
+        let total = if o.smoke { 64 << 10 } else { 16 << 20 };
+        let limit = Duration::from_secs(if o.smoke { 3 } else { 12 });
         let mut t = Table::new(
             "4. Through the proxy: 5 % loss each way, 20 ms added RTT",
             &format!(
-                "Latency: 100 B reliable messages at 60 Hz for {} s, send call to delivery (ms). Goodput: {} KiB reliable in 1000 B messages (MB/s). Seeded loss, a new seed per repetition, the same seeds for every contender.",
-                dur.as_secs(),
-                total >> 10
+                "Latency: 100 B reliable messages at 60 Hz for {:.1} s, send call to delivery, both sides in a 1 ms game loop, all contenders at once each through its own proxy (ms). \
+                 Goodput: {} KiB reliable in 1000 B messages, busy-polling, one contender at a time (MB/s; over the first {} s if it had not all arrived: `done` is 1 when it had). \
+                 Seeded loss: repetition r uses the same seeds for every contender.",
+                dur.as_secs_f64(),
+                total >> 10,
+                limit.as_secs()
             ),
-            &["p50 ms", "p99 ms", "max ms", "goodput MB/s"],
+            &["p50 ms", "p99 ms", "max ms", "goodput MB/s", "done"],
         );
         println!("4. lossy");
+        let lossy: Vec<Contender> =
+            contenders.iter().copied().filter(|&c| c.reliable() && c != Contender::Tcp).collect();
+        let mut lat: Vec<Vec<Result<Vec<f64>, String>>> = vec![vec![]; lossy.len()];
+        for r in 0..o.reps as u64 {
+            let res: Vec<_> = std::thread::scope(|s| {
+                let hs: Vec<_> =
+                    lossy.iter().map(|&c| s.spawn(move || lossy::latency(c, dur, r + 1))).collect();
+                hs.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("panicked".into()))).collect()
+            });
+            for (i, x) in res.into_iter().enumerate() {
+                lat[i].push(x);
+            }
+        }
         for &c in &contenders {
-            let cells = if c.reliable() && c != Contender::Tcp {
-                let mut seed = 0;
-                let mut cells = repeat(o.reps, 3, || {
-                    seed += 1;
-                    lossy::latency(c, dur, seed)
-                });
-                let mut seed = 100;
-                cells.extend(repeat(o.reps, 1, || {
-                    seed += 1;
-                    lossy::goodput(c, total, seed, limit)
-                }));
-                cells
-            } else {
-                na(4, "n/a")
+            let Some(i) = lossy.iter().position(|&l| l == c) else {
+                row(&mut t, c, na(5, "n/a"));
+                continue;
             };
+            let mut runs = lat[i].clone().into_iter();
+            let mut cells = repeat(o.reps, 3, || runs.next().unwrap_or(Err("missing".into())));
+            let mut seed = 100;
+            cells.extend(repeat(o.reps, 2, || {
+                seed += 1;
+                lossy::goodput(c, total, seed, limit)
+            }));
             row(&mut t, c, cells);
         }
         tables.push(t);
     }
     if o.metrics.contains(&5) {
-        let n = if o.smoke { 320 } else { 6400 };
+        let n = if o.smoke { 32 } else { 1600 };
         let mut t = Table::new(
             "5. CPU: user-space instructions per message (callgrind)",
             &format!(
@@ -211,7 +223,8 @@ fn main() {
             &["29 B unreliable", "1000 B reliable"],
         );
         println!("5. cpu");
-        for &c in &contenders {
+        // The smoke run checks the valgrind path once; the endpoints are exercised above.
+        for &c in contenders.iter().filter(|&&c| !o.smoke || c == Contender::Ovrnet) {
             let mut cells = if c.unreliable() {
                 repeat(o.reps, 1, || cpu::per_message(c, 29, false, n))
             } else {
@@ -258,6 +271,7 @@ fn main() {
         md += &t.markdown();
         md.push('\n');
     }
+    md += &targets(&tables);
     println!("\n{md}");
     println!("total time {:.0} s", elapsed.as_secs_f64());
     if let Some(out) = o.out {
@@ -275,4 +289,58 @@ fn main() {
         std::fs::write(&out, doc).expect("write report");
         println!("wrote {out}");
     }
+}
+
+/// ovrnet's targets from the issue, as ratios of this run's medians.
+fn targets(tables: &[Table]) -> String {
+    let find = |prefix: &str| tables.iter().find(|t| t.title.starts_with(prefix));
+    let (ovr, enet, udp) = (Contender::Ovrnet.name(), Contender::Enet.name(), Contender::UdpBusy.name());
+    // (target, table, column, reference row, factor: ovrnet <= factor * reference when lower is better)
+    type Check = (&'static str, &'static str, usize, &'static str, f64, bool);
+    let checks: [Check; 12] = [
+        ("RTT p50 <= 1.25x raw busy-polled UDP", "1a.", 0, udp, 1.25, true),
+        ("RTT p50 below ENet's", "1a.", 0, enet, 1.0, true),
+        ("RTT p99 <= ENet's", "1a.", 1, enet, 1.0, true),
+        ("unreliable 29 B rate >= ENet's", "2. One-way unreliable rate, 29 B", 0, enet, 1.0, false),
+        (
+            "unreliable 1200 B rate >= 90 % of raw UDP",
+            "2. One-way unreliable rate, 1200 B",
+            0,
+            udp,
+            0.9,
+            false,
+        ),
+        ("reliable 1000 B throughput >= 1.5x ENet's", "3.", 0, enet, 1.5, false),
+        ("reliable 65535 B throughput >= 1.5x ENet's", "3.", 1, enet, 1.5, false),
+        ("5 % loss: p99 <= half ENet's", "4.", 1, enet, 0.5, true),
+        ("5 % loss: goodput >= ENet's", "4.", 3, enet, 1.0, false),
+        ("instructions/message 29 B unreliable <= half ENet's", "5.", 0, enet, 0.5, true),
+        ("instructions/message 1000 B reliable <= half ENet's", "5.", 1, enet, 0.5, true),
+        ("KiB per idle connection (no target; for reference)", "6.", 1, enet, f64::NAN, true),
+    ];
+    let mut s = String::from(
+        "### ovrnet against its targets\n\nRatios of medians from this run.\n\n| target | ovrnet | reference | ovrnet / reference | met |\n|---|---:|---:|---:|---|\n",
+    );
+    for (name, table, col, reference, factor, lower_better) in checks {
+        let Some(t) = find(table) else { continue };
+        let (Some(o), Some(r)) = (t.get(ovr, col), t.get(reference, col)) else {
+            s += &format!("| {name} | - | - | - | not measured |\n");
+            continue;
+        };
+        let ratio = o / r;
+        let met = if factor.is_nan() {
+            "-"
+        } else if (lower_better && ratio <= factor) || (!lower_better && ratio >= factor) {
+            "yes"
+        } else {
+            "**no**"
+        };
+        s += &format!(
+            "| {name} | {} | {} ({reference}) | {:.2} | {met} |\n",
+            stats::fmt(o),
+            stats::fmt(r),
+            ratio
+        );
+    }
+    s
 }

@@ -39,7 +39,7 @@ pub fn run(c: Contender, size: usize, dur: Duration) -> Result<Vec<f64>, String>
             if b.poll(&mut buf).is_some() {
                 got += 1;
                 last = Instant::now();
-            } else if done.load(Ordering::Acquire) && last.elapsed() > Duration::from_millis(200) {
+            } else if done.load(Ordering::Acquire) && last.elapsed() > Duration::from_millis(50) {
                 break;
             }
         }
