@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* 64 KiB: the best of a sweep on this machine (1000 B bulk: 64 KiB 216 MB/s, 256 KiB 193,
+ * 1 MiB 104, 8 MiB 9.2; lossy goodput about equal). */
+#define SHIM_DEFAULT_MAX_QUEUED (64u << 10)
+
 typedef struct {
     ENetHost *host;
     ENetPeer *peer;
@@ -13,8 +17,15 @@ typedef struct {
 } shim_t;
 
 /* Reliable bytes the harness keeps queued at most, like a game bounding its send queue (ENet's
- * own queue is unbounded and long lists slow its flush). Same bound as ovrnet's send buffer. */
-#define SHIM_MAX_QUEUED (8u << 20)
+ * own queue is unbounded, and long lists slow its flush). ENET_SHIM_MAX_QUEUED overrides it. */
+static size_t shim_max_queued(void) {
+    static size_t v;
+    if (!v) {
+        const char *e = getenv("ENET_SHIM_MAX_QUEUED");
+        v = e ? (size_t)strtoul(e, NULL, 10) : SHIM_DEFAULT_MAX_QUEUED;
+    }
+    return v;
+}
 
 static void shim_packet_freed(ENetPacket *p) {
     shim_t *s = p->userData;
@@ -94,7 +105,7 @@ int shim_recv(shim_t *s, unsigned char *buf, int cap, unsigned timeout_ms) {
 /* Queues one message and flushes it to the socket. Returns 1 if queued. */
 int shim_send(shim_t *s, const unsigned char *data, int len, int reliable) {
     if (!s->connected) return 0;
-    if (reliable && s->queued + (size_t)len > SHIM_MAX_QUEUED) return 0;
+    if (reliable && s->queued > 0 && s->queued + (size_t)len > shim_max_queued()) return 0;
     ENetPacket *p = enet_packet_create(data, (size_t)len,
                                        reliable ? ENET_PACKET_FLAG_RELIABLE : ENET_PACKET_FLAG_UNSEQUENCED);
     if (!p || enet_peer_send(s->peer, reliable ? 0 : 1, p) < 0) {

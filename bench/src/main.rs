@@ -289,6 +289,15 @@ fn main() {
         std::fs::write(&out, doc).expect("write report");
         println!("wrote {out}");
     }
+    let failed = tables
+        .iter()
+        .flat_map(|t| &t.rows)
+        .flat_map(|(_, c)| c)
+        .any(|c| matches!(c, Cell::Na(w) if w.starts_with("failed")));
+    if failed && o.smoke {
+        eprintln!("smoke run: a case failed (see the tables)");
+        std::process::exit(1);
+    }
 }
 
 /// ovrnet's targets from the issue, as ratios of this run's medians.

@@ -119,8 +119,7 @@ fn run(poll: Poll, front: UdpSocket, upstream: SocketAddr, imp: Impairment, stop
         ready.sort_unstable();
         ready.dedup();
         for i in ready {
-            loop {
-                let Ok((n, from)) = socks[i].recv_from(&mut buf) else { break };
+            while let Ok((n, from)) = socks[i].recv_from(&mut buf) {
                 // Route: front -> upstream via the sender's outside socket; outside socket i from
                 // upstream -> client i via front; from another client j -> client i via j's socket.
                 let (via, to) = if i == FRONT {
