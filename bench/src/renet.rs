@@ -40,7 +40,7 @@ fn config() -> ConnectionConfig {
 
 enum Side {
     Client(RenetClient, Box<NetcodeClientTransport>),
-    Server(RenetServer, NetcodeServerTransport),
+    Server(RenetServer, Box<NetcodeServerTransport>),
 }
 
 struct Renet {
@@ -74,7 +74,7 @@ pub fn pair(via: Option<&Impairment>) -> Pair {
     let sclone = ssock.try_clone().expect("clone");
     let st = NetcodeServerTransport::new(scfg, ssock).expect("renet server");
     let mut b =
-        Renet { side: Side::Server(RenetServer::new(config()), st), sock: sclone, last: Instant::now() };
+        Renet { side: Side::Server(RenetServer::new(config()), Box::new(st)), sock: sclone, last: Instant::now() };
     let t0 = Instant::now();
     let csock = crate::udp::socket();
     let auth = ClientAuthentication::Unsecure {
