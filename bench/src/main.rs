@@ -286,7 +286,9 @@ fn main() {
             elapsed.as_secs_f64(),
             o.reps
         );
-        std::fs::write(&out, doc).expect("write report");
+        let notes =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/NOTES.md")).unwrap_or_default();
+        std::fs::write(&out, format!("{doc}\n{notes}")).expect("write report");
         println!("wrote {out}");
     }
     let failed = tables

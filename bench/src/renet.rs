@@ -39,7 +39,7 @@ fn config() -> ConnectionConfig {
 }
 
 enum Side {
-    Client(RenetClient, Box<NetcodeClientTransport>),
+    Client(Box<RenetClient>, Box<NetcodeClientTransport>),
     Server(RenetServer, Box<NetcodeServerTransport>),
 }
 
@@ -73,8 +73,11 @@ pub fn pair(via: Option<&Impairment>) -> Pair {
     };
     let sclone = ssock.try_clone().expect("clone");
     let st = NetcodeServerTransport::new(scfg, ssock).expect("renet server");
-    let mut b =
-        Renet { side: Side::Server(RenetServer::new(config()), Box::new(st)), sock: sclone, last: Instant::now() };
+    let mut b = Renet {
+        side: Side::Server(RenetServer::new(config()), Box::new(st)),
+        sock: sclone,
+        last: Instant::now(),
+    };
     let t0 = Instant::now();
     let csock = crate::udp::socket();
     let auth = ClientAuthentication::Unsecure {
@@ -86,7 +89,7 @@ pub fn pair(via: Option<&Impairment>) -> Pair {
     let cclone = csock.try_clone().expect("clone");
     let ct = NetcodeClientTransport::new(now(), auth, csock).expect("renet client");
     let mut a = Renet {
-        side: Side::Client(RenetClient::new(config()), Box::new(ct)),
+        side: Side::Client(Box::new(RenetClient::new(config())), Box::new(ct)),
         sock: cclone,
         last: Instant::now(),
     };
