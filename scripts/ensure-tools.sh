@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test command needs on a fresh machine (Rust, gcc, Python and git are assumed):
-# the pinned cbindgen, and valgrind. Idempotent; prints what it does.
+# the pinned cbindgen, valgrind, and libenet-dev for the benchmark. Idempotent; prints what it does.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 want="$(tr -d '[:space:]' < "$root/scripts/cbindgen-version")"
@@ -13,6 +13,8 @@ missing=()
 command -v valgrind >/dev/null || missing+=(valgrind)
 command -v nm >/dev/null || missing+=(binutils)
 command -v make >/dev/null || missing+=(make)
+# The benchmark's ENet contender (bench/) links the system library.
+[[ -f /usr/include/enet/enet.h ]] || missing+=(libenet-dev)
 if ((${#missing[@]})); then
     echo "ensure-tools: installing ${missing[*]}"
     if [[ $(id -u) -ne 0 ]]; then

@@ -32,5 +32,12 @@ bash scripts/test-csharp.sh
 echo "== benchmark smoke run (numbers are not checked here; see benches/)"
 cargo bench --bench proto -- --quick
 
+echo "== comparative benchmark smoke run (bench/; the full run is cargo run --release -p ovrnet-bench)"
+cargo run --release -q -p ovrnet-bench -- --smoke > /tmp/ovrnet-bench-smoke.log 2>&1 || {
+    tail -40 /tmp/ovrnet-bench-smoke.log >&2
+    exit 1
+}
+grep -c "^| " /tmp/ovrnet-bench-smoke.log | xargs -I{} echo "benchmark smoke: {} table rows"
+
 passed=$(grep -oE "test result: ok. [0-9]+ passed" /tmp/ovrnet-cargo-test.log | awk '{s+=$4} END {print s+0}')
 echo "all suites green: $passed Rust tests passed"
