@@ -67,6 +67,9 @@ pub struct Config {
     pub recv_window_messages: u32,
     /// Hard cap on the send rate in bytes per second (0 = only congestion control limits it).
     pub max_send_rate: u64,
+    /// Recent loss fraction (0..=1) below which losses are taken as link noise, not congestion,
+    /// and do not cut the window (see `congestion.rs`); 0 gives classic loss-based behaviour.
+    pub loss_tolerance: f64,
     /// Congestion window at start, in bytes.
     pub initial_cwnd: u64,
     /// Congestion window floor, in bytes.
@@ -95,6 +98,7 @@ impl Default for Config {
             recv_window_bytes: 4 << 20,
             recv_window_messages: 8192,
             max_send_rate: 0,
+            loss_tolerance: 0.20,
             initial_cwnd: 32 * MAX_DATAGRAM as u64,
             min_cwnd: 4 * MAX_DATAGRAM as u64,
             max_cwnd: 64 << 20,
