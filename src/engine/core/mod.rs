@@ -48,6 +48,8 @@ pub struct Core {
     send_failures: u64,
     /// Impairments applied to everything this engine sends (tests and manual experiments).
     fake: Option<FakeNetwork>,
+    /// Some connection may hold messages the full inbox could not take.
+    held_back: bool,
 }
 
 fn random_u64() -> u64 {
@@ -85,6 +87,7 @@ impl Core {
                 }
                 None => None,
             },
+            held_back: false,
         })
     }
 
@@ -508,6 +511,8 @@ impl Core {
         {
             inbox.push_packet(Packet { sender: peer, policy: m.policy, data: m.data });
         }
+        // A full inbox may have left messages in this connection: `pump_all` must revisit it.
+        let held_back = !inbox.has_room();
         let mut ends = None;
         while let Some(ev) = c.poll_event() {
             match ev {
@@ -538,6 +543,7 @@ impl Core {
             }
         }
         let drained = c.is_drained();
+        self.held_back |= held_back;
         if let Some(state) = ends {
             self.end(peer, state, inbox);
         }
@@ -547,7 +553,11 @@ impl Core {
     }
 
     /// Moves waiting messages of every connection to the inbox (after the application made room).
+    /// Only does work after the inbox filled up, so the application's read path stays cheap.
     pub fn pump_all(&mut self, inbox: &Inbox) {
+        if !std::mem::take(&mut self.held_back) {
+            return;
+        }
         let ids: Vec<u64> = self.peers.keys().copied().collect();
         for peer in ids {
             self.pump_peer(peer, inbox);
