@@ -1,74 +1,13 @@
 //! The engine on real loopback UDP sockets against a real in-process rendezvous server.
+mod engine_support;
+use engine_support::*;
+
 use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ovrnet::engine::{Engine, EngineConfig, Notification, PeerState};
 use ovrnet::proto::{Policy, SendError};
-use ovrnet::server::{self, AuthMode, ServerConfig, ServerHandle};
-
-fn server(auth: AuthMode) -> ServerHandle {
-    let cfg = ServerConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), auth);
-    server::spawn(cfg).expect("server starts")
-}
-
-fn config(server: &ServerHandle, id: u64, credential: &str) -> EngineConfig {
-    let mut cfg = EngineConfig::new(server.local_addr(), id, credential.as_bytes().to_vec());
-    cfg.bind = SocketAddr::from(([127, 0, 0, 1], 0));
-    cfg.connect_timeout = Duration::from_secs(3);
-    cfg.proto.idle_timeout_us = 2_000_000;
-    cfg.proto.keepalive_us = 300_000;
-    cfg
-}
-
-fn engine(server: &ServerHandle, id: u64) -> Engine {
-    let e = Engine::start(config(server, id, &format!("secret-{id}"))).expect("engine starts");
-    expect(&e, |n| *n == Notification::LoggedIn, 5);
-    e
-}
-
-/// Pops notifications until one matches (returned) or `secs` pass (panics with what was seen).
-fn expect(e: &Engine, want: impl Fn(&Notification) -> bool, secs: u64) -> Notification {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    let mut seen = vec![];
-    while Instant::now() < deadline {
-        while let Some(n) = e.pop_notification() {
-            if want(&n) {
-                return n;
-            }
-            seen.push(n);
-        }
-        e.wait(Duration::from_millis(20));
-    }
-    panic!("user {}: expected notification not seen; saw {seen:?}", e.user_id());
-}
-
-fn state(peer: u64, state: PeerState) -> impl Fn(&Notification) -> bool {
-    move |n| *n == Notification::ConnectionStateChange { peer, state }
-}
-
-fn connect_pair(a: &Engine, b: &Engine) {
-    a.connect(b.user_id());
-    expect(b, |n| *n == Notification::PeerConnectRequest { peer: a.user_id() }, 5);
-    assert!(b.accept(a.user_id()));
-    expect(a, state(b.user_id(), PeerState::Connected), 5);
-    expect(b, state(a.user_id(), PeerState::Connected), 5);
-    assert!(a.is_connected(b.user_id()) && b.is_connected(a.user_id()));
-}
-
-/// Reads packets until `n` arrived or `secs` pass.
-fn read(e: &Engine, n: usize, secs: u64) -> Vec<(u64, Policy, Vec<u8>)> {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    let mut got = vec![];
-    while got.len() < n && Instant::now() < deadline {
-        match e.read_packet() {
-            Some(p) => got.push((p.sender, p.policy, p.data)),
-            None => {
-                e.wait(Duration::from_millis(5));
-            }
-        }
-    }
-    got
-}
+use ovrnet::server::{self, AuthMode, ServerHandle};
 
 #[test]
 fn connect_accept_and_exchange_both_ways() {
