@@ -1,10 +1,12 @@
 //! Public Rust API of the engine.
 use std::net::SocketAddr;
+use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use mio::unix::SourceFd;
 use mio::{Interest, Poll, Waker};
 use parking_lot::Mutex;
 
@@ -36,6 +38,12 @@ pub struct EngineConfig {
     /// Beyond either, messages stay in their connection, which refuses new data until the
     /// application reads: a peer cannot grow our memory by outpacing the game.
     pub max_queued_packets: usize,
+    /// Back-to-back `send` calls (a burst: no other call in between) after the first are held
+    /// back and sent together, as one GSO batch, at the application's next call of any other
+    /// kind, when 48 KiB are queued, or at the latest after this long (the worker's timer has
+    /// millisecond resolution, so up to about 1 ms). A lone send, or the first of a burst, goes
+    /// out at once. Zero sends every message immediately. Default 500 µs.
+    pub send_coalesce: Duration,
     /// Fake loss and duplication applied to every datagram this engine sends, with a seed (for
     /// tests and manual experiments on real sockets; see `engine::fake_network`). None in games.
     pub fake_network: Option<(crate::sim::LinkConfig, u64)>,
@@ -51,6 +59,7 @@ impl EngineConfig {
             connect_timeout: Duration::from_secs(10),
             proto: proto::Config::default(),
             max_queued_packets: 65_536,
+            send_coalesce: Duration::from_micros(500),
             fake_network: None,
         }
     }
@@ -190,11 +199,13 @@ impl Engine {
             bind = SocketAddr::from(([0u16; 8], bind.port()));
         }
         let clock = Clock::new();
-        let core = Core::new(&cfg, clock.now_us()).map_err(EngineError::InvalidConfig)?;
-        let mut sock = socket::bind(bind).map_err(EngineError::Io)?;
+        let sock = socket::bind(bind).map_err(EngineError::Io)?;
+        let core = Core::new(&cfg, clock.now_us(), &sock).map_err(EngineError::InvalidConfig)?;
         let local_addr = sock.local_addr().map_err(EngineError::Io)?;
         let poll = Poll::new().map_err(EngineError::Io)?;
-        poll.registry().register(&mut sock, SOCKET, Interest::READABLE).map_err(EngineError::Io)?;
+        // Registered by descriptor: the worker takes it in and out of its poll set (see worker.rs).
+        let fd = sock.as_raw_fd();
+        poll.registry().register(&mut SourceFd(&fd), SOCKET, Interest::READABLE).map_err(EngineError::Io)?;
         let waker = Waker::new(poll.registry(), WAKER).map_err(EngineError::Io)?;
         let shared = Arc::new(Shared {
             clock,
@@ -203,6 +214,11 @@ impl Engine {
             inbox: Inbox::new(cfg.max_queued_packets.max(1), cfg.proto.recv_window_bytes as usize),
             waker,
             wake_at: AtomicU64::new(0),
+            next_due: AtomicU64::new(0),
+            poll_lease_until: AtomicU64::new(0),
+            parked: AtomicBool::new(false),
+            output_deferred: AtomicBool::new(false),
+            last_call_was_send: AtomicBool::new(false),
             stopping: AtomicBool::new(false),
         });
         let for_worker = shared.clone();
@@ -232,13 +248,14 @@ impl Engine {
     /// Runs a command on the core, sends what it produced and wakes the worker if the command
     /// moved a deadline earlier than it planned to wake.
     fn command<T>(&self, f: impl FnOnce(&mut Core, u64, &Inbox) -> T) -> T {
+        self.shared.end_burst();
         let mut core = self.shared.core.lock();
         let now = self.shared.clock.now_us();
         let out = f(&mut core, now, &self.shared.inbox);
+        self.shared.output_deferred.store(false, Ordering::Release);
         core.flush(now, &self.shared.socket);
-        let deadline = core.next_deadline();
+        self.shared.deadline_changed(core.next_deadline(), true);
         drop(core);
-        self.shared.nudge(deadline);
         out
     }
 
@@ -280,20 +297,38 @@ impl Engine {
         if self.stopped() {
             return Err(EngineSendError::ShutDown);
         }
+        let continues_burst = self.shared.last_call_was_send.swap(true, Ordering::AcqRel);
         let mut core = self.shared.core.lock();
         let now = self.shared.clock.now_us();
         let result = core.send(now, peer, data, policy, &self.shared.inbox);
-        core.flush_peer(now, peer, &self.shared.socket);
-        let deadline = core.peer_deadline(peer);
+        let hold = if continues_burst && result.is_ok() { core.hold_send(now, data.len()) } else { None };
+        if let Some(until) = hold {
+            self.shared.output_deferred.store(true, Ordering::Release);
+            self.shared.wake_by(until);
+        } else if self.shared.output_deferred.swap(false, Ordering::AcqRel) || core.has_held_sends() {
+            core.flush(now, &self.shared.socket);
+            self.shared.deadline_changed(core.next_deadline(), true);
+        } else {
+            core.flush_peer(now, peer, &self.shared.socket);
+            self.shared.deadline_changed(core.peer_deadline(peer), false);
+        }
         drop(core);
-        self.shared.nudge(deadline);
         result
     }
 
     /// Next received message, if any. When the queue is empty it drains the socket itself
-    /// rather than waiting for the worker to wake up.
+    /// rather than waiting for the worker to wake up; while the application keeps polling, the
+    /// worker stays parked and this thread also runs the protocol timers that fall due.
+    ///
+    /// Acknowledgements caused by a message handed out here are not sent at once: the game
+    /// usually answers within microseconds and the answer carries them, which keeps a system call
+    /// off the round trip. The next call of any kind sends them if no answer did.
     pub fn read_packet(&self) -> Option<Packet> {
+        self.shared.end_burst();
         if let Some(p) = self.shared.inbox.pop_packet() {
+            if self.shared.output_deferred.load(Ordering::Acquire) {
+                self.flush_deferred();
+            }
             return Some(p);
         }
         if self.stopped() {
@@ -301,27 +336,53 @@ impl Engine {
         }
         let mut core = self.shared.core.lock();
         let now = self.shared.clock.now_us();
+        self.shared.renew_poll_lease(now);
         // Messages left in connections while the inbox was full come first.
         core.pump_all(&self.shared.inbox);
-        if core.drain_socket(now, &self.shared.socket, &self.shared.inbox) {
-            // Acknowledgements and pongs due now go out at once.
-            core.flush(now, &self.shared.socket);
-            let deadline = core.next_deadline();
-            drop(core);
-            self.shared.nudge(deadline);
-        } else {
-            drop(core);
+        let received = core.drain_socket(now, &self.shared.socket, &self.shared.inbox);
+        let due = now >= self.shared.next_due.load(Ordering::Acquire);
+        if due {
+            core.handle_timeouts(now, &self.shared.inbox);
         }
-        self.shared.inbox.pop_packet()
+        let packet = self.shared.inbox.pop_packet();
+        let pending = self.shared.output_deferred.swap(false, Ordering::AcqRel);
+        if packet.is_some() && !due && !pending {
+            if received {
+                self.shared.output_deferred.store(true, Ordering::Release);
+                self.shared.deadline_changed(core.next_deadline(), true);
+            }
+        } else if received || due || pending {
+            core.flush(now, &self.shared.socket);
+            self.shared.deadline_changed(core.next_deadline(), true);
+        }
+        packet
+    }
+
+    /// Sends what an earlier `read_packet` left unsent.
+    fn flush_deferred(&self) {
+        let mut core = self.shared.core.lock();
+        if self.shared.output_deferred.swap(false, Ordering::AcqRel) {
+            let now = self.shared.clock.now_us();
+            core.flush(now, &self.shared.socket);
+            self.shared.deadline_changed(core.next_deadline(), true);
+        }
     }
 
     /// Next notification, if any.
     pub fn pop_notification(&self) -> Option<Notification> {
+        if self.shared.end_burst() && self.shared.output_deferred.load(Ordering::Acquire) {
+            self.flush_deferred();
+        }
         self.shared.inbox.pop_notification()
     }
 
     /// Blocks until a packet or notification is queued or `timeout` passes; true if one is.
     pub fn wait(&self, timeout: Duration) -> bool {
+        self.shared.end_burst();
+        if self.shared.output_deferred.load(Ordering::Acquire) {
+            self.flush_deferred();
+        }
+        self.shared.end_poll_lease();
         self.shared.inbox.wait(timeout)
     }
 

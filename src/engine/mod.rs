@@ -13,6 +13,7 @@ mod inbox;
 mod peer;
 mod shared;
 mod socket;
+mod udp_io;
 mod worker;
 
 pub use api::{Engine, EngineConfig, EngineError, EngineSendError, Notification, Packet, PeerState, RoomOp};

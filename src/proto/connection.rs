@@ -725,6 +725,19 @@ impl Connection {
 
     /// The next instant `handle_timeout` must run, if any.
     pub fn poll_timeout(&self) -> Option<u64> {
+        let timers = self.timer_deadline();
+        let sending_phase =
+            matches!(self.phase, Phase::Connected | Phase::Flushing | Phase::Notifying { .. });
+        if sending_phase && self.has_sendable() && self.cc.can_send(MAX_DATAGRAM as u64) {
+            let ready = self.cc.pacing_ready_at(MAX_DATAGRAM as u64);
+            return Some(timers.map_or(ready, |t| t.min(ready)));
+        }
+        timers
+    }
+
+    /// `poll_timeout` without the moment queued data may next be sent: the deadline of the
+    /// timers alone, for a caller that holds back sending on purpose (burst coalescing).
+    pub fn timer_deadline(&self) -> Option<u64> {
         let mut t: Option<u64> = None;
         let mut at = |v: u64| t = Some(t.map_or(v, |x: u64| x.min(v)));
         match self.phase {
@@ -764,9 +777,6 @@ impl Connection {
         }
         if let Some(&(_, sent)) = self.pings_out.front() {
             at(sent + self.cfg.ping_timeout_us);
-        }
-        if self.has_sendable() && self.cc.can_send(MAX_DATAGRAM as u64) {
-            at(self.cc.pacing_ready_at(MAX_DATAGRAM as u64));
         }
         t
     }

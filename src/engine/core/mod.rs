@@ -15,10 +15,15 @@ use super::api::{EngineConfig, EngineSendError, Notification, Packet, PeerState,
 use super::fake_network::FakeNetwork;
 use super::inbox::Inbox;
 use super::peer::{Peer, Phase};
-use crate::proto::{self, CloseReason, Connection, Event, MAX_DATAGRAM, Policy, Role, SendError};
+use super::udp_io::{Output, RxBuffers, Slots};
+use crate::proto::{self, CloseReason, Connection, Event, Policy, Role, SendError};
 use crate::signal::{ClientConfig, Credential, SIGNAL_V1, SignalClient, SignalEvent};
 
 mod rooms;
+
+/// A burst of back-to-back sends is held back until this much is queued, then sent as one
+/// batch (GSO takes up to 64 KiB per system call).
+const COALESCE_MAX_BYTES: usize = 48 * 1024;
 
 /// Bound and lifetime of stashed handshake openers from unknown addresses.
 const MAX_EARLY_HELLOS: usize = 16;
@@ -40,14 +45,18 @@ pub struct Core {
     room_ops: HashMap<u32, (u64, RoomOp)>,
     /// Room whose members' connect requests are accepted automatically.
     auto_accept_room: Option<u64>,
-    buf: Box<[u8; 2048]>,
     /// Handshake openers from addresses we do not know yet: the peer's HELLO can overtake the
     /// server's message telling us its address. Replayed when that peer's transport starts.
     early_hellos: VecDeque<(u64, SocketAddr, Vec<u8>)>,
     garbage: u64,
-    send_failures: u64,
-    /// Impairments applied to everything this engine sends (tests and manual experiments).
-    fake: Option<FakeNetwork>,
+    /// Longest a burst's held-back sends wait for the application's next call (0 = never hold).
+    coalesce_us: u64,
+    /// Since when sends of the current burst are held back, and how many bytes.
+    held_since: Option<u64>,
+    held_bytes: usize,
+    /// Batched socket I/O (GSO/GRO, recvmmsg), with the fake network when one is configured.
+    out: Output,
+    rx: RxBuffers,
     /// Some connection may hold messages the full inbox could not take.
     held_back: bool,
 }
@@ -60,10 +69,16 @@ fn random_u64() -> u64 {
 }
 
 impl Core {
-    pub fn new(cfg: &EngineConfig, now: u64) -> Result<Self, String> {
+    pub fn new(cfg: &EngineConfig, now: u64, socket: &mio::net::UdpSocket) -> Result<Self, String> {
         let credential = Credential::new(cfg.credential.clone())
             .ok_or_else(|| "credential longer than 255 bytes".to_string())?;
         let signal = SignalClient::new(ClientConfig::new(cfg.server, cfg.user_id, credential), now);
+        let fake = match &cfg.fake_network {
+            Some((link, seed)) => {
+                Some(FakeNetwork::new(link.clone(), *seed).map_err(|e| format!("fake network: {e}"))?)
+            }
+            None => None,
+        };
         Ok(Core {
             user_id: cfg.user_id,
             server: cfg.server,
@@ -77,16 +92,16 @@ impl Core {
             next_request: 1,
             room_ops: HashMap::default(),
             auto_accept_room: None,
-            buf: Box::new([0u8; 2048]),
             early_hellos: VecDeque::new(),
             garbage: 0,
-            send_failures: 0,
-            fake: match &cfg.fake_network {
-                Some((link, seed)) => {
-                    Some(FakeNetwork::new(link.clone(), *seed).map_err(|e| format!("fake network: {e}"))?)
-                }
-                None => None,
-            },
+            coalesce_us: cfg.send_coalesce.as_micros() as u64,
+            held_since: None,
+            held_bytes: 0,
+            out: Output::new(
+                super::udp_io::socket_state(socket).map_err(|e| format!("socket setup: {e}"))?,
+                fake,
+            ),
+            rx: RxBuffers::default(),
             held_back: false,
         })
     }
@@ -230,6 +245,24 @@ impl Core {
         }
     }
 
+    /// Decides whether a send that continues a burst waits to go out with the next ones: Some
+    /// (the time by which the worker must send it) or None (send now: coalescing is off or the
+    /// burst has a batch's worth).
+    pub fn hold_send(&mut self, now: u64, len: usize) -> Option<u64> {
+        if self.coalesce_us == 0 {
+            return None;
+        }
+        self.held_bytes += len;
+        if self.held_bytes >= COALESCE_MAX_BYTES {
+            return None;
+        }
+        Some(*self.held_since.get_or_insert(now) + self.coalesce_us)
+    }
+
+    pub fn has_held_sends(&self) -> bool {
+        self.held_since.is_some()
+    }
+
     pub fn stats(&self, peer: u64) -> Option<proto::Stats> {
         self.peers.get(&peer)?.conn.as_ref().map(|c| c.stats())
     }
@@ -249,12 +282,21 @@ impl Core {
     /// Receives until the socket is empty; true if anything arrived.
     pub fn drain_socket(&mut self, now: u64, socket: &mio::net::UdpSocket, inbox: &Inbox) -> bool {
         let mut any = false;
-        let mut buf = [0u8; 2048];
+        let mut rx = std::mem::take(&mut self.rx);
+        let mut slots = Slots::One;
         loop {
-            match socket.recv_from(&mut buf) {
-                Ok((n, from)) => {
-                    any = true;
-                    self.on_datagram(now, from, &buf[..n], inbox);
+            match rx.recv(&self.out.udp, socket, slots) {
+                Ok(more) => {
+                    slots = Slots::Many;
+                    for (from, data) in rx.datagrams() {
+                        any = true;
+                        self.on_datagram(now, from, data, inbox);
+                    }
+                    // A partial batch means the socket was empty; a later arrival raises a new
+                    // readiness event, so no extra call just to see WouldBlock.
+                    if !more {
+                        break;
+                    }
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                 // Windows reports an ICMP port-unreachable for an earlier send this way.
@@ -265,6 +307,7 @@ impl Core {
                 }
             }
         }
+        self.rx = rx;
         any
     }
 
@@ -305,9 +348,14 @@ impl Core {
                 t = Some(t.map_or(v, |x| x.min(v)));
             }
         };
+        // While sends are held back, queued data is not a reason to wake; the hold's end is.
+        let holding = self.held_since.map(|s| s + self.coalesce_us);
+        at(holding);
         for p in self.peers.values() {
             at(p.connect_deadline);
-            at(p.conn.as_ref().and_then(|c| c.poll_timeout()));
+            at(p.conn
+                .as_ref()
+                .and_then(|c| if holding.is_some() { c.timer_deadline() } else { c.poll_timeout() }));
         }
         t
     }
@@ -350,24 +398,25 @@ impl Core {
 
     // ------------------------------------------------------------ output
 
-    /// Sends everything every layer has ready.
+    /// Sends everything every layer has ready (ending any held-back burst).
     pub fn flush(&mut self, now: u64, socket: &mio::net::UdpSocket) {
-        while let Some((to, n)) = self.signal.poll_transmit(now, &mut self.buf[..]) {
-            transmit(socket, &self.buf[..n], to, now, &mut self.fake, &mut self.send_failures);
+        self.held_since = None;
+        self.held_bytes = 0;
+        self.out.signal(&mut self.signal, now, socket);
+        for p in self.peers.values_mut() {
+            if let (Some(c), Some(addr)) = (p.conn.as_mut(), p.addr) {
+                self.out.connection(c, addr, now, socket);
+            }
         }
-        let ids: Vec<u64> = self.peers.keys().copied().collect();
-        for peer in ids {
-            self.flush_peer(now, peer, socket);
-        }
+        self.out.flush(socket);
     }
 
     /// Sends what one peer's connection has ready (the application thread's fast path).
     pub fn flush_peer(&mut self, now: u64, peer: u64, socket: &mio::net::UdpSocket) {
         let Some(p) = self.peers.get_mut(&peer) else { return };
         let (Some(c), Some(addr)) = (p.conn.as_mut(), p.addr) else { return };
-        while let Some(n) = c.poll_transmit(now, &mut self.buf[..MAX_DATAGRAM]) {
-            transmit(socket, &self.buf[..n], addr, now, &mut self.fake, &mut self.send_failures);
-        }
+        self.out.connection(c, addr, now, socket);
+        self.out.flush(socket);
     }
 
     // ------------------------------------------------------------ reactions
@@ -595,31 +644,6 @@ impl Core {
         for peer in pending {
             self.end(peer, PeerState::Timeout, inbox);
             self.forget(peer);
-        }
-    }
-}
-
-/// Sends one datagram, through the fake network when one is configured.
-fn transmit(
-    socket: &mio::net::UdpSocket,
-    data: &[u8],
-    to: SocketAddr,
-    now: u64,
-    fake: &mut Option<FakeNetwork>,
-    failures: &mut u64,
-) {
-    let copies = fake.as_mut().map_or(1, |f| f.copies(now, data.len()));
-    for _ in 0..copies {
-        send(socket, data, to, failures);
-    }
-}
-
-fn send(socket: &mio::net::UdpSocket, data: &[u8], to: SocketAddr, failures: &mut u64) {
-    if let Err(e) = socket.send_to(data, to) {
-        // The transport treats this like loss (reliable data is resent); count and move on.
-        *failures += 1;
-        if e.kind() != ErrorKind::WouldBlock {
-            debug!("event=send_error to={to} error={e}");
         }
     }
 }
