@@ -76,6 +76,13 @@ pub struct Config {
     pub min_cwnd: u64,
     /// Congestion window ceiling, in bytes.
     pub max_cwnd: u64,
+    /// Thin-stream redundancy: while the connection is application-limited with little in flight
+    /// (a game's trickle of small reliable messages, not a bulk transfer), each packet carrying
+    /// new reliable data is sent once more, in a new packet, a quarter of the smoothed RTT later
+    /// (2 ms at least) unless it has been acknowledged by then. A single loss is then repaired
+    /// without waiting a round trip or a probe timeout, at the cost of up to about twice the bytes
+    /// of such a stream; bulk transfers are never affected. See docs/PROTOCOL.md, section 9.
+    pub thin_stream_redundancy: bool,
 }
 
 impl Default for Config {
@@ -102,6 +109,7 @@ impl Default for Config {
             initial_cwnd: 32 * MAX_DATAGRAM as u64,
             min_cwnd: 4 * MAX_DATAGRAM as u64,
             max_cwnd: 64 << 20,
+            thin_stream_redundancy: true,
         }
     }
 }
