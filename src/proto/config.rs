@@ -77,11 +77,12 @@ pub struct Config {
     /// Congestion window ceiling, in bytes.
     pub max_cwnd: u64,
     /// Thin-stream redundancy: while the connection is application-limited with little in flight
-    /// (a game's trickle of small reliable messages, not a bulk transfer), each packet carrying
-    /// new reliable data is sent once more, in a new packet, a quarter of the smoothed RTT later
-    /// (2 ms at least) unless it has been acknowledged by then. A single loss is then repaired
-    /// without waiting a round trip or a probe timeout, at the cost of up to about twice the bytes
-    /// of such a stream; bulk transfers are never affected. See docs/PROTOCOL.md, section 9.
+    /// (a game's trickle of small reliable messages, not a bulk transfer), the new reliable data
+    /// of each packet is sent once more, in a new packet, a quarter of the smoothed RTT later
+    /// (2 to 25 ms) unless acknowledged by then, and once more a probe timeout after the packet
+    /// if still unacknowledged. A lost packet then costs a quarter RTT instead of a frame
+    /// interval plus a round trip, for about twice the bytes of such a stream; bulk transfers
+    /// are never affected. See docs/PROTOCOL.md, section 9.
     pub thin_stream_redundancy: bool,
 }
 
