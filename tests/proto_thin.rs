@@ -226,3 +226,31 @@ fn exactly_once_in_order_under_duplication_reordering_and_jitter() {
         assert!(r.sender.thin_copies > 0, "seed {seed}: no copies at all");
     }
 }
+
+#[test]
+fn a_dead_path_costs_at_most_a_thin_flight_of_copies() {
+    // The path dies for 3 s under a 60 Hz stream: copies and probes stop once the unacknowledged
+    // flight passes the thin limit (4 datagrams' worth), whatever the application keeps sending.
+    let outage = |cfg: Config| {
+        let (mut sim, a, b) = connected(7, cfg, game_link());
+        let mut i = 0u32;
+        let mut tick = |sim: &mut Sim<Connection>, n: u32| {
+            for _ in 0..n {
+                let t = sim.now() + SEC / 60;
+                sim.run_until(t, |_| false);
+                sim.endpoint_mut(a).send(&[i as u8; 100], Policy::Reliable).expect("send");
+                i += 1;
+            }
+        };
+        tick(&mut sim, 120);
+        sim.set_link_both(a, b, LinkConfig::lossy(1.0)).expect("link");
+        let before = sim.endpoint(a).stats();
+        tick(&mut sim, 180);
+        let after = sim.endpoint(a).stats();
+        (after.bytes_sent - before.bytes_sent, after.thin_copies - before.thin_copies)
+    };
+    let (on, copies) = outage(Config::default());
+    let (old, _) = outage(off());
+    eprintln!("dead path: {on} B with redundancy ({copies} copies), {old} B without");
+    assert!(on <= old + 2 * 4 * 1300, "{on} B against {old} B");
+}
