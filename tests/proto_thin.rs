@@ -101,7 +101,6 @@ fn game_streams(cfg: &Config) -> (ThinRun, u64) {
         let r = game_stream(seed, cfg.clone());
         all.latencies.extend(r.latencies);
         all.sender.thin_copies += r.sender.thin_copies;
-        all.sender.packets_lost += r.sender.packets_lost;
         bytes += r.sender.bytes_sent + r.receiver.bytes_sent;
     }
     all.latencies.sort_unstable();
