@@ -76,6 +76,14 @@ pub struct Config {
     pub min_cwnd: u64,
     /// Congestion window ceiling, in bytes.
     pub max_cwnd: u64,
+    /// Thin-stream redundancy: while the connection is application-limited with little in flight
+    /// (a game's trickle of small reliable messages, not a bulk transfer), the new reliable data
+    /// of each packet is sent once more, in a new packet, a quarter of the smoothed RTT later
+    /// (2 to 25 ms) unless acknowledged by then, and once more a probe timeout after the packet
+    /// if still unacknowledged. A lost packet then costs a quarter RTT instead of a frame
+    /// interval plus a round trip, for about twice the bytes of such a stream; bulk transfers
+    /// are never affected. See docs/PROTOCOL.md, section 9.
+    pub thin_stream_redundancy: bool,
 }
 
 impl Default for Config {
@@ -102,6 +110,7 @@ impl Default for Config {
             initial_cwnd: 32 * MAX_DATAGRAM as u64,
             min_cwnd: 4 * MAX_DATAGRAM as u64,
             max_cwnd: 64 << 20,
+            thin_stream_redundancy: true,
         }
     }
 }

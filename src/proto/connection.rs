@@ -16,8 +16,9 @@ use super::error::{DecodeError, SendError};
 use super::reassembly::{Admit, Reassembly};
 use super::rtt::RttEstimator;
 use super::send_buffer::SendBuffer;
-use super::sent::{FLAG_APP_LIMITED, FLAG_CLOSE, FLAG_ELICITING, SentLog};
+use super::sent::{FLAG_APP_LIMITED, FLAG_CLOSE, FLAG_ELICITING, Fate, SentLog};
 use super::stats::Stats;
+use super::thin::{self, ThinQueue};
 use super::wire::{self, Frame, HEADER_LEN, HandshakeParams, Header, PacketKind, TAG_LEN, frame_type};
 
 /// Delivery guarantee of a message.
@@ -84,6 +85,14 @@ const MAX_PINGS: usize = 64;
 const PERSISTENT_PTO: u32 = 3;
 /// Packet-number distance at which an unacknowledged packet counts as lost.
 const PACKET_THRESHOLD: u64 = 3;
+/// Thin-stream redundancy (`Config::thin_stream_redundancy`) applies while at most this many
+/// bytes are in flight, copy included: a handful of packets, far below any bulk transfer's flight.
+const THIN_MAX_IN_FLIGHT: u64 = 4 * MAX_DATAGRAM as u64;
+/// Bounds of the delay before a thin packet's early copy (a quarter of the smoothed RTT). The
+/// floor leaves LAN and loopback streams, acknowledged within the RTT plus the peer's 1 ms ack
+/// delay, uncopied; the cap keeps the copy early on long paths.
+const THIN_MIN_DELAY_US: u64 = 2_000;
+const THIN_MAX_DELAY_US: u64 = 25_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
@@ -134,6 +143,8 @@ pub struct Connection {
     /// Last time a packet was newly acknowledged, or one was sent with nothing in flight.
     ack_progress_at: u64,
     probes: u8,
+    /// Thin-stream redundancy: packets waiting for their early copy or tail probe.
+    thin: ThinQueue,
     close_pending: bool,
     close_outstanding: bool,
     keepalive_due: bool,
@@ -206,6 +217,7 @@ impl Connection {
             last_eliciting_sent: now,
             ack_progress_at: now,
             probes: 0,
+            thin: ThinQueue::default(),
             close_pending: false,
             close_outstanding: false,
             keepalive_due: false,
@@ -365,6 +377,7 @@ impl Connection {
                 self.sendbuf.clear();
                 self.unreliable.clear();
                 self.unreliable_bytes = 0;
+                self.thin.clear();
                 self.start_notify(now);
                 self.emit_closed(CloseReason::Local);
             }
@@ -619,6 +632,7 @@ impl Connection {
                 self.sendbuf.clear();
                 self.unreliable.clear();
                 self.unreliable_bytes = 0;
+                self.thin.clear();
                 self.close_pending = false;
                 self.phase = Phase::Draining { until: now + self.cfg.drain_us };
                 self.emit_closed(CloseReason::Peer);
@@ -672,6 +686,8 @@ impl Connection {
             self.ack_progress_at = now;
         }
         self.detect_lost(now);
+        let sent = &self.sent;
+        self.thin.prune(|pn| sent.get(pn).is_some_and(|p| p.fate == Fate::InFlight));
         self.sent.pop_settled();
         self.maybe_finish_flush(now);
     }
@@ -685,7 +701,7 @@ impl Connection {
         let mut pn = self.sent.base();
         while pn < largest {
             if let Some(p) = self.sent.get(pn)
-                && p.fate == super::sent::Fate::InFlight
+                && p.fate == Fate::InFlight
             {
                 if largest - pn >= PACKET_THRESHOLD || p.time + delay <= now {
                     self.declare_lost(now, pn);
@@ -772,6 +788,9 @@ impl Connection {
         if let Some(p) = self.pto_deadline() {
             at(p);
         }
+        if let Some(c) = self.thin_deadline() {
+            at(c);
+        }
         if self.phase == Phase::Connected && !self.keepalive_due {
             at(self.last_eliciting_sent + self.cfg.keepalive_us);
         }
@@ -814,6 +833,9 @@ impl Connection {
         }
         if self.pto_deadline().is_some_and(|p| p <= now) {
             self.on_probe_timeout(now);
+        }
+        if self.thin_deadline().is_some_and(|c| c <= now) {
+            self.queue_thin_copies(now);
         }
         if self.phase == Phase::Connected && now >= self.last_eliciting_sent + self.cfg.keepalive_us {
             self.keepalive_due = true;
@@ -866,6 +888,56 @@ impl Connection {
         self.probes = 2;
         // Restart the timer from now so the backed-off interval is measured from the probe.
         self.last_eliciting_sent = now;
+    }
+
+    /// How long a thin packet waits for its acknowledgement before its early copy: a quarter of
+    /// the smoothed RTT, so a short loss burst rarely takes both, yet long before loss detection
+    /// (9/8 RTT after a later packet's acknowledgement) or the probe timeout could act.
+    fn thin_copy_delay(&self) -> u64 {
+        (self.rtt.smoothed() / 4).clamp(THIN_MIN_DELAY_US, THIN_MAX_DELAY_US)
+    }
+
+    /// How long after it was sent a thin packet, copied and still unacknowledged, gets its tail
+    /// probe: the probe timeout before backoff, measured from the packet itself.
+    fn thin_probe_delay(&self) -> u64 {
+        self.rtt.probe_timeout(self.cfg.max_ack_delay_us, self.thin_copy_delay() + 1)
+    }
+
+    fn thin_deadline(&self) -> Option<u64> {
+        if !matches!(self.phase, Phase::Connected | Phase::Flushing) {
+            return None;
+        }
+        self.thin.deadline(self.thin_copy_delay(), self.thin_probe_delay())
+    }
+
+    /// Queues the early copy or tail probe of every thin packet due one: its unacknowledged new
+    /// reliable fragments go out again, ahead of new data, in a new packet under the usual window
+    /// and pacer. Not a loss: the packet stays in flight, nothing is counted lost, the window is
+    /// not touched. Skipped once the flight is no longer thin, and while probe timeouts say the
+    /// path is not delivering at all (their backoff governs then).
+    fn queue_thin_copies(&mut self, now: u64) {
+        let (copy_delay, probe_delay) = (self.thin_copy_delay(), self.thin_probe_delay());
+        while let Some(due) = self.thin.pop_due(now, copy_delay, probe_delay) {
+            let (thin::Due::Copy(e) | thin::Due::Probe(e)) = due;
+            let Some(p) = self.sent.get(e.pn).copied().filter(|p| p.fate == Fate::InFlight) else {
+                continue;
+            };
+            let size = u64::from(p.size);
+            if self.pto_count > 0
+                || self.cc.in_flight() + size > THIN_MAX_IN_FLIGHT
+                || !self.cc.can_send(size)
+            {
+                continue;
+            }
+            for (seq, index) in self.sent.fragments(&p).skip(e.skip as usize) {
+                if self.sendbuf.on_lost(seq, index) {
+                    self.stats.thin_copies += 1;
+                }
+            }
+            if let thin::Due::Copy(e) = due {
+                self.thin.probe_later(e);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- sending
@@ -981,9 +1053,9 @@ impl Connection {
                 flags |= FLAG_ELICITING;
             }
         }
-        let mut frags = 0u32;
+        let (mut frags, mut resent) = (0u32, 0u32);
         if may_send_data {
-            frags = self.write_data(now, &mut w, &mut flags);
+            (frags, resent) = self.write_data(now, &mut w, &mut flags);
         }
         // Periodic keepalives only arise while connected; a probe's keepalive may arise in any
         // phase but draining, so recovery never waits for the peer's next keepalive.
@@ -1011,14 +1083,29 @@ impl Connection {
         }
         self.sent.push(pn, now, size as u32, flags, frags);
         self.next_pn += 1;
+        // A packet with new reliable data sent while the connection is application-limited with
+        // little in flight (a thin stream, never a bulk transfer) gets an early copy later; not
+        // before the peer has acknowledged anything (it may not even be connected yet, and the
+        // delay needs a measured RTT).
+        if self.cfg.thin_stream_redundancy
+            && self.largest_acked.is_some()
+            && frags > resent
+            && flags & FLAG_ELICITING != 0
+            && self.cc.in_flight() <= THIN_MAX_IN_FLIGHT
+            && !self.has_sendable()
+        {
+            self.thin.push(thin::Entry { pn, time: now, skip: resent });
+        }
         self.maybe_finish_flush(now);
         Some(size)
     }
 
     /// Fills the rest of the packet: retransmissions, then unreliable messages, then new reliable
-    /// data. Returns how many fragment references were noted for the packet record.
-    fn write_data(&mut self, now: u64, w: &mut Writer<'_>, flags: &mut u8) -> u32 {
+    /// data. Returns how many fragment references were noted for the packet record, and how many
+    /// of them (the first ones: retransmissions always come first) were retransmissions.
+    fn write_data(&mut self, now: u64, w: &mut Writer<'_>, flags: &mut u8) -> (u32, u32) {
         let mut noted = 0u32;
+        let mut resent = 0u32;
         // Retransmissions first: they hold back in-order delivery of everything after them.
         while let Some(c) = self.sendbuf.peek(self.peer_window_messages, self.peer_window_bytes) {
             if !c.retransmit {
@@ -1028,6 +1115,7 @@ impl Connection {
                 break;
             }
             noted += 1;
+            resent += 1;
             self.stats.retransmitted_fragments += 1;
             *flags |= FLAG_ELICITING;
         }
@@ -1046,11 +1134,12 @@ impl Connection {
             }
             if c.retransmit {
                 self.stats.retransmitted_fragments += 1;
+                resent += 1;
             }
             noted += 1;
             *flags |= FLAG_ELICITING;
         }
-        noted
+        (noted, resent)
     }
 
     fn write_chunk(&mut self, now: u64, w: &mut Writer<'_>, c: &super::send_buffer::Chunk) -> bool {

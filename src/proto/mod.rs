@@ -16,6 +16,7 @@ mod rtt;
 mod send_buffer;
 mod sent;
 mod stats;
+mod thin;
 mod wire;
 
 pub use config::{

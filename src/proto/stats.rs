@@ -13,8 +13,11 @@ pub struct Stats {
     pub bytes_received: u64,
     /// Packets declared lost by loss detection.
     pub packets_lost: u64,
-    /// Fragments sent again after a loss or probe.
+    /// Fragments sent again after a loss or probe, or as a thin stream's early copy.
     pub retransmitted_fragments: u64,
+    /// Reliable fragments queued again by thin-stream redundancy (`Config::thin_stream_redundancy`):
+    /// early copies and tail probes, not losses.
+    pub thin_copies: u64,
     /// Duplicated datagrams dropped.
     pub duplicates: u64,
     /// Datagrams that failed to decode, or whose connection id was not ours.
