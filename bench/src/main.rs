@@ -2,6 +2,7 @@
 //! `cargo run --release -p ovrnet-bench` runs every case and writes docs/BENCHMARKS.md;
 //! `--smoke` is a few-second run of every code path (part of the test command).
 mod bulk;
+mod capi;
 mod cpu;
 mod endpoint;
 mod enet;
@@ -223,8 +224,10 @@ fn main() {
             &["29 B unreliable", "1000 B reliable"],
         );
         println!("5. cpu");
-        // The smoke run checks the valgrind path once; the endpoints are exercised above.
-        for &c in contenders.iter().filter(|&&c| !o.smoke || c == Contender::Ovrnet) {
+        // The smoke run checks the valgrind path once per API; the endpoints are exercised above.
+        for &c in
+            contenders.iter().filter(|&&c| !o.smoke || matches!(c, Contender::Ovrnet | Contender::OvrnetCapi))
+        {
             let mut cells = if c.unreliable() {
                 repeat(o.reps, 1, || cpu::per_message(c, 29, false, n))
             } else {
@@ -255,7 +258,7 @@ fn main() {
             } else {
                 na(1, "n/a (connectionless)")
             };
-            cells.extend(if matches!(c, Contender::Enet | Contender::Ovrnet) {
+            cells.extend(if mem::has_hub(c) {
                 repeat(o.reps, 1, || mem::per_connection(c, conns))
             } else {
                 na(1, "n/a")
