@@ -275,6 +275,7 @@ fn main() {
         md.push('\n');
     }
     md += &targets(&tables);
+    md += &capi_vs_rust(&tables);
     println!("\n{md}");
     println!("total time {:.0} s", elapsed.as_secs_f64());
     if let Some(out) = o.out {
@@ -357,4 +358,30 @@ fn targets(tables: &[Table]) -> String {
         );
     }
     s
+}
+
+/// Every figure of the C ABI row against the Rust API row (ratios of this run's medians).
+fn capi_vs_rust(tables: &[Table]) -> String {
+    let (rust, capi) = (Contender::Ovrnet.name(), Contender::OvrnetCapi.name());
+    let mut rows = String::new();
+    for t in tables {
+        for (col, name) in t.cols.iter().enumerate() {
+            // Loss shares and `done` are mostly 0 or 1; MB/s repeats Mmsg/s in the rate tables.
+            if name.contains('%') || name == "done" || name == "MB/s" {
+                continue;
+            }
+            let (Some(r), Some(c)) = (t.get(rust, col), t.get(capi, col)) else { continue };
+            rows +=
+                &format!("| {} | {name} | {} | {} | {:.2} |\n", t.title, stats::fmt(r), stats::fmt(c), c / r);
+        }
+    }
+    if rows.is_empty() {
+        return rows;
+    }
+    format!(
+        "\n### ovrnet: C ABI against the Rust API\n\nRatios of medians from this run. Above 1 means the C ABI figure is larger: \
+         worse for times, instructions and memory, better for rates and throughput. Figures on a shared \
+         machine move between runs: only a gap larger than the (min–max) ranges in the tables is a cost of the C ABI.\n\n\
+         | table | column | Rust API | C ABI | C ABI / Rust API |\n|---|---|---:|---:|---:|\n{rows}"
+    )
 }
