@@ -23,10 +23,11 @@ pub enum Contender {
     Renet,
     Quinn,
     Ovrnet,
+    OvrnetCapi,
 }
 
 impl Contender {
-    pub const ALL: [Contender; 7] = [
+    pub const ALL: [Contender; 8] = [
         Contender::UdpBusy,
         Contender::UdpBlocking,
         Contender::Tcp,
@@ -34,6 +35,7 @@ impl Contender {
         Contender::Renet,
         Contender::Quinn,
         Contender::Ovrnet,
+        Contender::OvrnetCapi,
     ];
 
     pub fn name(self) -> &'static str {
@@ -45,6 +47,7 @@ impl Contender {
             Contender::Renet => "renet 2.0 (netcode)",
             Contender::Quinn => "quinn 0.11 (QUIC)",
             Contender::Ovrnet => "ovrnet (Rust API)",
+            Contender::OvrnetCapi => "ovrnet (C ABI)",
         }
     }
 
@@ -58,6 +61,7 @@ impl Contender {
             Contender::Renet => "renet",
             Contender::Quinn => "quinn",
             Contender::Ovrnet => "ovrnet",
+            Contender::OvrnetCapi => "ovrnet-capi",
         }
     }
 
@@ -89,5 +93,6 @@ pub fn pair(c: Contender, via: Option<&crate::proxy::Impairment>) -> Pair {
         Contender::Renet => crate::renet::pair(via),
         Contender::Quinn => crate::quic::pair(via),
         Contender::Ovrnet => crate::ovr::pair(via),
+        Contender::OvrnetCapi => crate::capi::pair(via),
     }
 }

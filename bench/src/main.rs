@@ -2,6 +2,7 @@
 //! `cargo run --release -p ovrnet-bench` runs every case and writes docs/BENCHMARKS.md;
 //! `--smoke` is a few-second run of every code path (part of the test command).
 mod bulk;
+mod capi;
 mod cpu;
 mod endpoint;
 mod enet;
@@ -223,8 +224,10 @@ fn main() {
             &["29 B unreliable", "1000 B reliable"],
         );
         println!("5. cpu");
-        // The smoke run checks the valgrind path once; the endpoints are exercised above.
-        for &c in contenders.iter().filter(|&&c| !o.smoke || c == Contender::Ovrnet) {
+        // The smoke run checks the valgrind path once per API; the endpoints are exercised above.
+        for &c in
+            contenders.iter().filter(|&&c| !o.smoke || matches!(c, Contender::Ovrnet | Contender::OvrnetCapi))
+        {
             let mut cells = if c.unreliable() {
                 repeat(o.reps, 1, || cpu::per_message(c, 29, false, n))
             } else {
@@ -255,7 +258,7 @@ fn main() {
             } else {
                 na(1, "n/a (connectionless)")
             };
-            cells.extend(if matches!(c, Contender::Enet | Contender::Ovrnet) {
+            cells.extend(if mem::has_hub(c) {
                 repeat(o.reps, 1, || mem::per_connection(c, conns))
             } else {
                 na(1, "n/a")
@@ -272,6 +275,7 @@ fn main() {
         md.push('\n');
     }
     md += &targets(&tables);
+    md += &capi_vs_rust(&tables);
     println!("\n{md}");
     println!("total time {:.0} s", elapsed.as_secs_f64());
     if let Some(out) = o.out {
@@ -354,4 +358,30 @@ fn targets(tables: &[Table]) -> String {
         );
     }
     s
+}
+
+/// Every figure of the C ABI row against the Rust API row (ratios of this run's medians).
+fn capi_vs_rust(tables: &[Table]) -> String {
+    let (rust, capi) = (Contender::Ovrnet.name(), Contender::OvrnetCapi.name());
+    let mut rows = String::new();
+    for t in tables {
+        for (col, name) in t.cols.iter().enumerate() {
+            // Loss shares and `done` are mostly 0 or 1; MB/s repeats Mmsg/s in the rate tables.
+            if name.contains('%') || name == "done" || name == "MB/s" {
+                continue;
+            }
+            let (Some(r), Some(c)) = (t.get(rust, col), t.get(capi, col)) else { continue };
+            rows +=
+                &format!("| {} | {name} | {} | {} | {:.2} |\n", t.title, stats::fmt(r), stats::fmt(c), c / r);
+        }
+    }
+    if rows.is_empty() {
+        return rows;
+    }
+    format!(
+        "\n### ovrnet: C ABI against the Rust API\n\nRatios of medians from this run. Above 1 means the C ABI figure is larger: \
+         worse for times, instructions and memory, better for rates and throughput. Figures on a shared \
+         machine move between runs: only a gap larger than the (min–max) ranges in the tables is a cost of the C ABI.\n\n\
+         | table | column | Rust API | C ABI | C ABI / Rust API |\n|---|---|---:|---:|---:|\n{rows}"
+    )
 }

@@ -27,7 +27,7 @@ pub fn rss_bytes() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
-/// Child side: `--mem-hub <enet|ovrnet> <n> [server]`. Prints `READY <addr>`, then
+/// Child side: `--mem-hub <enet|ovrnet|ovrnet-capi> <n> [server]`. Prints `READY [addr]`, then
 /// `RSS <before> <after>` once `n` peers are connected.
 pub fn hub_main(args: &[String]) {
     let n: usize = args[1].parse().expect("n");
@@ -39,20 +39,24 @@ pub fn hub_main(args: &[String]) {
     match args[0].as_str() {
         "enet" => crate::enet::hub(n, report),
         "ovrnet" => crate::ovr::hub(n, args[2].parse().expect("server addr"), report),
+        "ovrnet-capi" => crate::capi::hub(n, args[2].parse().expect("server addr"), report),
         other => panic!("no hub for {other}"),
     }
 }
 
+/// Whether `c` has a memory hub.
+pub fn has_hub(c: Contender) -> bool {
+    matches!(c, Contender::Enet | Contender::Ovrnet | Contender::OvrnetCapi)
+}
+
 /// KiB of hub memory per connection with `n` open.
 pub fn per_connection(c: Contender, n: usize) -> Result<Vec<f64>, String> {
-    let which = match c {
-        Contender::Enet => "enet",
-        Contender::Ovrnet => "ovrnet",
-        _ => return Err("n/a".into()),
-    };
-    let server = (c == Contender::Ovrnet).then(crate::ovr::server);
+    if !has_hub(c) {
+        return Err("n/a".into());
+    }
+    let server = (c != Contender::Enet).then(crate::ovr::server);
     let mut cmd = Command::new(std::env::current_exe().map_err(|e| e.to_string())?);
-    cmd.args(["--mem-hub", which, &n.to_string()]);
+    cmd.args(["--mem-hub", c.key(), &n.to_string()]);
     if let Some(s) = &server {
         cmd.arg(s.local_addr().to_string());
     }
@@ -60,11 +64,18 @@ pub fn per_connection(c: Contender, n: usize) -> Result<Vec<f64>, String> {
     let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
     let mut line = || lines.next().and_then(Result::ok).unwrap_or_default();
     let ready = line();
-    let addr: SocketAddr =
-        ready.strip_prefix("READY ").and_then(|a| a.parse().ok()).ok_or(format!("hub said {ready:?}"))?;
-    let clients = match c {
-        Contender::Enet => crate::enet::clients(n, addr),
-        _ => crate::ovr::clients(n, server.as_ref().expect("server").local_addr()),
+    let addr = ready.strip_prefix("READY").ok_or(format!("hub said {ready:?}"))?.trim();
+    let clients = match &server {
+        None => {
+            let addr: SocketAddr = addr.parse().map_err(|_| format!("hub said {ready:?}"))?;
+            crate::enet::clients(n, addr)
+        }
+        Some(server) => {
+            if c == Contender::OvrnetCapi {
+                crate::capi::wait_hub_login(server)?;
+            }
+            crate::ovr::clients(n, server.local_addr())
+        }
     };
     let rss = line();
     drop(clients);

@@ -17,7 +17,8 @@ struct Ovr {
     peer: u64,
 }
 
-fn engine(server: SocketAddr, id: u64) -> Engine {
+/// An engine for user `id` on loopback, logged in to `server`.
+pub(crate) fn engine(server: SocketAddr, id: u64) -> Engine {
     let mut cfg = EngineConfig::new(server, id, format!("bench-{id}").into_bytes());
     cfg.bind = SocketAddr::from(([127, 0, 0, 1], 0));
     let e = Engine::start(cfg).expect("engine starts");
@@ -25,7 +26,7 @@ fn engine(server: SocketAddr, id: u64) -> Engine {
     e
 }
 
-fn wait_for(e: &Engine, want: impl Fn(&Notification) -> bool) {
+pub(crate) fn wait_for(e: &Engine, want: impl Fn(&Notification) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         while let Some(n) = e.pop_notification() {
@@ -38,16 +39,30 @@ fn wait_for(e: &Engine, want: impl Fn(&Notification) -> bool) {
     panic!("ovrnet: notification not seen in 10 s");
 }
 
-pub fn pair(via: Option<&Impairment>) -> Pair {
+/// A rendezvous server and the address engines should use for it: the server itself, or with
+/// `via` an impairment proxy in front of it.
+pub(crate) fn rendezvous(via: Option<&Impairment>) -> (server::ServerHandle, SocketAddr, Option<Proxy>) {
     let server =
         server::spawn(ServerConfig::new(([127, 0, 0, 1], 0).into(), AuthMode::Open)).expect("server");
-    let (addr, proxy) = match via {
+    match via {
         Some(imp) => {
             let p = Proxy::start(server.local_addr(), imp.clone());
-            (p.front(), Some(p))
+            (server, p.front(), Some(p))
         }
-        None => (server.local_addr(), None),
-    };
+        None => {
+            let addr = server.local_addr();
+            (server, addr, None)
+        }
+    }
+}
+
+/// The Rust-API endpoint of `e` talking to `peer`.
+pub(crate) fn endpoint(e: Engine, peer: u64) -> Box<dyn Endpoint> {
+    Box::new(Ovr { e, peer })
+}
+
+pub fn pair(via: Option<&Impairment>) -> Pair {
+    let (server, addr, proxy) = rendezvous(via);
     let (a, b) = (engine(addr, 1), engine(addr, 2));
     let t0 = Instant::now();
     a.connect(2);
