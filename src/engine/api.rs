@@ -11,7 +11,7 @@ use mio::{Interest, Poll, Waker};
 use parking_lot::Mutex;
 
 use super::clock::Clock;
-use super::core::Core;
+use super::core::{Core, Drain};
 use super::inbox::Inbox;
 use super::shared::{SOCKET, Shared, WAKER};
 use super::{socket, worker};
@@ -200,7 +200,7 @@ impl Engine {
         }
         let clock = Clock::new();
         let sock = socket::bind(bind).map_err(EngineError::Io)?;
-        let core = Core::new(&cfg, clock.now_us(), &sock).map_err(EngineError::InvalidConfig)?;
+        let core = Core::new(&cfg, clock.now_us()).map_err(EngineError::InvalidConfig)?;
         let local_addr = sock.local_addr().map_err(EngineError::Io)?;
         let poll = Poll::new().map_err(EngineError::Io)?;
         // Registered by descriptor: the worker takes it in and out of its poll set (see worker.rs).
@@ -339,7 +339,7 @@ impl Engine {
         self.shared.renew_poll_lease(now);
         // Messages left in connections while the inbox was full come first.
         core.pump_all(&self.shared.inbox);
-        let received = core.drain_socket(now, &self.shared.socket, &self.shared.inbox);
+        let received = core.drain_socket(now, &self.shared.socket, &self.shared.inbox, Drain::FirstArrival);
         let due = now >= self.shared.next_due.load(Ordering::Acquire);
         if due {
             core.handle_timeouts(now, &self.shared.inbox);

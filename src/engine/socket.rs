@@ -19,5 +19,7 @@ pub fn bind(addr: SocketAddr) -> io::Result<mio::net::UdpSocket> {
     let _ = socket.set_send_buffer_size(BUFFER_BYTES);
     socket.set_nonblocking(true)?;
     socket.bind(&addr.into())?;
-    Ok(mio::net::UdpSocket::from_std(socket.into()))
+    let socket = mio::net::UdpSocket::from_std(socket.into());
+    super::udp_io::enable_gro(&socket);
+    Ok(socket)
 }

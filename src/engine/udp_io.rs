@@ -1,36 +1,37 @@
-//! Batched datagram I/O. Sending, consecutive datagrams to one address that share a size go out
-//! in one system call with UDP segmentation offload (GSO); receiving takes many datagrams per
-//! call (recvmmsg) and, with GRO, many segments per buffer. One datagram per system call caps a
-//! transfer near 300k datagrams/s on this class of machine; batching moves that limit. Where the
-//! OS lacks these, quinn-udp falls back to one datagram per call.
-use std::io::{self, IoSliceMut};
+//! Datagram I/O with segmentation offload. Sending, consecutive datagrams to one address that
+//! share a size go out in one system call (UDP GSO); receiving, the kernel hands over such a run
+//! as one buffer (UDP GRO) with its segment size. One datagram per system call caps a transfer
+//! near 300k datagrams/s on this class of machine; offload moves that limit. A lone datagram
+//! still takes the plainest calls (sendto, recvmsg with one control message), because a game's
+//! round trip is made of lone datagrams. Off Linux, or where the kernel refuses GSO, every
+//! datagram is sent and received on its own.
+use std::io;
 use std::net::SocketAddr;
 
 use log::{debug, info};
-use quinn_udp::{BATCH_SIZE, RecvMeta, Transmit, UdpSockRef, UdpSocketState};
 
 use super::fake_network::FakeNetwork;
 use crate::proto::{Connection, MAX_DATAGRAM};
 use crate::signal::SignalClient;
 
-/// A GSO batch's payload must fit one UDP datagram of 64 KiB with headers.
+/// A GSO batch's payload must fit one UDP datagram of 64 KiB with headers, in at most the
+/// kernel's 64 segments.
 const MAX_BATCH_BYTES: usize = 65_000;
-/// Receive buffers; each holds one datagram, or with GRO a run of segments of up to 64 KiB.
-const RX_SLOTS: usize = 8;
-const RX_SLOT_BYTES: usize = 64 * 1024;
+const MAX_SEGMENTS: usize = 64;
+/// A receive buffer holds one datagram, or with GRO a run of segments of up to 64 KiB.
+const RX_BYTES: usize = 64 * 1024;
 
-/// Everything on the sending side: the socket's offload state, the batch being built, a scratch
-/// buffer to encode into and the optional fake network.
+/// Everything on the sending side: the batch being built, a scratch buffer to encode into and
+/// the optional fake network.
 pub struct Output {
-    pub udp: UdpSocketState,
     tx: TxBatch,
     buf: Box<[u8; 2048]>,
     fake: Option<FakeNetwork>,
 }
 
 impl Output {
-    pub fn new(udp: UdpSocketState, fake: Option<FakeNetwork>) -> Self {
-        Output { udp, tx: TxBatch::new(), buf: Box::new([0u8; 2048]), fake }
+    pub fn new(fake: Option<FakeNetwork>) -> Self {
+        Output { tx: TxBatch::new(), buf: Box::new([0u8; 2048]), fake }
     }
 
     /// Queues what the signalling client has ready.
@@ -49,13 +50,13 @@ impl Output {
 
     /// Sends the batch being built.
     pub fn flush(&mut self, socket: &mio::net::UdpSocket) {
-        self.tx.flush(&self.udp, socket);
+        self.tx.flush(socket);
     }
 
     fn queue(&mut self, socket: &mio::net::UdpSocket, n: usize, to: SocketAddr, now: u64) {
         let copies = self.fake.as_mut().map_or(1, |f| f.copies(now, n));
         for _ in 0..copies {
-            self.tx.push(&self.udp, socket, &self.buf[..n], to);
+            self.tx.push(socket, &self.buf[..n], to);
         }
     }
 }
@@ -68,22 +69,32 @@ struct TxBatch {
     count: usize,
     /// The last datagram was shorter than the segment size: only the final one may be.
     closed: bool,
+    /// The kernel takes GSO batches (cleared for good on the first refusal).
+    gso: bool,
 }
 
 impl TxBatch {
     fn new() -> Self {
-        TxBatch { buf: Vec::with_capacity(MAX_BATCH_BYTES), to: None, segment: 0, count: 0, closed: false }
+        TxBatch {
+            buf: Vec::with_capacity(MAX_BATCH_BYTES),
+            to: None,
+            segment: 0,
+            count: 0,
+            closed: false,
+            gso: cfg!(target_os = "linux"),
+        }
     }
 
     /// Adds one datagram, sending the batch first if this one cannot join it.
-    fn push(&mut self, udp: &UdpSocketState, socket: &mio::net::UdpSocket, data: &[u8], to: SocketAddr) {
-        let joins = self.to == Some(to)
+    fn push(&mut self, socket: &mio::net::UdpSocket, data: &[u8], to: SocketAddr) {
+        let joins = self.gso
+            && self.to == Some(to)
             && !self.closed
             && data.len() <= self.segment
-            && self.count < udp.max_gso_segments()
+            && self.count < MAX_SEGMENTS
             && self.buf.len() + data.len() <= MAX_BATCH_BYTES;
         if !joins {
-            self.flush(udp, socket);
+            self.flush(socket);
             self.to = Some(to);
             self.segment = data.len();
         }
@@ -92,18 +103,22 @@ impl TxBatch {
         self.closed = data.len() < self.segment;
     }
 
-    /// Sends what is batched. A refused batch is treated by the transport like loss.
-    fn flush(&mut self, udp: &UdpSocketState, socket: &mio::net::UdpSocket) {
+    /// Sends what is batched. A refused datagram is treated by the transport like loss.
+    fn flush(&mut self, socket: &mio::net::UdpSocket) {
         let Some(to) = self.to.take() else { return };
-        let t = Transmit {
-            destination: to,
-            ecn: None,
-            contents: &self.buf,
-            segment_size: (self.count > 1).then_some(self.segment),
-            src_ip: None,
-        };
-        if let Err(e) = udp.send(UdpSockRef::from(socket), &t) {
-            debug!("event=send_refused to={to} datagrams={} error={e}", self.count);
+        if self.count == 1 {
+            report(socket.send_to(&self.buf, to).map(drop), to, 1);
+        } else if let Err(e) = send_segments(socket, &self.buf, self.segment, to) {
+            if e.kind() == io::ErrorKind::WouldBlock {
+                report(Err(e), to, self.count);
+            } else {
+                // Old kernels and some devices refuse GSO: send one by one from now on.
+                info!("event=gso_disabled error={e}");
+                self.gso = false;
+                for d in self.buf.chunks(self.segment) {
+                    report(socket.send_to(d, to).map(drop), to, 1);
+                }
+            }
         }
         self.buf.clear();
         self.count = 0;
@@ -111,68 +126,124 @@ impl TxBatch {
     }
 }
 
-/// Receive buffers, allocated on first use (an idle engine keeps none resident).
+fn report(r: io::Result<()>, to: SocketAddr, datagrams: usize) {
+    if let Err(e) = r {
+        debug!("event=send_refused to={to} datagrams={datagrams} error={e}");
+    }
+}
+
+/// One GSO send: `data` split by the kernel into `segment`-byte datagrams (the last may be
+/// shorter).
+#[cfg(target_os = "linux")]
+fn send_segments(
+    socket: &mio::net::UdpSocket,
+    data: &[u8],
+    segment: usize,
+    to: SocketAddr,
+) -> io::Result<()> {
+    use nix::sys::socket::{ControlMessage, MsgFlags, SockaddrStorage, sendmsg};
+    use std::os::fd::AsRawFd;
+    let seg = u16::try_from(segment).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    let addr = SockaddrStorage::from(to);
+    let iov = [io::IoSlice::new(data)];
+    let cmsg = [ControlMessage::UdpGsoSegments(&seg)];
+    sendmsg(socket.as_raw_fd(), &iov, &cmsg, MsgFlags::empty(), Some(&addr))
+        .map(drop)
+        .map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn send_segments(_: &mio::net::UdpSocket, _: &[u8], _: usize, _: SocketAddr) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// The receive buffer, allocated on first use (an idle engine keeps none resident).
 #[derive(Default)]
-pub struct RxBuffers {
+pub struct RxBuffer {
     buf: Vec<u8>,
-    meta: Vec<RecvMeta>,
-    filled: usize,
+    cmsg: Vec<u8>,
+    len: usize,
+    stride: usize,
+    from: Option<SocketAddr>,
 }
 
-/// Slots offered to one receive call: `One` when the socket is probably empty (a polling game
-/// mostly finds nothing, and preparing many slots costs more than the call), `Many` after a
-/// call found data.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Slots {
-    One,
-    Many,
-}
-
-impl RxBuffers {
-    /// Receives one batch; Ok(true) if it filled every slot (more may be waiting), Ok(false) if
-    /// the socket had fewer datagrams (it was empty when the call returned).
-    pub fn recv(
-        &mut self,
-        udp: &UdpSocketState,
-        socket: &mio::net::UdpSocket,
-        slots: Slots,
-    ) -> io::Result<bool> {
+impl RxBuffer {
+    /// Receives one datagram, or with GRO one run of them. WouldBlock when the socket is empty.
+    pub fn recv(&mut self, socket: &mio::net::UdpSocket) -> io::Result<()> {
         if self.buf.is_empty() {
-            self.buf = vec![0u8; RX_SLOTS * RX_SLOT_BYTES];
-            self.meta = vec![RecvMeta::default(); RX_SLOTS];
+            self.buf = vec![0u8; RX_BYTES];
+            self.cmsg = gro_cmsg_space();
         }
-        let mut chunks = self.buf.chunks_mut(RX_SLOT_BYTES);
-        let mut slices: [IoSliceMut<'_>; RX_SLOTS] =
-            std::array::from_fn(|_| IoSliceMut::new(chunks.next().unwrap_or_default()));
-        let offered = match slots {
-            Slots::One => 1,
-            Slots::Many => RX_SLOTS.min(BATCH_SIZE),
-        };
-        self.filled = 0;
-        let n = udp.recv(UdpSockRef::from(socket), &mut slices[..offered], &mut self.meta[..offered])?;
-        self.filled = n;
-        Ok(n == offered)
+        self.len = 0;
+        let (len, stride, from) = recv_segments(socket, &mut self.buf, &mut self.cmsg)?;
+        (self.len, self.stride, self.from) = (len, stride.clamp(1, len.max(1)), Some(from));
+        Ok(())
     }
 
-    /// The datagrams of the last batch, GRO runs split at their stride.
+    /// The datagrams of the last receive, a GRO run split at its segment size.
     pub fn datagrams(&self) -> impl Iterator<Item = (SocketAddr, &[u8])> {
-        self.meta[..self.filled].iter().zip(self.buf.chunks(RX_SLOT_BYTES)).flat_map(|(m, slot)| {
-            let data = &slot[..m.len.min(slot.len())];
-            let stride = if m.stride == 0 { data.len().max(1) } else { m.stride };
-            data.chunks(stride).map(move |d| (m.addr, d))
-        })
+        let from = self.from;
+        self.buf[..self.len].chunks(self.stride.max(1)).filter_map(move |d| Some((from?, d)))
     }
 }
 
-/// Sets up a socket for batched I/O (enables GRO where the OS has it).
-pub fn socket_state(socket: &mio::net::UdpSocket) -> io::Result<UdpSocketState> {
-    let state = UdpSocketState::new(UdpSockRef::from(socket))?;
-    if state.max_gso_segments() <= 1 || state.gro_segments() <= 1 {
-        info!(
-            "event=udp_offload_unavailable gso_segments={} gro_segments={}",
-            state.max_gso_segments(),
-            state.gro_segments()
-        );
+/// Enables GRO on the socket where the OS has it (best effort: without it every datagram
+/// arrives on its own, which is still correct).
+pub fn enable_gro(socket: &mio::net::UdpSocket) {
+    #[cfg(target_os = "linux")]
+    if let Err(e) = nix::sys::socket::setsockopt(socket, nix::sys::socket::sockopt::UdpGroSegment, &true) {
+        info!("event=gro_unavailable error={e}");
     }
-    Ok(state)
+    #[cfg(not(target_os = "linux"))]
+    let _ = socket;
+}
+
+#[cfg(target_os = "linux")]
+fn gro_cmsg_space() -> Vec<u8> {
+    nix::cmsg_space!(i32)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn gro_cmsg_space() -> Vec<u8> {
+    Vec::new()
+}
+
+/// (bytes, segment size, sender) of one receive.
+#[cfg(target_os = "linux")]
+fn recv_segments(
+    socket: &mio::net::UdpSocket,
+    buf: &mut [u8],
+    cmsg: &mut [u8],
+) -> io::Result<(usize, usize, SocketAddr)> {
+    use nix::sys::socket::{ControlMessageOwned, MsgFlags, SockaddrStorage, recvmsg};
+    use std::os::fd::AsRawFd;
+    let mut iov = [io::IoSliceMut::new(buf)];
+    let msg = recvmsg::<SockaddrStorage>(socket.as_raw_fd(), &mut iov, Some(cmsg), MsgFlags::empty())?;
+    let mut stride = msg.bytes;
+    if let Ok(cmsgs) = msg.cmsgs() {
+        for c in cmsgs {
+            if let ControlMessageOwned::UdpGroSegments(seg) = c {
+                stride = usize::try_from(seg).unwrap_or(msg.bytes);
+            }
+        }
+    }
+    let from = msg
+        .address
+        .and_then(|a| {
+            a.as_sockaddr_in()
+                .map(|v4| SocketAddr::V4((*v4).into()))
+                .or_else(|| a.as_sockaddr_in6().map(|v6| SocketAddr::V6((*v6).into())))
+        })
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "datagram without an IP source address"))?;
+    Ok((msg.bytes, stride, from))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn recv_segments(
+    socket: &mio::net::UdpSocket,
+    buf: &mut [u8],
+    _: &mut [u8],
+) -> io::Result<(usize, usize, SocketAddr)> {
+    let (n, from) = socket.recv_from(buf)?;
+    Ok((n, n, from))
 }

@@ -15,11 +15,20 @@ use super::api::{EngineConfig, EngineSendError, Notification, Packet, PeerState,
 use super::fake_network::FakeNetwork;
 use super::inbox::Inbox;
 use super::peer::{Peer, Phase};
-use super::udp_io::{Output, RxBuffers, Slots};
+use super::udp_io::{Output, RxBuffer};
 use crate::proto::{self, CloseReason, Connection, Event, Policy, Role, SendError};
 use crate::signal::{ClientConfig, Credential, SIGNAL_V1, SignalClient, SignalEvent};
 
 mod rooms;
+
+/// How far `drain_socket` reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Drain {
+    /// Until the socket is empty (the worker: its readiness events are edge-triggered).
+    All,
+    /// Until something arrived (the polling application).
+    FirstArrival,
+}
 
 /// A burst of back-to-back sends is held back until this much is queued, then sent as one
 /// batch (GSO takes up to 64 KiB per system call).
@@ -54,9 +63,9 @@ pub struct Core {
     /// Since when sends of the current burst are held back, and how many bytes.
     held_since: Option<u64>,
     held_bytes: usize,
-    /// Batched socket I/O (GSO/GRO, recvmmsg), with the fake network when one is configured.
+    /// Socket I/O with segmentation offload, with the fake network when one is configured.
     out: Output,
-    rx: RxBuffers,
+    rx: RxBuffer,
     /// Some connection may hold messages the full inbox could not take.
     held_back: bool,
 }
@@ -69,7 +78,7 @@ fn random_u64() -> u64 {
 }
 
 impl Core {
-    pub fn new(cfg: &EngineConfig, now: u64, socket: &mio::net::UdpSocket) -> Result<Self, String> {
+    pub fn new(cfg: &EngineConfig, now: u64) -> Result<Self, String> {
         let credential = Credential::new(cfg.credential.clone())
             .ok_or_else(|| "credential longer than 255 bytes".to_string())?;
         let signal = SignalClient::new(ClientConfig::new(cfg.server, cfg.user_id, credential), now);
@@ -97,11 +106,8 @@ impl Core {
             coalesce_us: cfg.send_coalesce.as_micros() as u64,
             held_since: None,
             held_bytes: 0,
-            out: Output::new(
-                super::udp_io::socket_state(socket).map_err(|e| format!("socket setup: {e}"))?,
-                fake,
-            ),
-            rx: RxBuffers::default(),
+            out: Output::new(fake),
+            rx: RxBuffer::default(),
             held_back: false,
         })
     }
@@ -279,22 +285,26 @@ impl Core {
 
     // ------------------------------------------------------------ input
 
-    /// Receives until the socket is empty; true if anything arrived.
-    pub fn drain_socket(&mut self, now: u64, socket: &mio::net::UdpSocket, inbox: &Inbox) -> bool {
+    /// Receives until the socket is empty, or with `Drain::FirstArrival` until one receive
+    /// brought something (the polling application wants its packet now; its next call goes on
+    /// reading); true if anything arrived.
+    pub fn drain_socket(
+        &mut self,
+        now: u64,
+        socket: &mio::net::UdpSocket,
+        inbox: &Inbox,
+        drain: Drain,
+    ) -> bool {
         let mut any = false;
         let mut rx = std::mem::take(&mut self.rx);
-        let mut slots = Slots::One;
         loop {
-            match rx.recv(&self.out.udp, socket, slots) {
-                Ok(more) => {
-                    slots = Slots::Many;
+            match rx.recv(socket) {
+                Ok(()) => {
                     for (from, data) in rx.datagrams() {
                         any = true;
                         self.on_datagram(now, from, data, inbox);
                     }
-                    // A partial batch means the socket was empty; a later arrival raises a new
-                    // readiness event, so no extra call just to see WouldBlock.
-                    if !more {
+                    if any && drain == Drain::FirstArrival {
                         break;
                     }
                 }
