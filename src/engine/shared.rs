@@ -12,11 +12,11 @@ pub const SOCKET: Token = Token(0);
 pub const WAKER: Token = Token(1);
 
 /// How long one `read_packet` call keeps the worker off the socket. A game that polls in a loop
-/// (or once per frame at up to ~300 Hz) then does all receiving and timer work on its own thread:
+/// (or once per frame at 200 Hz or more) then does all receiving and timer work on its own thread:
 /// a worker woken for every datagram would preempt the polling thread (a cross-core wake-up costs
 /// tens of microseconds here). When the application stops polling, the worker takes over again
 /// within this time.
-pub const POLL_LEASE_US: u64 = 3_000;
+pub const POLL_LEASE_US: u64 = 5_000;
 
 pub struct Shared {
     pub clock: Clock,

@@ -13,6 +13,7 @@ use log::warn;
 use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll};
 
+use super::core::Drain;
 use super::shared::{SOCKET, Shared};
 
 pub fn run(shared: Arc<Shared>, mut poll: Poll) {
@@ -47,11 +48,11 @@ pub fn run(shared: Arc<Shared>, mut poll: Poll) {
             Some(Duration::ZERO)
         } else {
             let core = shared.core.lock();
-            let mut wake = core.next_deadline().unwrap_or(u64::MAX);
-            shared.next_due.store(wake, Ordering::Release);
-            if parked {
-                wake = wake.min(lease);
-            }
+            let due = core.next_deadline().unwrap_or(u64::MAX);
+            shared.next_due.store(due, Ordering::Release);
+            // Parked, the polling application runs due timers itself: wake only when the lease
+            // ends (or when held-back sends need it, see `Shared::wake_by`).
+            let wake = if parked { lease } else { due };
             shared.wake_at.store(wake, Ordering::Release);
             drop(core);
             let now = shared.clock.now_us();
@@ -72,7 +73,7 @@ pub fn run(shared: Arc<Shared>, mut poll: Poll) {
         let mut core = shared.core.lock();
         let now = shared.clock.now_us();
         if readable {
-            core.drain_socket(now, &shared.socket, &shared.inbox);
+            core.drain_socket(now, &shared.socket, &shared.inbox, Drain::All);
         }
         core.handle_timeouts(now, &shared.inbox);
         core.pump_all(&shared.inbox);
