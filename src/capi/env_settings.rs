@@ -4,20 +4,21 @@
 //! Keys (config file spelling / environment spelling):
 //! `server` / `OVRNET_SERVER`, `user_id` / `OVRNET_USER_ID`, `credential` / `OVRNET_CREDENTIAL`,
 //! `bind` / `OVRNET_BIND`, `connect_timeout_ms` / `OVRNET_CONNECT_TIMEOUT_MS`,
-//! `idle_timeout_ms` / `OVRNET_IDLE_TIMEOUT_MS`. `OVRNET_CONFIG` names the file: `key = value`
+//! `idle_timeout_ms` / `OVRNET_IDLE_TIMEOUT_MS`, `send_coalesce_us` / `OVRNET_SEND_COALESCE_US`
+//! (0 sends every packet at once). `OVRNET_CONFIG` names the file: `key = value`
 //! lines, `#` starts a comment line, blank lines are ignored. An environment variable wins over
 //! the same key in the file. Unknown keys are logged and ignored.
 
 use std::collections::BTreeMap;
 
-use super::settings::{ConfigError, Settings, parse_millis, parse_user_id};
+use super::settings::{ConfigError, Settings, parse_u32, parse_user_id};
 
 /// Environment variable naming the config file.
 pub const CONFIG_ENV: &str = "OVRNET_CONFIG";
 
 /// The keys, in config file spelling. The environment spelling is `OVRNET_` + upper case.
-pub const KEYS: [&str; 6] =
-    ["server", "user_id", "credential", "bind", "connect_timeout_ms", "idle_timeout_ms"];
+pub const KEYS: [&str; 7] =
+    ["server", "user_id", "credential", "bind", "connect_timeout_ms", "idle_timeout_ms", "send_coalesce_us"];
 
 /// The environment variable for a config file key.
 pub fn env_name(key: &str) -> String {
@@ -82,10 +83,13 @@ fn settings_from(values: &BTreeMap<String, String>) -> Result<Settings, ConfigEr
         settings.user_id = Some(parse_user_id(text)?);
     }
     if let Some(text) = get("connect_timeout_ms") {
-        settings.connect_timeout_ms = parse_millis("connect_timeout_ms", text)?;
+        settings.connect_timeout_ms = parse_u32("connect_timeout_ms", text)?;
     }
     if let Some(text) = get("idle_timeout_ms") {
-        settings.idle_timeout_ms = parse_millis("idle_timeout_ms", text)?;
+        settings.idle_timeout_ms = parse_u32("idle_timeout_ms", text)?;
+    }
+    if let Some(text) = get("send_coalesce_us") {
+        settings.send_coalesce_us = Some(parse_u32("send_coalesce_us", text)?);
     }
     Ok(settings)
 }
@@ -116,6 +120,7 @@ mod tests {
                 ("OVRNET_BIND", "127.0.0.1"),
                 ("OVRNET_CONNECT_TIMEOUT_MS", "2000"),
                 ("OVRNET_IDLE_TIMEOUT_MS", "3000"),
+                ("OVRNET_SEND_COALESCE_US", "0"),
             ],
             &[],
         )
@@ -125,6 +130,7 @@ mod tests {
         assert_eq!(s.credential.as_deref(), Some(&b"tok"[..]));
         assert_eq!(s.bind.as_deref(), Some("127.0.0.1"));
         assert_eq!((s.connect_timeout_ms, s.idle_timeout_ms), (2000, 3000));
+        assert_eq!(s.send_coalesce_us, Some(0));
     }
 
     #[test]

@@ -75,6 +75,7 @@ pub extern "C" fn ovrnet_Initialize(cfg: *const InitConfig) -> Bool32 {
             bind: optional_str(cfg.bind_address, "bindAddress")?,
             connect_timeout_ms: cfg.connect_timeout_ms,
             idle_timeout_ms: cfg.idle_timeout_ms,
+            send_coalesce_us: None,
         };
         platform::start(&settings, None).map_err(start_error)?;
         Ok(Bool32::TRUE)

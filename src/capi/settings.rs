@@ -24,6 +24,9 @@ pub struct Settings {
     pub bind: Option<String>,
     pub connect_timeout_ms: u32,
     pub idle_timeout_ms: u32,
+    /// How long back-to-back sends may be held to go out together (`EngineConfig::send_coalesce`);
+    /// absent means the default, 0 turns coalescing off.
+    pub send_coalesce_us: Option<u32>,
 }
 
 impl fmt::Debug for Settings {
@@ -36,6 +39,7 @@ impl fmt::Debug for Settings {
             .field("bind", &self.bind)
             .field("connect_timeout_ms", &self.connect_timeout_ms)
             .field("idle_timeout_ms", &self.idle_timeout_ms)
+            .field("send_coalesce_us", &self.send_coalesce_us)
             .finish()
     }
 }
@@ -133,6 +137,9 @@ impl Settings {
             // Keep several keepalives inside one idle period, or a quiet link would time out.
             cfg.proto.keepalive_us = cfg.proto.keepalive_us.min((idle_us / 3).max(1));
         }
+        if let Some(us) = self.send_coalesce_us {
+            cfg.send_coalesce = Duration::from_micros(u64::from(us));
+        }
         Ok(cfg)
     }
 }
@@ -151,7 +158,7 @@ pub fn parse_user_id(text: &str) -> Result<u64, ConfigError> {
 }
 
 /// Parses a millisecond timeout as the config keys spell it.
-pub fn parse_millis(key: &'static str, text: &str) -> Result<u32, ConfigError> {
+pub fn parse_u32(key: &'static str, text: &str) -> Result<u32, ConfigError> {
     text.trim().parse::<u32>().map_err(|_| ConfigError::BadNumber { key, value: text.trim().to_owned() })
 }
 
@@ -259,8 +266,8 @@ mod tests {
         assert!(parse_user_id("0").is_err());
         assert!(parse_user_id("+5").is_err());
         assert!(parse_user_id("x").is_err());
-        assert_eq!(parse_millis("k", "250"), Ok(250));
-        assert!(parse_millis("k", "-1").is_err());
+        assert_eq!(parse_u32("k", "250"), Ok(250));
+        assert!(parse_u32("k", "-1").is_err());
     }
 
     #[test]
