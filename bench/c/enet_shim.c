@@ -103,7 +103,7 @@ int shim_recv(shim_t *s, unsigned char *buf, int cap, unsigned timeout_ms) {
 }
 
 /* Queues one message and flushes it to the socket. Returns 1 if queued. */
-int shim_send(shim_t *s, const unsigned char *data, int len, int reliable) {
+int shim_send(shim_t *s, const unsigned char *data, int len, int reliable, int flush) {
     if (!s->connected) return 0;
     if (reliable && s->queued > 0 && s->queued + (size_t)len > shim_max_queued()) return 0;
     ENetPacket *p = enet_packet_create(data, (size_t)len,
@@ -117,7 +117,7 @@ int shim_send(shim_t *s, const unsigned char *data, int len, int reliable) {
         p->freeCallback = shim_packet_freed;
         s->queued += (size_t)len;
     }
-    enet_host_flush(s->host);
+    if (flush) enet_host_flush(s->host);
     return 1;
 }
 
