@@ -19,6 +19,7 @@ use super::send_buffer::SendBuffer;
 use super::sent::{FLAG_APP_LIMITED, FLAG_CLOSE, FLAG_ELICITING, Fate, SentLog};
 use super::stats::Stats;
 use super::thin::{self, ThinQueue};
+use super::unreliable_queue::UnreliableQueue;
 use super::wire::{self, Frame, HEADER_LEN, HandshakeParams, Header, PacketKind, TAG_LEN, frame_type};
 
 /// Delivery guarantee of a message.
@@ -132,7 +133,7 @@ pub struct Connection {
     next_pn: u64,
     sent: SentLog,
     sendbuf: SendBuffer,
-    unreliable: VecDeque<Box<[u8]>>,
+    unreliable: UnreliableQueue,
     unreliable_bytes: usize,
     cc: Congestion,
     rtt: RttEstimator,
@@ -207,7 +208,7 @@ impl Connection {
             next_pn: 0,
             sent: SentLog::default(),
             sendbuf: SendBuffer::default(),
-            unreliable: VecDeque::new(),
+            unreliable: UnreliableQueue::default(),
             unreliable_bytes: 0,
             cc: Congestion::new(&cfg),
             rtt: RttEstimator::new(cfg.initial_rtt_us),
@@ -320,7 +321,7 @@ impl Connection {
                     return Err(SendError::QueueFull);
                 }
                 self.unreliable_bytes += data.len();
-                self.unreliable.push_back(data.into());
+                self.unreliable.push(data);
             }
             Policy::Reliable => {
                 if data.len() > MAX_RELIABLE {

@@ -17,6 +17,7 @@ mod send_buffer;
 mod sent;
 mod stats;
 mod thin;
+mod unreliable_queue;
 mod wire;
 
 pub use config::{
