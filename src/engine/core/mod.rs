@@ -26,7 +26,7 @@ mod rooms;
 pub enum Drain {
     /// Until the socket is empty (the worker: its readiness events are edge-triggered).
     All,
-    /// Until something arrived (the polling application).
+    /// Until a message for the application arrived (the polling application).
     FirstArrival,
 }
 
@@ -285,9 +285,10 @@ impl Core {
 
     // ------------------------------------------------------------ input
 
-    /// Receives until the socket is empty, or with `Drain::FirstArrival` until one receive
-    /// brought something (the polling application wants its packet now; its next call goes on
-    /// reading); true if anything arrived.
+    /// Receives until the socket is empty, or with `Drain::FirstArrival` until a message for
+    /// the application arrived (it wants its packet now; its next call goes on reading; acks and
+    /// other control traffic are all taken, so a sender polls them in one call); true if
+    /// anything arrived.
     pub fn drain_socket(
         &mut self,
         now: u64,
@@ -304,7 +305,7 @@ impl Core {
                         any = true;
                         self.on_datagram(now, from, data, inbox);
                     }
-                    if any && drain == Drain::FirstArrival {
+                    if drain == Drain::FirstArrival && inbox.has_packets() {
                         break;
                     }
                 }
