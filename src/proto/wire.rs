@@ -15,7 +15,7 @@ const HANDSHAKE_KEY: u64 = 0x6f76_726e_6574_6873; // "ovrneths" in ASCII
 /// attacker off the path does not know the key); it is not a defence against an on-path attacker,
 /// which the later AEAD step addresses.
 pub fn tag(key: u64, bytes: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64_with_seed(bytes, key)
+    twox_hash::XxHash3_64::oneshot_with_seed(key, bytes)
 }
 
 /// Handshake packets are checked with a key anyone can derive: they carry no data.
@@ -273,4 +273,22 @@ pub fn id_frame_len(id: u64) -> usize {
 pub fn encode_ping(w: &mut Writer<'_>, ty: u8, id: u64) {
     w.u8(ty);
     w.varint(id);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tag;
+
+    /// The tag is part of the wire format: it must be standard XXH3-64 with the key as seed,
+    /// whichever implementation computes it (every length class of XXH3 is exercised).
+    #[test]
+    fn tag_is_standard_xxh3_with_seed() {
+        let data: Vec<u8> = (0..2048u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        for len in (0..=300).chain([1024, 1200, 1291, 2048]) {
+            for key in [0, 1, 0x6f76_726e_6574_6873, u64::MAX] {
+                let want = xxhash_rust::xxh3::xxh3_64_with_seed(&data[..len], key);
+                assert_eq!(tag(key, &data[..len]), want, "len {len} key {key:#x}");
+            }
+        }
+    }
 }
