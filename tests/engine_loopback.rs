@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ovrnet::engine::{Engine, EngineConfig, Notification, PeerState};
 use ovrnet::proto::{Policy, SendError};
-use ovrnet::server::{self, AuthMode, ServerHandle};
+use ovrnet::server::{self, AuthMode, ServerConfig, ServerHandle};
 
 #[test]
 fn connect_accept_and_exchange_both_ways() {
@@ -337,5 +337,52 @@ fn both_sides_connecting_at_once_end_up_with_one_working_connection() {
         assert_eq!(read(&b, 20, 15).into_iter().map(|p| p.2).collect::<Vec<_>>(), want, "pair {i} a->b");
         assert_eq!(read(&a, 20, 15).into_iter().map(|p| p.2).collect::<Vec<_>>(), want, "pair {i} b->a");
         assert!(a.is_connected(idb) && b.is_connected(ida), "pair {i}: the connection survived");
+    }
+}
+
+#[test]
+fn a_host_accepting_many_players_at_once_connects_them_all() {
+    // More dials than the signalling client keeps in flight (64): accepts beyond that wait their
+    // turn instead of being refused (which left players hanging until their connect timeout).
+    const N: u64 = 150;
+    let mut cfg = ServerConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), AuthMode::Open);
+    cfg.max_pending_per_user = 1024;
+    cfg.max_pushes_per_session = 1024;
+    let s = server::spawn(cfg).expect("server starts");
+    let mut hub_cfg = config(&s, 1, "secret-1");
+    hub_cfg.connect_timeout = Duration::from_secs(20);
+    let hub = Engine::start(hub_cfg).expect("engine starts");
+    expect(&hub, |n| *n == Notification::LoggedIn, 5);
+    let players: Vec<Engine> = (2..2 + N)
+        .map(|id| {
+            let mut c = config(&s, id, &format!("secret-{id}"));
+            c.connect_timeout = Duration::from_secs(20);
+            Engine::start(c).expect("engine starts")
+        })
+        .collect();
+    for p in &players {
+        expect(p, |n| *n == Notification::LoggedIn, 5);
+    }
+    for p in &players {
+        p.connect(1);
+    }
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let (mut accepted, mut connected) = (0, 0);
+    while connected < N && Instant::now() < deadline {
+        while let Some(n) = hub.pop_notification() {
+            match n {
+                Notification::PeerConnectRequest { peer } => {
+                    assert!(hub.accept(peer), "accept of {peer} refused");
+                    accepted += 1;
+                }
+                Notification::ConnectionStateChange { state: PeerState::Connected, .. } => connected += 1,
+                other => panic!("hub saw {other:?}"),
+            }
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert_eq!((accepted, connected), (N, N), "every player is accepted and connected");
+    for p in &players {
+        expect(p, state(1, PeerState::Connected), 5);
     }
 }

@@ -15,8 +15,11 @@ use super::dedup::PushWindow;
 use super::messages::{Credential, FailReason, LoginRefusal, Message};
 use super::room::{DataStore, JoinPolicy, RoomSnapshot};
 
-/// Requests that may wait for an answer at once; more is a bug or an abuse, not a game.
+/// Requests in flight at once (sent and retried until answered); the server keeps as many answers.
 pub const MAX_OUTSTANDING: usize = 64;
+/// Requests the client holds in all: beyond the [`MAX_OUTSTANDING`] in flight they wait their
+/// turn (a host accepting hundreds of players at once must not have accepts refused).
+pub const MAX_REQUESTS: usize = 4096;
 /// Events kept for the engine before the oldest are dropped (the engine normally drains them);
 /// signalling and room events have a queue of this size each.
 pub const MAX_EVENTS: usize = 4096;
@@ -95,7 +98,7 @@ pub enum SignalEvent {
 pub enum CommandError {
     /// The client is closed (refused, lost, ended or logged out).
     Closed,
-    /// [`MAX_OUTSTANDING`] requests already wait for answers.
+    /// [`MAX_REQUESTS`] requests already wait for answers or their turn.
     TooManyRequests,
 }
 
@@ -343,7 +346,12 @@ impl SignalClient {
         }
         let session = self.session();
         let can_send = |kind: &RequestKind| *kind == RequestKind::Login || session.is_some();
-        let due = self.outstanding.iter().position(|o| can_send(&o.kind) && o.timer.due(now_us));
+        // Only the oldest MAX_OUTSTANDING are in flight; the rest move up as answers arrive.
+        let due = self
+            .outstanding
+            .iter()
+            .take(MAX_OUTSTANDING)
+            .position(|o| can_send(&o.kind) && o.timer.due(now_us));
         if let Some(i) = due {
             let msg = self.request_message(&self.outstanding[i]);
             self.outstanding[i].timer.sent(now_us);
@@ -366,7 +374,7 @@ impl SignalClient {
         }
         let mut t = self.last_heard.saturating_add(self.config.server_timeout_us);
         let session = self.session();
-        for o in &self.outstanding {
+        for o in self.outstanding.iter().take(MAX_OUTSTANDING) {
             if o.kind == RequestKind::Login || session.is_some() {
                 t = t.min(o.timer.next_at);
             }
@@ -514,7 +522,7 @@ impl SignalClient {
         if !matches!(self.phase, Phase::LoggingIn | Phase::LoggedIn { .. }) {
             return Err(CommandError::Closed);
         }
-        if self.outstanding.len() >= MAX_OUTSTANDING {
+        if self.outstanding.len() >= MAX_REQUESTS {
             return Err(CommandError::TooManyRequests);
         }
         let req = self.take_req();
