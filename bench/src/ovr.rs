@@ -142,17 +142,11 @@ pub fn clients(n: usize, server: SocketAddr) -> Box<dyn Send> {
     for e in &v {
         wait_for(e, |n| *n == Notification::LoggedIn);
     }
-    // Dial in waves, as players join a session: a thousand simultaneous dials to one user stall
-    // some handshakes (see the report).
-    for wave in v.chunks(16) {
-        for e in wave {
-            e.connect(1);
-        }
-        for e in wave {
-            wait_for(e, |n| {
-                *n == Notification::ConnectionStateChange { peer: 1, state: PeerState::Connected }
-            });
-        }
+    for e in &v {
+        e.connect(1);
+    }
+    for e in &v {
+        wait_for(e, |n| *n == Notification::ConnectionStateChange { peer: 1, state: PeerState::Connected });
     }
     Box::new(v)
 }
