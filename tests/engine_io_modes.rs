@@ -115,3 +115,29 @@ fn a_game_that_stops_polling_still_acknowledges_what_arrives() {
     assert_eq!(got.len(), 20);
     assert!(got.iter().enumerate().all(|(i, (_, _, d))| d[..] == [i as u8; 300]));
 }
+
+#[test]
+fn held_sends_go_out_while_the_worker_is_parked() {
+    let s = server(AuthMode::Open);
+    // A 2 s poll lease: if the parked worker only woke when the lease ends, the held messages
+    // would wait that long.
+    let long_lease = |c: &mut EngineConfig| c.poll_lease = Duration::from_secs(2);
+    let slow_acks = |c: &mut EngineConfig| {
+        c.proto.ack_every = 1000;
+        c.proto.max_ack_delay_us = 500_000;
+    };
+    let (a, b) = (quiet_engine(&s, 1, long_lease), quiet_engine(&s, 2, slow_acks));
+    connect_pair(&a, &b);
+    // a polls (its worker parks), then sends a burst and makes no further call.
+    let until = Instant::now() + Duration::from_millis(30);
+    while Instant::now() < until {
+        assert!(a.read_packet().is_none());
+    }
+    let t0 = Instant::now();
+    for i in 0..5u8 {
+        a.send(b.user_id(), &[i; 50], Policy::Reliable).expect("queued");
+    }
+    let got = read(&b, 5, 3);
+    assert_eq!(got.len(), 5);
+    assert!(t0.elapsed() < Duration::from_millis(400), "held sends took {:?}", t0.elapsed());
+}

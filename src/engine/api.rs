@@ -44,6 +44,13 @@ pub struct EngineConfig {
     /// millisecond resolution, so up to about 1 ms). A lone send, or the first of a burst, goes
     /// out at once. Zero sends every message immediately. Default 500 µs.
     pub send_coalesce: Duration,
+    /// How long one `read_packet` call keeps the worker off the socket. A game that polls in a
+    /// loop (or once per frame at 200 Hz or more) then does all receiving and timer work on its
+    /// own thread: a worker woken for every datagram would preempt the polling thread (a
+    /// cross-core wake-up costs tens of microseconds). When the game stops polling, the worker
+    /// takes over within this time, so keep it well under the transport's 10 ms minimum
+    /// retransmission timeout. Default 5 ms.
+    pub poll_lease: Duration,
     /// Fake loss and duplication applied to every datagram this engine sends, with a seed (for
     /// tests and manual experiments on real sockets; see `engine::fake_network`). None in games.
     pub fake_network: Option<(crate::sim::LinkConfig, u64)>,
@@ -60,6 +67,7 @@ impl EngineConfig {
             proto: proto::Config::default(),
             max_queued_packets: 65_536,
             send_coalesce: Duration::from_micros(500),
+            poll_lease: Duration::from_millis(5),
             fake_network: None,
         }
     }
@@ -209,6 +217,7 @@ impl Engine {
         let waker = Waker::new(poll.registry(), WAKER).map_err(EngineError::Io)?;
         let shared = Arc::new(Shared {
             clock,
+            poll_lease_us: cfg.poll_lease.as_micros().try_into().unwrap_or(u64::MAX / 2),
             socket: sock,
             core: Mutex::new(core),
             inbox: Inbox::new(cfg.max_queued_packets.max(1), cfg.proto.recv_window_bytes as usize),

@@ -11,15 +11,10 @@ use super::inbox::Inbox;
 pub const SOCKET: Token = Token(0);
 pub const WAKER: Token = Token(1);
 
-/// How long one `read_packet` call keeps the worker off the socket. A game that polls in a loop
-/// (or once per frame at 200 Hz or more) then does all receiving and timer work on its own thread:
-/// a worker woken for every datagram would preempt the polling thread (a cross-core wake-up costs
-/// tens of microseconds here). When the application stops polling, the worker takes over again
-/// within this time.
-pub const POLL_LEASE_US: u64 = 5_000;
-
 pub struct Shared {
     pub clock: Clock,
+    /// `EngineConfig::poll_lease` in microseconds.
+    pub poll_lease_us: u64,
     pub socket: mio::net::UdpSocket,
     pub core: Mutex<Core>,
     pub inbox: Inbox,
@@ -31,7 +26,7 @@ pub struct Shared {
     /// the worker is parked, `read_packet` runs the timers once this has passed.
     pub next_due: AtomicU64,
     /// Until when (engine clock, µs) the application is taken to be polling: the last
-    /// `read_packet` plus `POLL_LEASE_US`. 0 after `wait`, which hands receiving back at once.
+    /// `read_packet` plus `poll_lease_us`. 0 after `wait`, which hands receiving back at once.
     pub poll_lease_until: AtomicU64,
     /// The worker has taken the socket out of its poll set (the application is polling).
     pub parked: AtomicBool,
@@ -80,7 +75,7 @@ impl Shared {
 
     /// The application polls: keep the worker off the socket for another lease.
     pub fn renew_poll_lease(&self, now: u64) {
-        self.poll_lease_until.store(now + POLL_LEASE_US, Ordering::Release);
+        self.poll_lease_until.store(now.saturating_add(self.poll_lease_us), Ordering::Release);
     }
 
     /// The application is about to block: give receiving back to the worker now.

@@ -3,7 +3,7 @@
 //!
 //! While the application polls `read_packet`, the worker parks: it takes the socket out of its
 //! poll set and leaves receiving and timers to the polling thread, waking only when the poll
-//! lease runs out (see `POLL_LEASE_US`).
+//! lease runs out (see `EngineConfig::poll_lease`).
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -51,8 +51,8 @@ pub fn run(shared: Arc<Shared>, mut poll: Poll) {
             let due = core.next_deadline().unwrap_or(u64::MAX);
             shared.next_due.store(due, Ordering::Release);
             // Parked, the polling application runs due timers itself: wake only when the lease
-            // ends (or when held-back sends need it, see `Shared::wake_by`).
-            let wake = if parked { lease } else { due };
+            // ends, or when held-back sends must go out (see `Shared::wake_by`).
+            let wake = if parked { lease.min(core.hold_deadline().unwrap_or(u64::MAX)) } else { due };
             shared.wake_at.store(wake, Ordering::Release);
             drop(core);
             let now = shared.clock.now_us();
@@ -72,6 +72,11 @@ pub fn run(shared: Arc<Shared>, mut poll: Poll) {
         // packet another thread sent meanwhile and turn its RTT sample negative.
         let mut core = shared.core.lock();
         let now = shared.clock.now_us();
+        // Woken only to re-arm its timer (a call moved a deadline earlier, e.g. held-back sends):
+        // nothing is due yet, and flushing now would send a burst before it is complete.
+        if !readable && core.next_deadline().is_none_or(|d| d > now) {
+            continue;
+        }
         if readable {
             core.drain_socket(now, &shared.socket, &shared.inbox, Drain::All);
         }

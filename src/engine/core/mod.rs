@@ -269,6 +269,11 @@ impl Core {
         self.held_since.is_some()
     }
 
+    /// When held-back sends must go out at the latest.
+    pub fn hold_deadline(&self) -> Option<u64> {
+        self.held_since.map(|s| s + self.coalesce_us)
+    }
+
     pub fn stats(&self, peer: u64) -> Option<proto::Stats> {
         self.peers.get(&peer)?.conn.as_ref().map(|c| c.stats())
     }
@@ -360,7 +365,7 @@ impl Core {
             }
         };
         // While sends are held back, queued data is not a reason to wake; the hold's end is.
-        let holding = self.held_since.map(|s| s + self.coalesce_us);
+        let holding = self.hold_deadline();
         at(holding);
         for p in self.peers.values() {
             at(p.connect_deadline);
