@@ -39,8 +39,10 @@ pub struct EngineConfig {
     /// application reads: a peer cannot grow our memory by outpacing the game.
     pub max_queued_packets: usize,
     /// Back-to-back `send` calls (a burst: no other call in between) after the first are held
-    /// back and sent together, as one GSO batch, at the application's next call of any other
-    /// kind, when 48 KiB are queued, or at the latest after this long (the worker's timer has
+    /// back and sent together, as one GSO batch, at the application's next `read_packet`,
+    /// `pop_notification`, `wait` or command (connect, accept, close, ping, room calls; queries
+    /// such as `is_connected` or `stats` do not count), when 48 KiB are queued, or at the latest
+    /// after this long (the worker's timer has
     /// millisecond resolution, so up to about 1 ms). A lone send, or the first of a burst, goes
     /// out at once. Zero sends every message immediately. Default 500 µs.
     pub send_coalesce: Duration,
@@ -314,7 +316,8 @@ impl Engine {
         if let Some(until) = hold {
             self.shared.output_deferred.store(true, Ordering::Release);
             self.shared.wake_by(until);
-        } else if self.shared.output_deferred.swap(false, Ordering::AcqRel) || core.has_held_sends() {
+        } else if self.shared.output_deferred.swap(false, Ordering::AcqRel) || core.hold_deadline().is_some()
+        {
             core.flush(now, &self.shared.socket);
             self.shared.deadline_changed(core.next_deadline(), true);
         } else {
@@ -331,7 +334,8 @@ impl Engine {
     ///
     /// Acknowledgements caused by a message handed out here are not sent at once: the game
     /// usually answers within microseconds and the answer carries them, which keeps a system call
-    /// off the round trip. The next call of any kind sends them if no answer did.
+    /// off the round trip. If no answer does, the next `read_packet`, `wait` or command sends
+    /// them, or the worker when the poll lease ends.
     pub fn read_packet(&self) -> Option<Packet> {
         self.shared.end_burst();
         if let Some(p) = self.shared.inbox.pop_packet() {

@@ -35,11 +35,6 @@ impl Inbox {
         q.packets.len() < self.max_packets && q.bytes < self.max_bytes
     }
 
-    /// Some packet waits for the application.
-    pub fn has_packets(&self) -> bool {
-        !self.queues.lock().packets.is_empty()
-    }
-
     pub fn push_packet(&self, p: Packet) {
         let mut q = self.queues.lock();
         q.bytes += p.data.len();

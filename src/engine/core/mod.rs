@@ -68,6 +68,9 @@ pub struct Core {
     rx: RxBuffer,
     /// Some connection may hold messages the full inbox could not take.
     held_back: bool,
+    /// Messages moved to the inbox so far (lets `drain_socket` see a delivery without locking
+    /// the inbox after every receive).
+    delivered: u64,
 }
 
 fn random_u64() -> u64 {
@@ -109,6 +112,7 @@ impl Core {
             out: Output::new(fake),
             rx: RxBuffer::default(),
             held_back: false,
+            delivered: 0,
         })
     }
 
@@ -265,10 +269,6 @@ impl Core {
         Some(*self.held_since.get_or_insert(now) + self.coalesce_us)
     }
 
-    pub fn has_held_sends(&self) -> bool {
-        self.held_since.is_some()
-    }
-
     /// When held-back sends must go out at the latest.
     pub fn hold_deadline(&self) -> Option<u64> {
         self.held_since.map(|s| s + self.coalesce_us)
@@ -302,6 +302,7 @@ impl Core {
         drain: Drain,
     ) -> bool {
         let mut any = false;
+        let delivered_before = self.delivered;
         let mut rx = std::mem::take(&mut self.rx);
         loop {
             match rx.recv(socket) {
@@ -310,7 +311,7 @@ impl Core {
                         any = true;
                         self.on_datagram(now, from, data, inbox);
                     }
-                    if drain == Drain::FirstArrival && inbox.has_packets() {
+                    if drain == Drain::FirstArrival && self.delivered != delivered_before {
                         break;
                     }
                 }
@@ -575,6 +576,7 @@ impl Core {
             && let Some(m) = c.poll_message()
         {
             inbox.push_packet(Packet { sender: peer, policy: m.policy, data: m.data });
+            self.delivered += 1;
         }
         // A full inbox may have left messages in this connection: `pump_all` must revisit it.
         let held_back = !inbox.has_room();
