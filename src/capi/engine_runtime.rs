@@ -43,12 +43,19 @@ impl EngineRuntime {
 }
 
 /// The C API's view of an engine send refusal.
-fn send_error(peer: ovrID, error: EngineSendError) -> CallError {
+/// `peer` names the destination in the log line ("42", "a member of the room").
+fn send_error(peer: &str, error: EngineSendError) -> CallError {
     match error {
         EngineSendError::Proto(e) => CallError::Refused(format!("cannot send to {peer}: {e}")),
         EngineSendError::InvalidPeer => CallError::Invalid(format!("{peer} is not a peer one can send to")),
         EngineSendError::ShutDown => CallError::NotInitialised,
         EngineSendError::NotInRoom => CallError::Refused("not in a room".into()),
+        EngineSendError::Unreachable => CallError::Refused(format!(
+            "{peer} did not answer the last connect attempt; sends retry after one connect timeout (ovr_Net_Connect retries now)"
+        )),
+        EngineSendError::Connecting => CallError::Refused(format!(
+            "not connected to {peer} yet: connecting; the unreliable packet was dropped (unreliable data is never buffered)"
+        )),
     }
 }
 
@@ -81,7 +88,7 @@ impl Runtime for EngineRuntime {
     }
 
     fn send(&self, peer: ovrID, data: &[u8], policy: Policy) -> Result<(), CallError> {
-        self.with(|e| e.send(peer, data, policy))?.map_err(|error| send_error(peer, error))
+        self.with(|e| e.send(peer, data, policy))?.map_err(|error| send_error(&peer.to_string(), error))
     }
 
     fn read_packet(&self) -> Result<Option<Packet>, CallError> {
@@ -119,14 +126,9 @@ impl Runtime for EngineRuntime {
     fn send_to_current_room(&self, data: &[u8], policy: Policy) -> Result<(), CallError> {
         match self.with(|e| e.send_to_current_room(data, policy))? {
             Ok(_members) => Ok(()),
-            Err(EngineSendError::Proto(e)) => {
-                Err(CallError::Refused(format!("not queued for every member of the room: {e}")))
-            }
-            Err(EngineSendError::InvalidPeer) => {
-                Err(CallError::Refused("a member of the room is not a peer one can send to".into()))
-            }
             Err(EngineSendError::ShutDown) => Err(CallError::NotInitialised),
             Err(EngineSendError::NotInRoom) => Err(CallError::Refused("not in a room".into())),
+            Err(e) => Err(send_error("a member of the room", e)),
         }
     }
 

@@ -105,6 +105,13 @@ pub enum EngineSendError {
     ShutDown,
     /// A room-scoped send while this user is in no room.
     NotInRoom,
+    /// The last attempt to reach this peer timed out moments ago; a send does not start another
+    /// one until the hold-off (one connect timeout) has passed. `Engine::connect` does.
+    Unreachable,
+    /// An unreliable message to a peer that is not connected yet: the implicit connect was
+    /// started (or is under way) and the message itself was dropped, as unreliable data is never
+    /// buffered.
+    Connecting,
 }
 
 /// What the application sees of a peer connection; maps 1:1 to `ovrPeerConnectionState`.
@@ -302,8 +309,9 @@ impl Engine {
         self.command(|c, now, inbox| c.ping(now, peer, inbox))
     }
 
-    /// Queues a message, connecting implicitly. Reliable is buffered until connected; unreliable
-    /// is refused before the connection is up. Encodes and sends on the calling thread.
+    /// Queues a message, connecting implicitly (one attempt at a time per peer). Reliable is
+    /// buffered until connected; unreliable before the connection is up starts the connect like
+    /// any send and is itself dropped (`Connecting`). Encodes and sends on the calling thread.
     pub fn send(&self, peer: u64, data: &[u8], policy: Policy) -> Result<(), EngineSendError> {
         if self.stopped() {
             return Err(EngineSendError::ShutDown);

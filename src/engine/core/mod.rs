@@ -38,6 +38,10 @@ const COALESCE_MAX_BYTES: usize = 48 * 1024;
 const MAX_EARLY_HELLOS: usize = 16;
 const EARLY_HELLO_MAX_AGE_US: u64 = 2_000_000;
 
+/// Bound of the send hold-off table (peers the application chose to send to, not attacker input;
+/// bounded anyway).
+const MAX_SEND_HOLDOFFS: usize = 4096;
+
 pub struct Core {
     user_id: u64,
     server: SocketAddr,
@@ -58,6 +62,12 @@ pub struct Core {
     /// server's message telling us its address. Replayed when that peer's transport starts.
     early_hellos: VecDeque<(u64, SocketAddr, Vec<u8>)>,
     garbage: u64,
+    /// Per peer whose last attempt timed out: until when a send does not start a new attempt, so
+    /// a game that keeps sending to an unreachable peer gets one Timeout per connect timeout, not
+    /// one per call. Only `connect` and the peer's own request clear an entry.
+    send_holdoff: HashMap<u64, u64>,
+    /// The latest time an entry point was given (the clock for bookkeeping deep in the pumps).
+    clock: u64,
     /// Longest a burst's held-back sends wait for the application's next call (0 = never hold).
     coalesce_us: u64,
     /// Since when sends of the current burst are held back, and how many bytes.
@@ -106,6 +116,8 @@ impl Core {
             auto_accept_room: None,
             early_hellos: VecDeque::new(),
             garbage: 0,
+            send_holdoff: HashMap::default(),
+            clock: now,
             coalesce_us: cfg.send_coalesce.as_micros() as u64,
             held_since: None,
             held_bytes: 0,
@@ -123,6 +135,14 @@ impl Core {
     // ------------------------------------------------------------ application commands
 
     pub fn connect(&mut self, now: u64, peer: u64, inbox: &Inbox) {
+        self.send_holdoff.remove(&peer);
+        self.start_connect(now, peer, inbox);
+    }
+
+    /// Starts an attempt unless one is live; shared by `connect` and the implicit connect of
+    /// `send`.
+    fn start_connect(&mut self, now: u64, peer: u64, inbox: &Inbox) {
+        self.clock = self.clock.max(now);
         if peer == 0 || peer == self.user_id {
             warn!("event=connect_refused peer={peer} reason=invalid_peer");
             return;
@@ -229,12 +249,14 @@ impl Core {
         if data.len() > max {
             return Err(EngineSendError::Proto(SendError::TooLarge { len: data.len(), max }));
         }
+        self.clock = self.clock.max(now);
         let live = self.peers.get(&peer).is_some_and(|p| p.is_live());
         if !live {
-            if policy == Policy::Unreliable {
-                return Err(EngineSendError::Proto(SendError::NotConnected));
+            if self.send_holdoff.get(&peer).is_some_and(|&until| now < until) {
+                return Err(EngineSendError::Unreachable);
             }
-            self.connect(now, peer, inbox);
+            self.send_holdoff.remove(&peer);
+            self.start_connect(now, peer, inbox);
         } else if self.peers.get(&peer).is_some_and(|p| p.phase == Phase::Incoming) {
             // Sending to someone who asked to connect is taken as accepting them.
             self.accept(now, peer);
@@ -242,8 +264,9 @@ impl Core {
         let limit = self.proto_cfg.send_buffer_bytes;
         let Some(p) = self.peers.get_mut(&peer) else { return Err(EngineSendError::InvalidPeer) };
         match p.conn.as_mut() {
+            Some(c) if policy == Policy::Unreliable && !c.is_connected() => Err(EngineSendError::Connecting),
             Some(c) => c.send(data, policy).map_err(EngineSendError::Proto),
-            None if policy == Policy::Unreliable => Err(EngineSendError::Proto(SendError::NotConnected)),
+            None if policy == Policy::Unreliable => Err(EngineSendError::Connecting),
             None => {
                 if p.early_bytes + data.len() > limit {
                     return Err(EngineSendError::Proto(SendError::QueueFull));
@@ -329,6 +352,7 @@ impl Core {
     }
 
     fn on_datagram(&mut self, now: u64, from: SocketAddr, data: &[u8], inbox: &Inbox) {
+        self.clock = self.clock.max(now);
         match data.first() {
             Some(&SIGNAL_V1) if from == self.server => {
                 self.signal.handle_datagram(now, from, data);
@@ -388,6 +412,7 @@ impl Core {
     }
 
     pub fn handle_timeouts(&mut self, now: u64, inbox: &Inbox) {
+        self.clock = self.clock.max(now);
         if self.signal.poll_timeout().is_some_and(|t| t <= now) {
             self.signal.handle_timeout(now);
         }
@@ -493,6 +518,7 @@ impl Core {
     }
 
     fn on_connect_request(&mut self, now: u64, peer: u64, addr: SocketAddr, inbox: &Inbox) {
+        self.send_holdoff.remove(&peer);
         match self.peers.get(&peer).map(|p| (p.phase, p.is_live())) {
             // We are asking them too: accept rather than wait for each other.
             Some((Phase::Requesting, true)) => {
@@ -636,6 +662,16 @@ impl Core {
         if let Some(p) = self.peers.get_mut(&peer)
             && !p.announced_end
         {
+            if state == PeerState::Timeout {
+                let until = self.clock.saturating_add(self.connect_timeout_us);
+                if self.send_holdoff.len() >= MAX_SEND_HOLDOFFS {
+                    let clock = self.clock;
+                    self.send_holdoff.retain(|_, &mut t| t > clock);
+                }
+                if self.send_holdoff.len() < MAX_SEND_HOLDOFFS {
+                    self.send_holdoff.insert(peer, until);
+                }
+            }
             p.announced_end = true;
             p.connect_deadline = None;
             p.early.clear();
