@@ -19,6 +19,11 @@ pub enum MessageType {
     Platform_InitializeStandaloneOculus = 0x51F8_CE0C,
     /// Reply to `ovr_PlatformInitializeWithAccessToken`.
     PlatformInitializeWithAccessToken = 0x3569_2F2B,
+    /// Reply to `ovr_PlatformInitializeAndroidAsynchronous` and `ovr_UnityInitWrapperAsynchronous`.
+    PlatformInitializeAndroidAsynchronous = 0x1AD3_07B4,
+    /// Reply to `ovr_PlatformInitializeWindowsAsynchronous[Ex]` and
+    /// `ovr_UnityInitWrapperWindowsAsynchronous`.
+    PlatformInitializeWindowsAsynchronous = 0x6DA7_BA8F,
     /// Reply to `ovr_Room_CreateAndJoinPrivate2`; payload: room, or an error.
     Room_CreateAndJoinPrivate2 = 0x5A3A_6243,
     /// Reply to `ovr_Room_Get`; payload: room, or an error.
@@ -47,6 +52,8 @@ impl MessageType {
         (Self::Unknown, c"Unknown"),
         (Self::Platform_InitializeStandaloneOculus, c"Platform_InitializeStandaloneOculus"),
         (Self::PlatformInitializeWithAccessToken, c"PlatformInitializeWithAccessToken"),
+        (Self::PlatformInitializeAndroidAsynchronous, c"PlatformInitializeAndroidAsynchronous"),
+        (Self::PlatformInitializeWindowsAsynchronous, c"PlatformInitializeWindowsAsynchronous"),
         (Self::Room_CreateAndJoinPrivate2, c"Room_CreateAndJoinPrivate2"),
         (Self::Room_Get, c"Room_Get"),
         (Self::Room_GetCurrent, c"Room_GetCurrent"),

@@ -66,4 +66,5 @@ pub mod room_options;
 pub mod room_requests;
 pub mod runtime;
 pub mod settings;
+pub mod unity_init;
 pub mod user;

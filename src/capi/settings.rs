@@ -106,13 +106,26 @@ impl ConfigError {
     }
 }
 
+/// The user id an `ovrnet1.<user id>.<expiry>.<mac>` login token (as `ovrnet-server token` mints
+/// them) names, so a game that passes only a token needs no separate user id. Only the claim is
+/// read here; the server checks the token.
+pub fn token_user_id(credential: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(credential).ok()?;
+    let mut parts = text.split('.');
+    match (parts.next(), parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("ovrnet1"), Some(user), Some(_), Some(_), None) => parse_user_id(user).ok(),
+        _ => None,
+    }
+}
+
 impl Settings {
     /// Checks everything and builds the engine configuration (resolving the server name).
     pub fn to_engine_config(&self) -> Result<EngineConfig, ConfigError> {
         let server_text = self.server.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let server_text = server_text.ok_or(ConfigError::MissingServer)?;
         let server = resolve(server_text).ok_or_else(|| ConfigError::BadServer(server_text.to_owned()))?;
-        let user_id = match self.user_id {
+        let claimed = self.credential.as_deref().and_then(token_user_id);
+        let user_id = match self.user_id.or(claimed) {
             None => return Err(ConfigError::MissingUserId),
             Some(0) => return Err(ConfigError::BadUserId("0".to_owned())),
             Some(id) => id,
@@ -275,5 +288,18 @@ mod tests {
         let text = format!("{:?}", good());
         assert!(!text.contains("secret"), "{text}");
         assert!(text.contains("6 bytes"), "{text}");
+    }
+
+    #[test]
+    fn a_login_token_names_the_user_when_no_id_is_configured() {
+        assert_eq!(token_user_id(b"ovrnet1.42.1900000000.abcd"), Some(42));
+        assert_eq!(token_user_id(b"ovrnet1.0.1.ab"), None);
+        assert_eq!(token_user_id(b"secret"), None);
+        assert_eq!(token_user_id(b"ovrnet2.42.1.ab"), None);
+        let from_token =
+            Settings { user_id: None, credential: Some(b"ovrnet1.77.1900000000.ab".to_vec()), ..good() };
+        assert_eq!(from_token.to_engine_config().map(|c| c.user_id), Ok(77));
+        let explicit = Settings { user_id: Some(5), ..from_token };
+        assert_eq!(explicit.to_engine_config().map(|c| c.user_id), Ok(5), "a configured id wins");
     }
 }
