@@ -97,6 +97,9 @@ impl Runtime for EngineRuntime {
 
     fn pop_message(&self) -> Result<Option<Message>, CallError> {
         let mut pump = self.pump.lock();
+        if let Some(message) = pump.pop_ready() {
+            return Ok(Some(message));
+        }
         loop {
             let Some(notification) = self.with(Engine::pop_notification)? else {
                 return Ok(None);
@@ -130,6 +133,17 @@ impl Runtime for EngineRuntime {
             Err(EngineSendError::NotInRoom) => Err(CallError::Refused("not in a room".into())),
             Err(e) => Err(send_error("a member of the room", e)),
         }
+    }
+
+    fn post_reply(&self, message: Message) -> Result<(), CallError> {
+        let mut pump = self.pump.lock();
+        // Everything the engine already queued goes first, then the reply.
+        while let Some(notification) = self.with(Engine::pop_notification)? {
+            if let Some(earlier) = pump.message_for(notification) {
+                pump.push_ready(earlier).map_err(CallError::Refused)?;
+            }
+        }
+        pump.push_ready(message).map_err(CallError::Refused)
     }
 
     fn close_for_current_room(&self) -> Result<bool, CallError> {

@@ -8,6 +8,13 @@ use super::guard::{self, CallError};
 /// `ovr_Error_GetCode` of an asynchronous init whose login the server refused or never answered.
 pub const ERROR_CODE_LOGIN_FAILED: c_int = 1;
 
+/// `ovr_Error_GetCode` of a request whose arguments name nothing (user id 0, ...).
+pub const ERROR_CODE_INVALID_ARGUMENT: c_int = 2;
+
+/// `ovr_Error_GetCode` of a request for a service ovrnet does not provide (achievements,
+/// leaderboards, purchases, ...): answered like a server that said no.
+pub const ERROR_CODE_NOT_PROVIDED: c_int = 3;
+
 /// What went wrong with a request, in the shape the C API reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlatformError {

@@ -14,6 +14,7 @@ use super::peer::{NetworkingPeer, ovrNetworkingPeerHandle};
 use super::ping::{PingResult, ovrPingResultHandle};
 use super::platform_initialize::{PlatformInitialize, ovrPlatformInitializeHandle};
 use super::room::{Room, ovrRoomHandle};
+use super::user::{User, UserArray, ovrUserArrayHandle, ovrUserHandle};
 
 /// What a message carries besides its type and request id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,8 @@ pub enum Payload {
     String(CString),
     Room(Room),
     PlatformInitialize(PlatformInitialize),
+    User(User),
+    UserArray(UserArray),
 }
 
 impl Payload {
@@ -43,6 +46,8 @@ impl Payload {
             Self::String(_) => "a string",
             Self::Room(_) => "a room",
             Self::PlatformInitialize(_) => "a platform initialize result",
+            Self::User(_) => "a user",
+            Self::UserArray(_) => "a user array",
         }
     }
 }
@@ -223,6 +228,32 @@ pub extern "C" fn ovr_Message_GetPlatformInitialize(obj: ovrMessageHandle) -> ov
         match &msg.payload {
             Payload::PlatformInitialize(init) => Ok(handle_of(init)),
             _ => Err(msg.wrong("a platform initialize result")),
+        }
+    })
+}
+
+/// The user of an `ovrMessage_User_Get` or `ovrMessage_User_GetLoggedInUser` reply. Borrowed from
+/// the message (valid until `ovr_FreeMessage`). NULL for other messages or a NULL handle.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Message_GetUser(obj: ovrMessageHandle) -> ovrUserHandle {
+    guard::call("ovr_Message_GetUser", std::ptr::null_mut(), || {
+        let msg = message(obj)?;
+        match &msg.payload {
+            Payload::User(user) => Ok(handle_of(user)),
+            _ => Err(msg.wrong("a user")),
+        }
+    })
+}
+
+/// The user list of a reply that carries one. Borrowed from the message (valid until
+/// `ovr_FreeMessage`). NULL for other messages or a NULL handle.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Message_GetUserArray(obj: ovrMessageHandle) -> ovrUserArrayHandle {
+    guard::call("ovr_Message_GetUserArray", std::ptr::null_mut(), || {
+        let msg = message(obj)?;
+        match &msg.payload {
+            Payload::UserArray(users) => Ok(handle_of(users)),
+            _ => Err(msg.wrong("a user array")),
         }
     })
 }

@@ -24,6 +24,12 @@ pub enum MessageType {
     /// Reply to `ovr_PlatformInitializeWindowsAsynchronous[Ex]` and
     /// `ovr_UnityInitWrapperWindowsAsynchronous`.
     PlatformInitializeWindowsAsynchronous = 0x6DA7_BA8F,
+    /// Reply to `ovr_Entitlement_GetIsViewerEntitled`; no payload (everyone is entitled here).
+    Entitlement_GetIsViewerEntitled = 0x186B_58B1,
+    /// Reply to `ovr_User_Get`; payload: user.
+    User_Get = 0x6BCF_9E47,
+    /// Reply to `ovr_User_GetLoggedInUser`; payload: user.
+    User_GetLoggedInUser = 0x436F_345D,
     /// Reply to `ovr_Room_CreateAndJoinPrivate2`; payload: room, or an error.
     Room_CreateAndJoinPrivate2 = 0x5A3A_6243,
     /// Reply to `ovr_Room_Get`; payload: room, or an error.
@@ -54,6 +60,9 @@ impl MessageType {
         (Self::PlatformInitializeWithAccessToken, c"PlatformInitializeWithAccessToken"),
         (Self::PlatformInitializeAndroidAsynchronous, c"PlatformInitializeAndroidAsynchronous"),
         (Self::PlatformInitializeWindowsAsynchronous, c"PlatformInitializeWindowsAsynchronous"),
+        (Self::Entitlement_GetIsViewerEntitled, c"Entitlement_GetIsViewerEntitled"),
+        (Self::User_Get, c"User_Get"),
+        (Self::User_GetLoggedInUser, c"User_GetLoggedInUser"),
         (Self::Room_CreateAndJoinPrivate2, c"Room_CreateAndJoinPrivate2"),
         (Self::Room_Get, c"Room_Get"),
         (Self::Room_GetCurrent, c"Room_GetCurrent"),

@@ -68,3 +68,4 @@ pub mod runtime;
 pub mod settings;
 pub mod unity_init;
 pub mod user;
+pub mod user_requests;

@@ -32,6 +32,16 @@ pub fn next_init_request_id() -> ovrRequest {
     INIT_REQUEST_TAG | NEXT_INIT_REQUEST.fetch_add(1, Ordering::Relaxed)
 }
 
+/// Request ids of the requests this library answers itself; bit 62 keeps them apart from the
+/// engine's and the inits'.
+static NEXT_LOCAL_REQUEST: AtomicU64 = AtomicU64::new(1);
+const LOCAL_REQUEST_TAG: u64 = 1 << 62;
+
+/// A fresh, non-zero request id for a locally answered request.
+pub fn next_local_request_id() -> ovrRequest {
+    LOCAL_REQUEST_TAG | (NEXT_LOCAL_REQUEST.fetch_add(1, Ordering::Relaxed) & (LOCAL_REQUEST_TAG - 1))
+}
+
 /// Why an init did not start an instance. Nothing was changed when this is returned.
 #[derive(Debug)]
 pub enum StartError {

@@ -4,6 +4,8 @@
 //! Pure (no engine, no I/O), so the whole mapping is unit-tested without a network. The runtime
 //! calls [`Pump::message_for`] from `ovr_PopMessage`, one notification at a time and in order.
 
+use std::collections::VecDeque;
+
 use super::enums::{PeerConnectionState, SendPolicy};
 use super::error::{ERROR_CODE_LOGIN_FAILED, PlatformError};
 use super::ids::{ovrID, ovrRequest};
@@ -35,13 +37,33 @@ pub struct InitReply {
 pub struct Pump {
     user_id: ovrID,
     init_reply: Option<InitReply>,
+    /// Messages converted ahead of their turn (to queue a local reply behind them), in order.
+    ready: VecDeque<Message>,
 }
+
+/// Bound of [`Pump::ready`]: a game that asks for local replies and never pops its queue is
+/// refused rather than growing memory without end.
+pub const MAX_READY_MESSAGES: usize = 65_536;
 
 impl Pump {
     /// A pump for user `user_id` that answers `init_reply` (if any) when the first login outcome
     /// arrives.
     pub fn new(user_id: ovrID, init_reply: Option<InitReply>) -> Self {
-        Self { user_id, init_reply }
+        Self { user_id, init_reply, ready: VecDeque::new() }
+    }
+
+    /// The oldest message converted ahead of its turn.
+    pub fn pop_ready(&mut self) -> Option<Message> {
+        self.ready.pop_front()
+    }
+
+    /// Queues a message behind those converted ahead of their turn; refused when full.
+    pub fn push_ready(&mut self, message: Message) -> Result<(), String> {
+        if self.ready.len() >= MAX_READY_MESSAGES {
+            return Err(format!("{MAX_READY_MESSAGES} messages wait unread; pop them first"));
+        }
+        self.ready.push_back(message);
+        Ok(())
     }
 
     /// The message for one notification, or `None` for those that only get a log line (login

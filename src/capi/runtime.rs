@@ -56,6 +56,9 @@ pub trait Runtime: Send + Sync + 'static {
     fn send_to_current_room(&self, data: &[u8], policy: Policy) -> Result<(), CallError>;
     /// Closes the connection to every other member of the current room; false when not in one.
     fn close_for_current_room(&self) -> Result<bool, CallError>;
+    /// Queues a reply this library answers itself (users, entitlement, services it does not
+    /// provide) behind every message already waiting, so the queue stays in FIFO order.
+    fn post_reply(&self, message: Message) -> Result<(), CallError>;
     /// Stops background work and releases the socket. Called once, after the runtime has left the
     /// slot; calls already in flight may still reach the runtime and must fail softly.
     fn shutdown(&self);

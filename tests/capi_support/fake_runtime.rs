@@ -108,6 +108,11 @@ impl Runtime for FakeRuntime {
         Ok(self.messages.lock().pop_front())
     }
 
+    fn post_reply(&self, message: Message) -> Result<(), CallError> {
+        self.messages.lock().push_back(message);
+        Ok(())
+    }
+
     fn stats(&self, peer: u64) -> Result<Option<Stats>, CallError> {
         self.record(Call::Stats(peer));
         Ok(self.knows(peer).then_some(self.stats))
