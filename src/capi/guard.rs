@@ -31,6 +31,8 @@ pub enum CallError {
     Invalid(String),
     /// The engine refused the request (send queue full, not connected, not in a room, ...).
     Refused(String),
+    /// A function of a service ovrnet does not provide (achievements, purchases, ...).
+    NotProvided,
 }
 
 impl fmt::Display for CallError {
@@ -48,6 +50,9 @@ impl fmt::Display for CallError {
             Self::NotInitialised => write!(f, "platform is not initialised"),
             Self::Invalid(why) => write!(f, "invalid argument: {why}"),
             Self::Refused(why) => write!(f, "refused: {why}"),
+            Self::NotProvided => {
+                write!(f, "not provided by ovrnet (this service of the original SDK has no server here)")
+            }
         }
     }
 }
@@ -66,6 +71,7 @@ impl CallError {
             Self::NotInitialised => "not-initialised",
             Self::Invalid(_) => "invalid",
             Self::Refused(_) => "refused",
+            Self::NotProvided => "not-provided",
         }
     }
 }

@@ -121,3 +121,21 @@ pub extern "C" fn ovr_Room_UpdateDataStore(
         runtime::current()?.room_request(RoomRequest::UpdateDataStore { room: roomID, data_store: store })
     })
 }
+
+/// Original entry point: an init option as a key/value pair for
+/// `ovr_PlatformInitializeWithAccessTokenAndOptions`. The key is the option's static name
+/// (`ovrInitConfigOption_toString`), the value an int 0/1. ovrnet accepts and ignores options.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_InitConfigOption_CreateBool(
+    config: crate::capi::sdk::prelude::RawInitConfigOption,
+    value: crate::capi::cbool::BoolArg,
+) -> KeyValuePair {
+    let key = crate::capi::sdk::prelude::ovrInitConfigOption_toString(config);
+    KeyValuePair {
+        key,
+        valueType: RawKeyValuePairType(KeyValuePairType::Int.to_raw()),
+        stringValue: std::ptr::null(),
+        intValue: c_int::from(value.get()),
+        doubleValue: 0.0,
+    }
+}

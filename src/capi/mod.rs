@@ -65,6 +65,7 @@ pub mod room_enums;
 pub mod room_options;
 pub mod room_requests;
 pub mod runtime;
+pub mod sdk;
 pub mod settings;
 pub mod unity_init;
 pub mod user;

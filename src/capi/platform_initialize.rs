@@ -114,3 +114,10 @@ pub extern "C" fn ovrPlatformInitializeResult_ToString(value: RawPlatformInitial
         Ok(PlatformInitializeResult::from_raw(value.0)?.c_name().as_ptr())
     })
 }
+
+/// Parses an upper-case name ("SUCCESS"). `str` may be NULL; NULL or an unknown name gives
+/// `ovrPlatformInitialize_Unknown`. The string is only read during the call.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovrPlatformInitializeResult_FromString(str: *const c_char) -> PlatformInitializeResult {
+    super::enums::from_string_export("ovrPlatformInitializeResult_FromString", str)
+}
