@@ -13,6 +13,72 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+// `ovrAbuseReportType`: values as in the original SDK.
+typedef enum {
+    ovrAbuseReportType_Unknown = 0,
+    ovrAbuseReportType_Object = 1,
+    ovrAbuseReportType_User = 2,
+} ovrAbuseReportType;
+
+// `ovrAbuseReportVideoMode`: values as in the original SDK.
+typedef enum {
+    ovrAbuseReportVideoMode_Unknown = 0,
+    ovrAbuseReportVideoMode_Collect = 1,
+    ovrAbuseReportVideoMode_Optional = 2,
+    ovrAbuseReportVideoMode_Skip = 3,
+} ovrAbuseReportVideoMode;
+
+// `ovrAchievementType`: values as in the original SDK.
+typedef enum {
+    ovrAchievement_TypeUnknown = 0,
+    ovrAchievement_TypeSimple = 1,
+    ovrAchievement_TypeBitfield = 2,
+    ovrAchievement_TypeCount = 3,
+} ovrAchievementType;
+
+// `ovrChallengeCreationType`: values as in the original SDK.
+typedef enum {
+    ovrChallengeCreationType_Unknown = 0,
+    ovrChallengeCreationType_UserCreated = 1,
+    ovrChallengeCreationType_DeveloperCreated = 2,
+} ovrChallengeCreationType;
+
+// `ovrChallengeViewerFilter`: values as in the original SDK.
+typedef enum {
+    ovrChallengeViewerFilter_Unknown = 0,
+    ovrChallengeViewerFilter_AllVisible = 1,
+    ovrChallengeViewerFilter_Participating = 2,
+    ovrChallengeViewerFilter_Invited = 3,
+    ovrChallengeViewerFilter_ParticipatingOrInvited = 4,
+} ovrChallengeViewerFilter;
+
+// `ovrChallengeVisibility`: values as in the original SDK.
+typedef enum {
+    ovrChallengeVisibility_Unknown = 0,
+    ovrChallengeVisibility_InviteOnly = 1,
+    ovrChallengeVisibility_Public = 2,
+    ovrChallengeVisibility_Private = 3,
+} ovrChallengeVisibility;
+
+// `ovrCloudStorageDataStatus`: values as in the original SDK.
+typedef enum {
+    ovrCloudStorageDataStatus_Unknown = 0,
+    ovrCloudStorageDataStatus_InSync = 1,
+    ovrCloudStorageDataStatus_NeedsDownload = 2,
+    ovrCloudStorageDataStatus_RemoteDownloading = 3,
+    ovrCloudStorageDataStatus_NeedsUpload = 4,
+    ovrCloudStorageDataStatus_LocalUploading = 5,
+    ovrCloudStorageDataStatus_InConflict = 6,
+} ovrCloudStorageDataStatus;
+
+// `ovrCloudStorageUpdateStatus`: values as in the original SDK.
+typedef enum {
+    ovrCloudStorageUpdateStatus_Unknown = 0,
+    ovrCloudStorageUpdateStatus_Ok = 1,
+    ovrCloudStorageUpdateStatus_BetterVersionStored = 2,
+    ovrCloudStorageUpdateStatus_ManualMergeRequired = 3,
+} ovrCloudStorageUpdateStatus;
+
 // Which value field of an `ovrKeyValuePair` is meaningful.
 typedef enum {
     ovrKeyValuePairType_String = 0,
@@ -20,6 +86,232 @@ typedef enum {
     ovrKeyValuePairType_Double = 2,
     ovrKeyValuePairType_Unknown = 3,
 } ovrKeyValuePairType;
+
+// `ovrLaunchResult`: values as in the original SDK.
+typedef enum {
+    ovrLaunchResult_Unknown = 0,
+    ovrLaunchResult_Success = 1,
+    ovrLaunchResult_FailedRoomFull = 2,
+    ovrLaunchResult_FailedGameAlreadyStarted = 3,
+    ovrLaunchResult_FailedRoomNotFound = 4,
+    ovrLaunchResult_FailedUserDeclined = 5,
+    ovrLaunchResult_FailedOtherReason = 6,
+} ovrLaunchResult;
+
+// `ovrLaunchType`: values as in the original SDK.
+typedef enum {
+    ovrLaunchType_Unknown = 0,
+    ovrLaunchType_Normal = 1,
+    ovrLaunchType_Invite = 2,
+    ovrLaunchType_Coordinated = 3,
+    ovrLaunchType_Deeplink = 4,
+} ovrLaunchType;
+
+// `ovrLeaderboardFilterType`: values as in the original SDK.
+typedef enum {
+    ovrLeaderboard_FilterNone = 0,
+    ovrLeaderboard_FilterFriends = 1,
+    ovrLeaderboard_FilterUnknown = 2,
+    ovrLeaderboard_FilterUserIds = 3,
+} ovrLeaderboardFilterType;
+
+// `ovrLeaderboardStartAt`: values as in the original SDK.
+typedef enum {
+    ovrLeaderboard_StartAtTop = 0,
+    ovrLeaderboard_StartAtCenteredOnViewer = 1,
+    ovrLeaderboard_StartAtCenteredOnViewerOrTop = 2,
+    ovrLeaderboard_StartAtUnknown = 3,
+} ovrLeaderboardStartAt;
+
+// `ovrLivestreamingAudience`: values as in the original SDK.
+typedef enum {
+    ovrLivestreamingAudience_Unknown = 0,
+    ovrLivestreamingAudience_Public = 1,
+    ovrLivestreamingAudience_Friends = 2,
+    ovrLivestreamingAudience_OnlyMe = 3,
+} ovrLivestreamingAudience;
+
+// `ovrLivestreamingMicrophoneStatus`: values as in the original SDK.
+typedef enum {
+    ovrLivestreamingMicrophoneStatus_Unknown = 0,
+    ovrLivestreamingMicrophoneStatus_MicrophoneOn = 1,
+    ovrLivestreamingMicrophoneStatus_MicrophoneOff = 2,
+} ovrLivestreamingMicrophoneStatus;
+
+// `ovrLivestreamingStartStatus`: values as in the original SDK.
+typedef enum {
+    ovrLivestreamingStartStatus_Success = 1,
+    ovrLivestreamingStartStatus_Unknown = 0,
+    ovrLivestreamingStartStatus_NoPackageSet = -1,
+    ovrLivestreamingStartStatus_NoFbConnect = -2,
+    ovrLivestreamingStartStatus_NoSessionId = -3,
+    ovrLivestreamingStartStatus_MissingParameters = -4,
+} ovrLivestreamingStartStatus;
+
+// `ovrLogEventName`: values as in the original SDK.
+typedef enum {
+    ovrLogEventName_Unknown = 0,
+    ovrLogEventName_AdClick = 1,
+    ovrLogEventName_AdImpression = 2,
+    ovrLogEventName_VrCompleteRegistration = 3,
+    ovrLogEventName_VrTutorialCompletion = 4,
+    ovrLogEventName_Contact = 5,
+    ovrLogEventName_CustomizeProduct = 6,
+    ovrLogEventName_Donate = 7,
+    ovrLogEventName_FindLocation = 8,
+    ovrLogEventName_VrRate = 9,
+    ovrLogEventName_Schedule = 10,
+    ovrLogEventName_VrSearch = 11,
+    ovrLogEventName_SmartTrial = 12,
+    ovrLogEventName_SubmitApplication = 13,
+    ovrLogEventName_Subscribe = 14,
+    ovrLogEventName_VrContentView = 15,
+    ovrLogEventName_VrSdkInitialize = 16,
+    ovrLogEventName_VrSdkBackgroundStatusAvailable = 17,
+    ovrLogEventName_VrSdkBackgroundStatusDenied = 18,
+    ovrLogEventName_VrSdkBackgroundStatusRestricted = 19,
+    ovrLogEventName_VrAddPaymentInfo = 20,
+    ovrLogEventName_VrAddToCart = 21,
+    ovrLogEventName_VrAddToWishlist = 22,
+    ovrLogEventName_VrInitiatedCheckout = 23,
+    ovrLogEventName_VrPurchase = 24,
+    ovrLogEventName_VrCatalogUpdate = 25,
+    ovrLogEventName_VrPurchaseFailed = 26,
+    ovrLogEventName_VrPurchaseRestored = 27,
+    ovrLogEventName_SubscriptionInitiatedCheckout = 28,
+    ovrLogEventName_SubscriptionFailed = 29,
+    ovrLogEventName_SubscriptionRestore = 30,
+    ovrLogEventName_VrLevelAchieved = 31,
+    ovrLogEventName_VrAchievementUnlocked = 32,
+    ovrLogEventName_VrSpentCredits = 33,
+    ovrLogEventName_VrObtainPushToken = 34,
+    ovrLogEventName_VrPushOpened = 35,
+    ovrLogEventName_VrActivateApp = 36,
+    ovrLogEventName_VrDeactivateApp = 37,
+} ovrLogEventName;
+
+// `ovrLogEventParameter`: values as in the original SDK.
+typedef enum {
+    ovrLogEventParameter_Unknown = 0,
+    ovrLogEventParameter_VrCurrency = 1,
+    ovrLogEventParameter_VrRegistrationMethod = 2,
+    ovrLogEventParameter_VrContentType = 3,
+    ovrLogEventParameter_VrContent = 4,
+    ovrLogEventParameter_VrContentId = 5,
+    ovrLogEventParameter_VrSearchString = 6,
+    ovrLogEventParameter_VrSuccess = 7,
+    ovrLogEventParameter_VrMaxRatingValue = 8,
+    ovrLogEventParameter_VrPaymentInfoAvailable = 9,
+    ovrLogEventParameter_VrNumItems = 10,
+    ovrLogEventParameter_VrLevel = 11,
+    ovrLogEventParameter_VrDescription = 12,
+    ovrLogEventParameter_AdType = 13,
+    ovrLogEventParameter_VrOrderId = 14,
+    ovrLogEventParameter_EventName = 15,
+    ovrLogEventParameter_LogTime = 16,
+    ovrLogEventParameter_ImplicitlyLogged = 17,
+    ovrLogEventParameter_InBackground = 18,
+    ovrLogEventParameter_VrPushCampaign = 19,
+    ovrLogEventParameter_VrPushAction = 20,
+    ovrLogEventParameter_VrIapProductType = 21,
+    ovrLogEventParameter_VrContentTitle = 22,
+    ovrLogEventParameter_VrTransactionId = 23,
+    ovrLogEventParameter_VrTransactionDate = 24,
+    ovrLogEventParameter_VrIapSubsPeriod = 25,
+    ovrLogEventParameter_VrIapIsStartTrial = 26,
+    ovrLogEventParameter_VrIapHasFreeTrial = 27,
+    ovrLogEventParameter_VrIapTrialPeriod = 28,
+    ovrLogEventParameter_VrIapTrialPrice = 29,
+    ovrLogEventParameter_SessionId = 30,
+} ovrLogEventParameter;
+
+// `ovrMatchmakingCriterionImportance`: values as in the original SDK.
+typedef enum {
+    ovrMatchmaking_ImportanceRequired = 0,
+    ovrMatchmaking_ImportanceHigh = 1,
+    ovrMatchmaking_ImportanceMedium = 2,
+    ovrMatchmaking_ImportanceLow = 3,
+    ovrMatchmaking_ImportanceUnknown = 4,
+} ovrMatchmakingCriterionImportance;
+
+// `ovrMatchmakingStatApproach`: values as in the original SDK.
+typedef enum {
+    ovrMatchmakingStatApproach_Unknown = 0,
+    ovrMatchmakingStatApproach_Trailing = 1,
+    ovrMatchmakingStatApproach_Swingy = 2,
+} ovrMatchmakingStatApproach;
+
+// `ovrMediaContentType`: values as in the original SDK.
+typedef enum {
+    ovrMediaContentType_Unknown = 0,
+    ovrMediaContentType_Photo = 1,
+} ovrMediaContentType;
+
+// `ovrMultiplayerErrorErrorKey`: values as in the original SDK.
+typedef enum {
+    ovrMultiplayerErrorErrorKey_Unknown = 0,
+    ovrMultiplayerErrorErrorKey_DestinationUnavailable = 1,
+    ovrMultiplayerErrorErrorKey_DlcRequired = 2,
+    ovrMultiplayerErrorErrorKey_General = 3,
+    ovrMultiplayerErrorErrorKey_GroupFull = 4,
+    ovrMultiplayerErrorErrorKey_InviterNotJoinable = 5,
+    ovrMultiplayerErrorErrorKey_LevelNotHighEnough = 6,
+    ovrMultiplayerErrorErrorKey_LevelNotUnlocked = 7,
+    ovrMultiplayerErrorErrorKey_NetworkTimeout = 8,
+    ovrMultiplayerErrorErrorKey_NoLongerAvailable = 9,
+    ovrMultiplayerErrorErrorKey_UpdateRequired = 10,
+    ovrMultiplayerErrorErrorKey_TutorialRequired = 11,
+} ovrMultiplayerErrorErrorKey;
+
+// `ovrNetSyncConnectionStatus`: values as in the original SDK.
+typedef enum {
+    ovrNetSyncConnectionStatus_Unknown = 0,
+    ovrNetSyncConnectionStatus_Connecting = 1,
+    ovrNetSyncConnectionStatus_Disconnected = 2,
+    ovrNetSyncConnectionStatus_Connected = 3,
+} ovrNetSyncConnectionStatus;
+
+// `ovrNetSyncDisconnectReason`: values as in the original SDK.
+typedef enum {
+    ovrNetSyncDisconnectReason_Unknown = 0,
+    ovrNetSyncDisconnectReason_LocalTerminated = 1,
+    ovrNetSyncDisconnectReason_ServerTerminated = 2,
+    ovrNetSyncDisconnectReason_Failed = 3,
+    ovrNetSyncDisconnectReason_Lost = 4,
+} ovrNetSyncDisconnectReason;
+
+// `ovrNetSyncVoipMicSource`: values as in the original SDK.
+typedef enum {
+    ovrNetSyncVoipMicSource_Unknown = 0,
+    ovrNetSyncVoipMicSource_None = 1,
+    ovrNetSyncVoipMicSource_Internal = 2,
+} ovrNetSyncVoipMicSource;
+
+// `ovrNetSyncVoipStreamMode`: values as in the original SDK.
+typedef enum {
+    ovrNetSyncVoipStreamMode_Unknown = 0,
+    ovrNetSyncVoipStreamMode_Ambisonic = 1,
+    ovrNetSyncVoipStreamMode_Mono = 2,
+} ovrNetSyncVoipStreamMode;
+
+// `ovrPartyMicState`: values as in the original SDK.
+typedef enum {
+    ovrPartyMicState_Unknown = 0,
+    ovrPartyMicState_Party = 1,
+    ovrPartyMicState_App = 2,
+    ovrPartyMicState_Mute = 3,
+    ovrPartyMicState_Inactive = 4,
+    ovrPartyMicState_InputShared = 5,
+} ovrPartyMicState;
+
+// `ovrPartyUpdateAction`: values as in the original SDK.
+typedef enum {
+    ovrPartyUpdateAction_Unknown = 0,
+    ovrPartyUpdateAction_Join = 1,
+    ovrPartyUpdateAction_Leave = 2,
+    ovrPartyUpdateAction_Invite = 3,
+    ovrPartyUpdateAction_Uninvite = 4,
+} ovrPartyUpdateAction;
 
 // State of the connection to one peer, as reported by ConnectionStateChange messages.
 typedef enum {
@@ -32,6 +324,65 @@ typedef enum {
     // Closed by either side with `ovr_Net_Close`.
     ovrPeerState_Closed = 3,
 } ovrPeerConnectionState;
+
+// `ovrPermissionGrantStatus`: values as in the original SDK.
+typedef enum {
+    ovrPermissionGrantStatus_Unknown = 0,
+    ovrPermissionGrantStatus_Granted = 1,
+    ovrPermissionGrantStatus_Denied = 2,
+    ovrPermissionGrantStatus_Blocked = 3,
+} ovrPermissionGrantStatus;
+
+// `ovrPermissionType`: values as in the original SDK.
+typedef enum {
+    ovrPermissionType_Unknown = 0,
+    ovrPermissionType_Microphone = 1,
+    ovrPermissionType_WriteExternalStorage = 2,
+} ovrPermissionType;
+
+// Outcome of a platform initialisation. Values are the original SDK's; ovrnet produces
+// `Success`, `Uninitialized` (configuration missing or invalid, socket failure, already
+// initialised) and `InvalidCredentials` (no usable user id or credential). See docs/CAPI.md.
+typedef enum {
+    // Initialised; login to the server proceeds in the background.
+    ovrPlatformInitialize_Success = 0,
+    // Not initialised (bad or missing configuration, socket failure, already initialised).
+    ovrPlatformInitialize_Uninitialized = -1,
+    // Original SDK only: the preloaded module was on an unexpected path.
+    ovrPlatformInitialize_PreLoaded = -2,
+    // Original SDK only: its files failed to load.
+    ovrPlatformInitialize_FileInvalid = -3,
+    // Original SDK only: invalid signature.
+    ovrPlatformInitialize_SignatureInvalid = -4,
+    // Original SDK only: the signature could not be verified.
+    ovrPlatformInitialize_UnableToVerify = -5,
+    // Original SDK only: header and library versions differ.
+    ovrPlatformInitialize_VersionMismatch = -6,
+    // Not a real result; what an unknown value maps to.
+    ovrPlatformInitialize_Unknown = -7,
+    // The user id or credential is missing or unusable.
+    ovrPlatformInitialize_InvalidCredentials = -8,
+    // Original SDK only: the user does not own the application.
+    ovrPlatformInitialize_NotEntitled = -9,
+} ovrPlatformInitializeResult;
+
+// `ovrReportRequestResponse`: values as in the original SDK.
+typedef enum {
+    ovrReportRequestResponse_Unknown = 0,
+    ovrReportRequestResponse_Handled = 1,
+    ovrReportRequestResponse_Unhandled = 2,
+    ovrReportRequestResponse_Unavailable = 3,
+} ovrReportRequestResponse;
+
+// `ovrRichPresenceExtraContext`: values as in the original SDK.
+typedef enum {
+    ovrRichPresenceExtraContext_Unknown = 0,
+    ovrRichPresenceExtraContext_None = 1,
+    ovrRichPresenceExtraContext_CurrentCapacity = 2,
+    ovrRichPresenceExtraContext_StartedAgo = 3,
+    ovrRichPresenceExtraContext_EndingIn = 4,
+    ovrRichPresenceExtraContext_LookingForAMatch = 5,
+} ovrRichPresenceExtraContext;
 
 // Who may join a room.
 typedef enum {
@@ -67,6 +418,13 @@ typedef enum {
     ovrRoom_JoinabilityPolicyPrevents = 6,
 } ovrRoomJoinability;
 
+// `ovrRoomMembershipLockStatus`: values as in the original SDK.
+typedef enum {
+    ovrRoomMembershipLockStatus_Unknown = 0,
+    ovrRoomMembershipLockStatus_Lock = 1,
+    ovrRoomMembershipLockStatus_Unlock = 2,
+} ovrRoomMembershipLockStatus;
+
 // The kind of a room. Only private rooms exist here.
 typedef enum {
     // Not known (a NULL handle).
@@ -81,6 +439,13 @@ typedef enum {
     ovrRoom_TypeSolo = 4,
 } ovrRoomType;
 
+// `ovrSdkAccountType`: values as in the original SDK.
+typedef enum {
+    ovrSdkAccountType_Unknown = 0,
+    ovrSdkAccountType_Oculus = 1,
+    ovrSdkAccountType_FacebookGameroom = 2,
+} ovrSdkAccountType;
+
 // How a packet is delivered.
 typedef enum {
     // Best effort, no ordering; dropped while no connection is up. Keep under 1200 bytes.
@@ -90,6 +455,31 @@ typedef enum {
     // Not a real policy; what a bad string or a NULL handle yields.
     ovrSend_Unknown = 2,
 } ovrSendPolicy;
+
+// `ovrServiceProvider`: values as in the original SDK.
+typedef enum {
+    ovrServiceProvider_Unknown = 0,
+    ovrServiceProvider_Dropbox = 1,
+    ovrServiceProvider_Facebook = 2,
+    ovrServiceProvider_Google = 3,
+    ovrServiceProvider_Instagram = 4,
+    ovrServiceProvider_RemoteMedia = 5,
+} ovrServiceProvider;
+
+// `ovrShareMediaStatus`: values as in the original SDK.
+typedef enum {
+    ovrShareMediaStatus_Unknown = 0,
+    ovrShareMediaStatus_Shared = 1,
+    ovrShareMediaStatus_Canceled = 2,
+} ovrShareMediaStatus;
+
+// `ovrSystemVoipStatus`: values as in the original SDK.
+typedef enum {
+    ovrSystemVoipStatus_Unknown = 0,
+    ovrSystemVoipStatus_Unavailable = 1,
+    ovrSystemVoipStatus_Suppressed = 2,
+    ovrSystemVoipStatus_Active = 3,
+} ovrSystemVoipStatus;
 
 // A look-back period of the original "recently met" features; accepted and ignored here.
 typedef enum {
@@ -115,67 +505,451 @@ typedef enum {
     ovrUserPresenceStatus_Offline = 2,
 } ovrUserPresenceStatus;
 
+// `ovrVoipBitrate`: values as in the original SDK.
+typedef enum {
+    ovrVoipBitrate_Unknown = 0,
+    ovrVoipBitrate_B16000 = 1,
+    ovrVoipBitrate_B24000 = 2,
+    ovrVoipBitrate_B32000 = 3,
+    ovrVoipBitrate_B64000 = 4,
+    ovrVoipBitrate_B96000 = 5,
+    ovrVoipBitrate_B128000 = 6,
+} ovrVoipBitrate;
+
+// `ovrVoipDtxState`: values as in the original SDK.
+typedef enum {
+    ovrVoipDtxState_Unknown = 0,
+    ovrVoipDtxState_Enabled = 1,
+    ovrVoipDtxState_Disabled = 2,
+} ovrVoipDtxState;
+
+// `ovrVoipMuteState`: values as in the original SDK.
+typedef enum {
+    ovrVoipMuteState_Unknown = 0,
+    ovrVoipMuteState_Muted = 1,
+    ovrVoipMuteState_Unmuted = 2,
+} ovrVoipMuteState;
+
+// `ovrVoipSampleRate`: values as in the original SDK.
+typedef enum {
+    ovrVoipSampleRate_Unknown = 0,
+    ovrVoipSampleRate_HZ24000 = 1,
+    ovrVoipSampleRate_HZ44100 = 2,
+    ovrVoipSampleRate_HZ48000 = 3,
+} ovrVoipSampleRate;
+
 // Message type ids. Variant names are the C names without the `ovrMessage_` prefix.
 typedef enum {
-    // Never produced; a message with this type would be a bug.
-    ovrMessage_Unknown = 0,
-    // Reply to `ovr_Platform_InitializeStandaloneOculus`.
-    ovrMessage_Platform_InitializeStandaloneOculus = 1375260172,
-    // Reply to `ovr_PlatformInitializeWithAccessToken`.
-    ovrMessage_PlatformInitializeWithAccessToken = 896085803,
-    // Reply to `ovr_Room_CreateAndJoinPrivate2`; payload: room, or an error.
-    ovrMessage_Room_CreateAndJoinPrivate2 = 1513775683,
-    // Reply to `ovr_Room_Get`; payload: room, or an error.
-    ovrMessage_Room_Get = 1704628152,
-    // Reply to `ovr_Room_GetCurrent`; payload: room, or an error.
-    ovrMessage_Room_GetCurrent = 161916164,
-    // Reply to `ovr_Room_Join2`; payload: room, or an error.
-    ovrMessage_Room_Join2 = 1303059522,
-    // Reply to `ovr_Room_Leave`; payload: room, or an error.
-    ovrMessage_Room_Leave = 1916281973,
-    // Reply to `ovr_Room_UpdateDataStore`; payload: room, or an error.
-    ovrMessage_Room_UpdateDataStore = 40779816,
-    // A connection changed state; payload: networking peer (id and new state).
+    // Payload: None.
+    ovrMessage_AbuseReport_ReportRequestHandled = 1267661958,
+    // Payload: AchievementUpdate.
+    ovrMessage_Achievements_AddCount = 65495601,
+    // Payload: AchievementUpdate.
+    ovrMessage_Achievements_AddFields = 346693929,
+    // Payload: AchievementDefinitionArray.
+    ovrMessage_Achievements_GetAllDefinitions = 64177549,
+    // Payload: AchievementProgressArray.
+    ovrMessage_Achievements_GetAllProgress = 1335877149,
+    // Payload: AchievementDefinitionArray.
+    ovrMessage_Achievements_GetDefinitionsByName = 1653670332,
+    // Payload: AchievementDefinitionArray.
+    ovrMessage_Achievements_GetNextAchievementDefinitionArrayPage = 712888917,
+    // Payload: AchievementProgressArray.
+    ovrMessage_Achievements_GetNextAchievementProgressArrayPage = 792913703,
+    // Payload: AchievementProgressArray.
+    ovrMessage_Achievements_GetProgressByName = 354837425,
+    // Payload: AchievementUpdate.
+    ovrMessage_Achievements_Unlock = 1497156573,
+    // Payload: PidArray.
+    ovrMessage_ApplicationLifecycle_GetRegisteredPIDs = 82169698,
+    // Payload: String.
+    ovrMessage_ApplicationLifecycle_GetSessionKey = 984570141,
+    // Payload: None.
+    ovrMessage_ApplicationLifecycle_RegisterSessionKey = 1303818232,
+    // Payload: ApplicationVersion.
+    ovrMessage_Application_GetVersion = 1751583246,
+    // Payload: String.
+    ovrMessage_Application_LaunchOtherApp = 1424151032,
+    // Payload: AssetFileDeleteResult.
+    ovrMessage_AssetFile_Delete = 1834842246,
+    // Payload: AssetFileDeleteResult.
+    ovrMessage_AssetFile_DeleteById = 1525206354,
+    // Payload: AssetFileDeleteResult.
+    ovrMessage_AssetFile_DeleteByName = 1108001231,
+    // Payload: AssetFileDownloadResult.
+    ovrMessage_AssetFile_Download = 289710021,
+    // Payload: AssetFileDownloadResult.
+    ovrMessage_AssetFile_DownloadById = 755009938,
+    // Payload: AssetFileDownloadResult.
+    ovrMessage_AssetFile_DownloadByName = 1664536314,
+    // Payload: AssetFileDownloadCancelResult.
+    ovrMessage_AssetFile_DownloadCancel = 134927303,
+    // Payload: AssetFileDownloadCancelResult.
+    ovrMessage_AssetFile_DownloadCancelById = 1365611796,
+    // Payload: AssetFileDownloadCancelResult.
+    ovrMessage_AssetFile_DownloadCancelByName = 1147858170,
+    // Payload: AssetDetailsArray.
+    ovrMessage_AssetFile_GetList = 1258057588,
+    // Payload: AssetDetails.
+    ovrMessage_AssetFile_Status = 47394656,
+    // Payload: AssetDetails.
+    ovrMessage_AssetFile_StatusById = 1570069816,
+    // Payload: AssetDetails.
+    ovrMessage_AssetFile_StatusByName = 1104140880,
+    // Payload: AvatarEditorResult.
+    ovrMessage_Avatar_LaunchAvatarEditor = 99737939,
+    // Payload: Challenge.
+    ovrMessage_Challenges_Create = 1750718017,
+    // Payload: Challenge.
+    ovrMessage_Challenges_DeclineInvite = 1452177088,
+    // Payload: None.
+    ovrMessage_Challenges_Delete = 642287050,
+    // Payload: Challenge.
+    ovrMessage_Challenges_Get = 2002276083,
+    // Payload: ChallengeEntryArray.
+    ovrMessage_Challenges_GetEntries = 303739999,
+    // Payload: ChallengeEntryArray.
+    ovrMessage_Challenges_GetEntriesAfterRank = 143202943,
+    // Payload: ChallengeEntryArray.
+    ovrMessage_Challenges_GetEntriesByIds = 828705244,
+    // Payload: ChallengeArray.
+    ovrMessage_Challenges_GetList = 1126581078,
+    // Payload: ChallengeArray.
+    ovrMessage_Challenges_GetNextChallenges = 1534894518,
+    // Payload: ChallengeEntryArray.
+    ovrMessage_Challenges_GetNextEntries = 2135728326,
+    // Payload: ChallengeArray.
+    ovrMessage_Challenges_GetPreviousChallenges = 246678541,
+    // Payload: ChallengeEntryArray.
+    ovrMessage_Challenges_GetPreviousEntries = 2026439792,
+    // Payload: Challenge.
+    ovrMessage_Challenges_Join = 556040297,
+    // Payload: Challenge.
+    ovrMessage_Challenges_Leave = 694228709,
+    // Payload: Challenge.
+    ovrMessage_Challenges_UpdateInfo = 292929120,
+    // Payload: String.
+    ovrMessage_CloudStorage2_GetUserDirectoryPath = 1990471406,
+    // Payload: CloudStorageUpdateResponse.
+    ovrMessage_CloudStorage_Delete = 685393261,
+    // Payload: CloudStorageMetadataArray.
+    ovrMessage_CloudStorage_GetNextCloudStorageMetadataArrayPage = 1544004335,
+    // Payload: CloudStorageData.
+    ovrMessage_CloudStorage_Load = 1082420033,
+    // Payload: CloudStorageMetadataArray.
+    ovrMessage_CloudStorage_LoadBucketMetadata = 1931977997,
+    // Payload: CloudStorageConflictMetadata.
+    ovrMessage_CloudStorage_LoadConflictMetadata = 1146770162,
+    // Payload: CloudStorageData.
+    ovrMessage_CloudStorage_LoadHandle = 845863478,
+    // Payload: CloudStorageMetadata.
+    ovrMessage_CloudStorage_LoadMetadata = 65446546,
+    // Payload: CloudStorageUpdateResponse.
+    ovrMessage_CloudStorage_ResolveKeepLocal = 811109637,
+    // Payload: CloudStorageUpdateResponse.
+    ovrMessage_CloudStorage_ResolveKeepRemote = 1965400838,
+    // Payload: CloudStorageUpdateResponse.
+    ovrMessage_CloudStorage_Save = 1270570030,
+    // Payload: None.
+    ovrMessage_Entitlement_GetIsViewerEntitled = 409688241,
+    // Payload: None.
+    ovrMessage_GroupPresence_Clear = 1839897795,
+    // Payload: UserArray.
+    ovrMessage_GroupPresence_GetInvitableUsers = 592167921,
+    // Payload: ApplicationInviteArray.
+    ovrMessage_GroupPresence_GetNextApplicationInviteArrayPage = 83411186,
+    // Payload: ApplicationInviteArray.
+    ovrMessage_GroupPresence_GetSentInvites = 136710833,
+    // Payload: InvitePanelResultInfo.
+    ovrMessage_GroupPresence_LaunchInvitePanel = 262066079,
+    // Payload: None.
+    ovrMessage_GroupPresence_LaunchMultiplayerErrorDialog = 693481252,
+    // Payload: RejoinDialogResult.
+    ovrMessage_GroupPresence_LaunchRejoinDialog = 360121199,
+    // Payload: None.
+    ovrMessage_GroupPresence_LaunchRosterPanel = 896698498,
+    // Payload: SendInvitesResult.
+    ovrMessage_GroupPresence_SendInvites = 231461732,
+    // Payload: None.
+    ovrMessage_GroupPresence_Set = 1734302756,
+    // Payload: None.
+    ovrMessage_GroupPresence_SetDeeplinkMessageOverride = 1377492749,
+    // Payload: None.
+    ovrMessage_GroupPresence_SetDestination = 1281042058,
+    // Payload: None.
+    ovrMessage_GroupPresence_SetIsJoinable = 714018901,
+    // Payload: None.
+    ovrMessage_GroupPresence_SetLobbySession = 1224693182,
+    // Payload: None.
+    ovrMessage_GroupPresence_SetMatchSession = 827098296,
+    // Payload: None.
+    ovrMessage_IAP_ConsumePurchase = 532378329,
+    // Payload: ProductArray.
+    ovrMessage_IAP_GetNextProductArrayPage = 467225263,
+    // Payload: PurchaseArray.
+    ovrMessage_IAP_GetNextPurchaseArrayPage = 1196886677,
+    // Payload: ProductArray.
+    ovrMessage_IAP_GetProductsBySKU = 2124073717,
+    // Payload: PurchaseArray.
+    ovrMessage_IAP_GetViewerPurchases = 974095385,
+    // Payload: PurchaseArray.
+    ovrMessage_IAP_GetViewerPurchasesDurableCache = 1666817579,
+    // Payload: Purchase.
+    ovrMessage_IAP_LaunchCheckoutFlow = 1067126029,
+    // Payload: AssetDetails.
+    ovrMessage_LanguagePack_GetCurrent = 529592533,
+    // Payload: AssetFileDownloadResult.
+    ovrMessage_LanguagePack_SetCurrent = 1531952096,
+    // Payload: LeaderboardArray.
+    ovrMessage_Leaderboard_Get = 1792298744,
+    // Payload: LeaderboardEntryArray.
+    ovrMessage_Leaderboard_GetEntries = 1572030284,
+    // Payload: LeaderboardEntryArray.
+    ovrMessage_Leaderboard_GetEntriesAfterRank = 406293487,
+    // Payload: LeaderboardEntryArray.
+    ovrMessage_Leaderboard_GetEntriesByIds = 962624508,
+    // Payload: LeaderboardEntryArray.
+    ovrMessage_Leaderboard_GetNextEntries = 1310751961,
+    // Payload: LeaderboardArray.
+    ovrMessage_Leaderboard_GetNextLeaderboardArrayPage = 905344667,
+    // Payload: LeaderboardEntryArray.
+    ovrMessage_Leaderboard_GetPreviousEntries = 1224858304,
+    // Payload: LeaderboardUpdateStatus.
+    ovrMessage_Leaderboard_WriteEntry = 293587198,
+    // Payload: LeaderboardUpdateStatus.
+    ovrMessage_Leaderboard_WriteEntryWithSupplementaryMetric = 1925616378,
+    // Payload: LivestreamingStatus.
+    ovrMessage_Livestreaming_GetStatus = 1218079125,
+    // Payload: None.
+    ovrMessage_Livestreaming_LaunchLivestreamingFlow = 1790006973,
+    // Payload: LivestreamingStatus.
+    ovrMessage_Livestreaming_PauseStream = 916223619,
+    // Payload: LivestreamingStatus.
+    ovrMessage_Livestreaming_ResumeStream = 575827343,
+    // Payload: MatchmakingBrowseResult.
+    ovrMessage_Matchmaking_Browse = 509948616,
+    // Payload: MatchmakingBrowseResult.
+    ovrMessage_Matchmaking_Browse2 = 1715641947,
+    // Payload: None.
+    ovrMessage_Matchmaking_Cancel = 543705519,
+    // Payload: None.
+    ovrMessage_Matchmaking_Cancel2 = 285117908,
+    // Payload: MatchmakingEnqueueResultAndRoom.
+    ovrMessage_Matchmaking_CreateAndEnqueueRoom = 1615617480,
+    // Payload: MatchmakingEnqueueResultAndRoom.
+    ovrMessage_Matchmaking_CreateAndEnqueueRoom2 = 693889755,
+    // Payload: Room.
+    ovrMessage_Matchmaking_CreateRoom = 54203178,
+    // Payload: Room.
+    ovrMessage_Matchmaking_CreateRoom2 = 1231922052,
+    // Payload: MatchmakingEnqueueResult.
+    ovrMessage_Matchmaking_Enqueue = 1086418033,
+    // Payload: MatchmakingEnqueueResult.
+    ovrMessage_Matchmaking_Enqueue2 = 303174325,
+    // Payload: MatchmakingEnqueueResult.
+    ovrMessage_Matchmaking_EnqueueRoom = 1888108644,
+    // Payload: MatchmakingEnqueueResult.
+    ovrMessage_Matchmaking_EnqueueRoom2 = 1428741028,
+    // Payload: MatchmakingAdminSnapshot.
+    ovrMessage_Matchmaking_GetAdminSnapshot = 1008820116,
+    // Payload: MatchmakingStats.
+    ovrMessage_Matchmaking_GetStats = 1123849272,
+    // Payload: Room.
+    ovrMessage_Matchmaking_JoinRoom = 1295177725,
+    // Payload: None.
+    ovrMessage_Matchmaking_ReportResultInsecure = 439800205,
+    // Payload: None.
+    ovrMessage_Matchmaking_StartMatch = 1154746693,
+    // Payload: ShareMediaResult.
+    ovrMessage_Media_ShareToFacebook = 14912239,
+    // Payload: String.
+    ovrMessage_Notification_AbuseReport_ReportButtonPressed = 608644972,
+    // Payload: String.
+    ovrMessage_Notification_ApplicationLifecycle_LaunchIntentChanged = 78859427,
+    // Payload: AssetFileDownloadUpdate.
+    ovrMessage_Notification_AssetFile_DownloadUpdate = 803015885,
+    // Payload: CalApplicationFinalized.
+    ovrMessage_Notification_Cal_FinalizeApplication = 1963741337,
+    // Payload: CalApplicationProposed.
+    ovrMessage_Notification_Cal_ProposeApplication = 779375093,
+    // Payload: RoomInviteNotificationArray.
+    ovrMessage_Notification_GetNextRoomInviteNotificationArrayPage = 102890359,
+    // Payload: RoomInviteNotificationArray.
+    ovrMessage_Notification_GetRoomInvites = 1871801234,
+    // Payload: LaunchInvitePanelFlowResult.
+    ovrMessage_Notification_GroupPresence_InvitationsSent = 1738179766,
+    // Payload: GroupPresenceJoinIntent.
+    ovrMessage_Notification_GroupPresence_JoinIntentReceived = 2000194038,
+    // Payload: GroupPresenceLeaveIntent.
+    ovrMessage_Notification_GroupPresence_LeaveIntentReceived = 1194846749,
+    // Payload: HttpTransferUpdate.
+    ovrMessage_Notification_HTTP_Transfer = 2111073839,
+    // Payload: LivestreamingStatus.
+    ovrMessage_Notification_Livestreaming_StatusChange = 575101294,
+    // Payload: None.
+    ovrMessage_Notification_MarkAsRead = 1903319523,
+    // Payload: Room.
+    ovrMessage_Notification_Matchmaking_MatchFound = 197393623,
+    // Payload: NetSyncConnection.
+    ovrMessage_Notification_NetSync_ConnectionStatusChanged = 120882378,
+    // Payload: NetSyncSessionsChangedNotification.
+    ovrMessage_Notification_NetSync_SessionsChanged = 947814198,
+    // Payload: NetworkingPeer.
     ovrMessage_Notification_Networking_ConnectionStateChange = 1577243802,
-    // A peer asks to connect; payload: networking peer. Answer with `ovr_Net_Accept`.
+    // Payload: NetworkingPeer.
     ovrMessage_Notification_Networking_PeerConnectRequest = 1295114959,
-    // Result of `ovr_Net_Ping`, carrying that call's request id; payload: ping result.
+    // Payload: PingResult.
     ovrMessage_Notification_Networking_PingResult = 1360343058,
-    // The current room changed; payload: room with the full member list.
+    // Payload: PartyUpdateNotification.
+    ovrMessage_Notification_Party_PartyUpdate = 487688882,
+    // Payload: String.
+    ovrMessage_Notification_Room_InviteAccepted = 1829794225,
+    // Payload: RoomInviteNotification.
+    ovrMessage_Notification_Room_InviteReceived = 1783209300,
+    // Payload: Room.
     ovrMessage_Notification_Room_RoomUpdate = 1626094639,
+    // Payload: LaunchInvitePanelFlowResult.
+    ovrMessage_Notification_Session_InvitationsSent = 133810304,
+    // Payload: NetworkingPeer.
+    ovrMessage_Notification_Voip_ConnectRequest = 908343318,
+    // Payload: String.
+    ovrMessage_Notification_Voip_MicrophoneAvailabilityStateUpdate = 1042336599,
+    // Payload: NetworkingPeer.
+    ovrMessage_Notification_Voip_StateChange = 888120928,
+    // Payload: SystemVoipState.
+    ovrMessage_Notification_Voip_SystemVoipState = 1490179237,
+    // Payload: String.
+    ovrMessage_Notification_Vrcamera_GetDataChannelMessageUpdate = 1860498236,
+    // Payload: String.
+    ovrMessage_Notification_Vrcamera_GetSurfaceUpdate = 938610820,
+    // Payload: Party.
+    ovrMessage_Party_GetCurrent = 1200830304,
+    // Payload: PlatformInitialize.
+    ovrMessage_PlatformInitializeAndroidAsynchronous = 450037684,
+    // Payload: PlatformInitialize.
+    ovrMessage_PlatformInitializeWindowsAsynchronous = 1839708815,
+    // Payload: PlatformInitialize.
+    ovrMessage_PlatformInitializeWithAccessToken = 896085803,
+    // Payload: PlatformInitialize.
+    ovrMessage_Platform_InitializeStandaloneOculus = 1375260172,
+    // Payload: None.
+    ovrMessage_RichPresence_Clear = 1471632051,
+    // Payload: DestinationArray.
+    ovrMessage_RichPresence_GetDestinations = 1483681044,
+    // Payload: DestinationArray.
+    ovrMessage_RichPresence_GetNextDestinationArrayPage = 1731624773,
+    // Payload: None.
+    ovrMessage_RichPresence_Set = 1007973641,
+    // Payload: Room.
+    ovrMessage_Room_CreateAndJoinPrivate = 1977017207,
+    // Payload: Room.
+    ovrMessage_Room_CreateAndJoinPrivate2 = 1513775683,
+    // Payload: Room.
+    ovrMessage_Room_Get = 1704628152,
+    // Payload: Room.
+    ovrMessage_Room_GetCurrent = 161916164,
+    // Payload: Room.
+    ovrMessage_Room_GetCurrentForUser = 234887141,
+    // Payload: UserArray.
+    ovrMessage_Room_GetInvitableUsers = 506615698,
+    // Payload: UserArray.
+    ovrMessage_Room_GetInvitableUsers2 = 1330899120,
+    // Payload: RoomArray.
+    ovrMessage_Room_GetModeratedRooms = 159645047,
+    // Payload: RoomArray.
+    ovrMessage_Room_GetNextRoomArrayPage = 1317239238,
+    // Payload: Room.
+    ovrMessage_Room_InviteUser = 1093266451,
+    // Payload: Room.
+    ovrMessage_Room_Join = 382373641,
+    // Payload: Room.
+    ovrMessage_Room_Join2 = 1303059522,
+    // Payload: Room.
+    ovrMessage_Room_KickUser = 1233344310,
+    // Payload: None.
+    ovrMessage_Room_LaunchInvitableUserFlow = 843047539,
+    // Payload: Room.
+    ovrMessage_Room_Leave = 1916281973,
+    // Payload: Room.
+    ovrMessage_Room_SetDescription = 809796911,
+    // Payload: Room.
+    ovrMessage_Room_UpdateDataStore = 40779816,
+    // Payload: Room.
+    ovrMessage_Room_UpdateMembershipLockStatus = 923514796,
+    // Payload: None.
+    ovrMessage_Room_UpdateOwner = 850803997,
+    // Payload: Room.
+    ovrMessage_Room_UpdatePrivateRoomJoinPolicy = 289473179,
+    // Payload: None.
+    ovrMessage_Unknown = 0,
+    // Payload: UserDataStoreUpdateResponse.
+    ovrMessage_UserDataStore_PrivateDeleteEntryByKey = 1552510782,
+    // Payload: DataStore.
+    ovrMessage_UserDataStore_PrivateGetEntries = 1821016616,
+    // Payload: DataStore.
+    ovrMessage_UserDataStore_PrivateGetEntryByKey = 470188825,
+    // Payload: UserDataStoreUpdateResponse.
+    ovrMessage_UserDataStore_PrivateWriteEntry = 1104315019,
+    // Payload: UserDataStoreUpdateResponse.
+    ovrMessage_UserDataStore_PublicDeleteEntryByKey = 500557307,
+    // Payload: DataStore.
+    ovrMessage_UserDataStore_PublicGetEntries = 377310146,
+    // Payload: DataStore.
+    ovrMessage_UserDataStore_PublicGetEntryByKey = 425486022,
+    // Payload: UserDataStoreUpdateResponse.
+    ovrMessage_UserDataStore_PublicWriteEntry = 875973130,
+    // Payload: User.
+    ovrMessage_User_Get = 1808768583,
+    // Payload: String.
+    ovrMessage_User_GetAccessToken = 111696574,
+    // Payload: BlockedUserArray.
+    ovrMessage_User_GetBlockedUsers = 2099254614,
+    // Payload: User.
+    ovrMessage_User_GetLoggedInUser = 1131361373,
+    // Payload: UserArray.
+    ovrMessage_User_GetLoggedInUserFriends = 1484532365,
+    // Payload: UserAndRoomArray.
+    ovrMessage_User_GetLoggedInUserFriendsAndRooms = 1585908615,
+    // Payload: UserAndRoomArray.
+    ovrMessage_User_GetLoggedInUserRecentlyMetUsersAndRooms = 694139440,
+    // Payload: BlockedUserArray.
+    ovrMessage_User_GetNextBlockedUserArrayPage = 2083192267,
+    // Payload: UserAndRoomArray.
+    ovrMessage_User_GetNextUserAndRoomArrayPage = 2143146719,
+    // Payload: UserArray.
+    ovrMessage_User_GetNextUserArrayPage = 645723971,
+    // Payload: UserCapabilityArray.
+    ovrMessage_User_GetNextUserCapabilityArrayPage = 587854745,
+    // Payload: OrgScopedID.
+    ovrMessage_User_GetOrgScopedID = 418426907,
+    // Payload: SdkAccountArray.
+    ovrMessage_User_GetSdkAccounts = 1733454467,
+    // Payload: UserProof.
+    ovrMessage_User_GetUserProof = 578880643,
+    // Payload: LaunchBlockFlowResult.
+    ovrMessage_User_LaunchBlockFlow = 1876305192,
+    // Payload: LaunchFriendRequestFlowResult.
+    ovrMessage_User_LaunchFriendRequestFlow = 151303576,
+    // Payload: None.
+    ovrMessage_User_LaunchProfile = 171537047,
+    // Payload: LaunchUnblockFlowResult.
+    ovrMessage_User_LaunchUnblockFlow = 346172055,
+    // Payload: MicrophoneAvailabilityState.
+    ovrMessage_Voip_GetMicrophoneAvailability = 1951195973,
+    // Payload: SystemVoipState.
+    ovrMessage_Voip_SetSystemVoipSuppressed = 1161808298,
 } ovrMessageType;
-
-// Outcome of a platform initialisation. Values are the original SDK's; ovrnet produces
-// `Success`, `Uninitialized` (configuration missing or invalid, socket failure, already
-// initialised) and `InvalidCredentials` (no usable user id or credential). See docs/CAPI.md.
-typedef enum {
-    // Initialised; login to the server proceeds in the background.
-    ovrPlatformInitialize_Success = 0,
-    // Not initialised (bad or missing configuration, socket failure, already initialised).
-    ovrPlatformInitialize_Uninitialized = -1,
-    // Original SDK only: the preloaded module was on an unexpected path.
-    ovrPlatformInitialize_PreLoaded = -2,
-    // Original SDK only: its files failed to load.
-    ovrPlatformInitialize_FileInvalid = -3,
-    // Original SDK only: invalid signature.
-    ovrPlatformInitialize_SignatureInvalid = -4,
-    // Original SDK only: the signature could not be verified.
-    ovrPlatformInitialize_UnableToVerify = -5,
-    // Original SDK only: header and library versions differ.
-    ovrPlatformInitialize_VersionMismatch = -6,
-    // Not a real result; what an unknown value maps to.
-    ovrPlatformInitialize_Unknown = -7,
-    // The user id or credential is missing or unusable.
-    ovrPlatformInitialize_InvalidCredentials = -8,
-    // Original SDK only: the user does not own the application.
-    ovrPlatformInitialize_NotEntitled = -9,
-} ovrPlatformInitializeResult;
 
 // Which versioned struct a pointer refers to (original values).
 typedef enum {
     ovrPlatformStructureType_Unknown = 0,
     ovrPlatformStructureType_OculusInitParams = 1,
 } ovrPlatformStructureType;
+
+// `ovrInitConfigOption`: values as in the original SDK.
+typedef enum {
+    ovrInitConfigOption_DisableP2pNetworking = 484335070,
+} ovrInitConfigOption;
 
 // One matchmaking result. Never instantiated.
 typedef struct ovrMatchmakingEnqueuedUser ovrMatchmakingEnqueuedUser;
@@ -228,11 +1002,550 @@ typedef struct ovrUser ovrUser;
 // A list of users, complete in one page.
 typedef struct ovrUserArray ovrUserArray;
 
+// Opaque; ovrnet never creates one.
+typedef struct ovrAbuseReportOptions ovrAbuseReportOptions;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrAbuseReportRecording ovrAbuseReportRecording;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrAchievementDefinition ovrAchievementDefinition;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrAchievementDefinitionArray ovrAchievementDefinitionArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrAchievementProgress ovrAchievementProgress;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrAchievementProgressArray ovrAchievementProgressArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrAchievementUpdate ovrAchievementUpdate;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrAdvancedAbuseReportOptions ovrAdvancedAbuseReportOptions;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrApplication ovrApplication;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrApplicationInvite ovrApplicationInvite;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrApplicationInviteArray ovrApplicationInviteArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrApplicationOptions ovrApplicationOptions;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrApplicationVersion ovrApplicationVersion;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrAssetDetails ovrAssetDetails;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrAssetDetailsArray ovrAssetDetailsArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrAssetFileDeleteResult ovrAssetFileDeleteResult;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrAssetFileDownloadCancelResult ovrAssetFileDownloadCancelResult;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrAssetFileDownloadResult ovrAssetFileDownloadResult;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrAssetFileDownloadUpdate ovrAssetFileDownloadUpdate;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrAvatarEditorOptions ovrAvatarEditorOptions;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrAvatarEditorResult ovrAvatarEditorResult;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrBlockedUser ovrBlockedUser;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrBlockedUserArray ovrBlockedUserArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrCalApplicationFinalized ovrCalApplicationFinalized;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrCalApplicationProposed ovrCalApplicationProposed;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrCalApplicationSuggestion ovrCalApplicationSuggestion;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrCalApplicationSuggestionArray ovrCalApplicationSuggestionArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrChallenge ovrChallenge;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrChallengeArray ovrChallengeArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrChallengeEntry ovrChallengeEntry;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrChallengeEntryArray ovrChallengeEntryArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrChallengeOptions ovrChallengeOptions;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrCloudStorage2UserDirectoryPathResponse ovrCloudStorage2UserDirectoryPathResponse;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrCloudStorageConflictMetadata ovrCloudStorageConflictMetadata;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrCloudStorageData ovrCloudStorageData;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrCloudStorageMetadata ovrCloudStorageMetadata;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrCloudStorageMetadataArray ovrCloudStorageMetadataArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrCloudStorageUpdateResponse ovrCloudStorageUpdateResponse;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrCloudStorageVersion ovrCloudStorageVersion;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrDestination ovrDestination;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrDestinationArray ovrDestinationArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrGroupPresenceJoinIntent ovrGroupPresenceJoinIntent;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrGroupPresenceLeaveIntent ovrGroupPresenceLeaveIntent;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrGroupPresenceOptions ovrGroupPresenceOptions;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrHttpTransferUpdate ovrHttpTransferUpdate;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrInstalledApplication ovrInstalledApplication;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrInstalledApplicationArray ovrInstalledApplicationArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrInviteOptions ovrInviteOptions;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrInvitePanelResultInfo ovrInvitePanelResultInfo;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLanguagePackInfo ovrLanguagePackInfo;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLaunchBlockFlowResult ovrLaunchBlockFlowResult;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLaunchDetails ovrLaunchDetails;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLaunchFriendRequestFlowResult ovrLaunchFriendRequestFlowResult;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLaunchInvitePanelFlowResult ovrLaunchInvitePanelFlowResult;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLaunchReportFlowResult ovrLaunchReportFlowResult;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLaunchUnblockFlowResult ovrLaunchUnblockFlowResult;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLeaderboard ovrLeaderboard;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLeaderboardArray ovrLeaderboardArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLeaderboardEntry ovrLeaderboardEntry;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLeaderboardEntryArray ovrLeaderboardEntryArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLeaderboardUpdateStatus ovrLeaderboardUpdateStatus;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLinkedAccount ovrLinkedAccount;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLinkedAccountArray ovrLinkedAccountArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLivestreamingApplicationStatus ovrLivestreamingApplicationStatus;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLivestreamingStartResult ovrLivestreamingStartResult;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLivestreamingStatus ovrLivestreamingStatus;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrLivestreamingVideoStats ovrLivestreamingVideoStats;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrMatchmakingAdminSnapshot ovrMatchmakingAdminSnapshot;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrMatchmakingAdminSnapshotCandidate ovrMatchmakingAdminSnapshotCandidate;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrMatchmakingAdminSnapshotCandidateArray ovrMatchmakingAdminSnapshotCandidateArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrMatchmakingBrowseResult ovrMatchmakingBrowseResult;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrMatchmakingCandidate ovrMatchmakingCandidate;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrMatchmakingCandidateArray ovrMatchmakingCandidateArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrMatchmakingEnqueueResult ovrMatchmakingEnqueueResult;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrMatchmakingEnqueueResultAndRoom ovrMatchmakingEnqueueResultAndRoom;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrMatchmakingNotification ovrMatchmakingNotification;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrMatchmakingOptions ovrMatchmakingOptions;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrMatchmakingRoom ovrMatchmakingRoom;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrMatchmakingRoomArray ovrMatchmakingRoomArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrMatchmakingStats ovrMatchmakingStats;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrMicrophone ovrMicrophone;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrMicrophoneAvailabilityState ovrMicrophoneAvailabilityState;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrMultiplayerErrorOptions ovrMultiplayerErrorOptions;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrNetSyncConnection ovrNetSyncConnection;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrNetSyncOptions ovrNetSyncOptions;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrNetSyncSession ovrNetSyncSession;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrNetSyncSessionArray ovrNetSyncSessionArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrNetSyncSessionsChangedNotification ovrNetSyncSessionsChangedNotification;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrNetSyncSetSessionPropertyResult ovrNetSyncSetSessionPropertyResult;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrNetSyncVoipAttenuationValue ovrNetSyncVoipAttenuationValue;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrNetSyncVoipAttenuationValueArray ovrNetSyncVoipAttenuationValueArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrOrgScopedID ovrOrgScopedID;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrParty ovrParty;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrPartyID ovrPartyID;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrPartyUpdateNotification ovrPartyUpdateNotification;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrPid ovrPid;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrPidArray ovrPidArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrPrice ovrPrice;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrProduct ovrProduct;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrProductArray ovrProductArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrPurchase ovrPurchase;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrPurchaseArray ovrPurchaseArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrRejoinDialogResult ovrRejoinDialogResult;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrRichPresenceOptions ovrRichPresenceOptions;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrRoomArray ovrRoomArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrRoomInviteNotification ovrRoomInviteNotification;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrRoomInviteNotificationArray ovrRoomInviteNotificationArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrRosterOptions ovrRosterOptions;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrSdkAccount ovrSdkAccount;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrSdkAccountArray ovrSdkAccountArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrSendInvitesResult ovrSendInvitesResult;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrShareMediaResult ovrShareMediaResult;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrSupplementaryMetric ovrSupplementaryMetric;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrSystemPermission ovrSystemPermission;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrSystemVoipState ovrSystemVoipState;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrTestUser ovrTestUser;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrTestUserAppAccess ovrTestUserAppAccess;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrTestUserAppAccessArray ovrTestUserAppAccessArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrUserAndRoom ovrUserAndRoom;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrUserAndRoomArray ovrUserAndRoomArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrUserCapability ovrUserCapability;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrUserCapabilityArray ovrUserCapabilityArray;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrUserDataStoreUpdateResponse ovrUserDataStoreUpdateResponse;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrUserOptions ovrUserOptions;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrUserProof ovrUserProof;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrUserReportID ovrUserReportID;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrVoipDecoder ovrVoipDecoder;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrVoipEncoder ovrVoipEncoder;
+
+// Opaque; ovrnet never creates one.
+typedef struct ovrVoipOptions ovrVoipOptions;
+
 // A user or room id. 0 means "none".
 typedef uint64_t ovrID;
 
+// One key and its value, laid out as the original SDK's struct. The caller owns the strings;
+// they are copied during the call.
+typedef struct {
+    const char *key;
+    ovrKeyValuePairType valueType;
+    const char *stringValue;
+    int intValue;
+    double doubleValue;
+} ovrKeyValuePair;
+
+// Always NULL here (see [`ovrAbuseReportOptions`]).
+typedef ovrAbuseReportOptions *ovrAbuseReportOptionsHandle;
+
+// Always NULL here (see [`ovrAbuseReportRecording`]).
+typedef ovrAbuseReportRecording *ovrAbuseReportRecordingHandle;
+
+// A request id returned by asynchronous calls and echoed by their reply message. 0 means
+// "invalid"; a real request id is never 0.
+typedef uint64_t ovrRequest;
+
+// Always NULL here (see [`ovrAchievementDefinition`]).
+typedef ovrAchievementDefinition *ovrAchievementDefinitionHandle;
+
+// Always NULL here (see [`ovrAchievementDefinitionArray`]).
+typedef ovrAchievementDefinitionArray *ovrAchievementDefinitionArrayHandle;
+
+// Always NULL here (see [`ovrAchievementProgress`]).
+typedef ovrAchievementProgress *ovrAchievementProgressHandle;
+
+// Always NULL here (see [`ovrAchievementProgressArray`]).
+typedef ovrAchievementProgressArray *ovrAchievementProgressArrayHandle;
+
+// Always NULL here (see [`ovrAchievementUpdate`]).
+typedef ovrAchievementUpdate *ovrAchievementUpdateHandle;
+
+// Always NULL here (see [`ovrAdvancedAbuseReportOptions`]).
+typedef ovrAdvancedAbuseReportOptions *ovrAdvancedAbuseReportOptionsHandle;
+
+// Always NULL here (see [`ovrApplicationInvite`]).
+typedef ovrApplicationInvite *ovrApplicationInviteHandle;
+
+// Always NULL here (see [`ovrApplicationInviteArray`]).
+typedef ovrApplicationInviteArray *ovrApplicationInviteArrayHandle;
+
+// Always NULL here (see [`ovrDestination`]).
+typedef ovrDestination *ovrDestinationHandle;
+
+// Opaque to C; borrowed from its room or array, valid until `ovr_FreeMessage` on the message.
+typedef ovrUser *ovrUserHandle;
+
+// Always NULL here (see [`ovrLaunchDetails`]).
+typedef ovrLaunchDetails *ovrLaunchDetailsHandle;
+
+// Always NULL here (see [`ovrApplicationOptions`]).
+typedef ovrApplicationOptions *ovrApplicationOptionsHandle;
+
+// Always NULL here (see [`ovrApplicationVersion`]).
+typedef ovrApplicationVersion *ovrApplicationVersionHandle;
+
+// Always NULL here (see [`ovrApplication`]).
+typedef ovrApplication *ovrApplicationHandle;
+
+// Always NULL here (see [`ovrAssetDetails`]).
+typedef ovrAssetDetails *ovrAssetDetailsHandle;
+
+// Always NULL here (see [`ovrAssetDetailsArray`]).
+typedef ovrAssetDetailsArray *ovrAssetDetailsArrayHandle;
+
+// Always NULL here (see [`ovrLanguagePackInfo`]).
+typedef ovrLanguagePackInfo *ovrLanguagePackInfoHandle;
+
+// Always NULL here (see [`ovrAssetFileDeleteResult`]).
+typedef ovrAssetFileDeleteResult *ovrAssetFileDeleteResultHandle;
+
+// Always NULL here (see [`ovrAssetFileDownloadCancelResult`]).
+typedef ovrAssetFileDownloadCancelResult *ovrAssetFileDownloadCancelResultHandle;
+
+// Always NULL here (see [`ovrAssetFileDownloadResult`]).
+typedef ovrAssetFileDownloadResult *ovrAssetFileDownloadResultHandle;
+
+// Always NULL here (see [`ovrAssetFileDownloadUpdate`]).
+typedef ovrAssetFileDownloadUpdate *ovrAssetFileDownloadUpdateHandle;
+
+// Always NULL here (see [`ovrAvatarEditorOptions`]).
+typedef ovrAvatarEditorOptions *ovrAvatarEditorOptionsHandle;
+
+// Always NULL here (see [`ovrAvatarEditorResult`]).
+typedef ovrAvatarEditorResult *ovrAvatarEditorResultHandle;
+
+// Always NULL here (see [`ovrBlockedUser`]).
+typedef ovrBlockedUser *ovrBlockedUserHandle;
+
+// Always NULL here (see [`ovrBlockedUserArray`]).
+typedef ovrBlockedUserArray *ovrBlockedUserArrayHandle;
+
+// Always NULL here (see [`ovrCalApplicationFinalized`]).
+typedef ovrCalApplicationFinalized *ovrCalApplicationFinalizedHandle;
+
+// Always NULL here (see [`ovrCalApplicationProposed`]).
+typedef ovrCalApplicationProposed *ovrCalApplicationProposedHandle;
+
+// Always NULL here (see [`ovrCalApplicationSuggestion`]).
+typedef ovrCalApplicationSuggestion *ovrCalApplicationSuggestionHandle;
+
+// Always NULL here (see [`ovrCalApplicationSuggestionArray`]).
+typedef ovrCalApplicationSuggestionArray *ovrCalApplicationSuggestionArrayHandle;
+
+// Always NULL here (see [`ovrChallenge`]).
+typedef ovrChallenge *ovrChallengeHandle;
+
+// Always NULL here (see [`ovrChallengeArray`]).
+typedef ovrChallengeArray *ovrChallengeArrayHandle;
+
+// Always NULL here (see [`ovrChallengeEntry`]).
+typedef ovrChallengeEntry *ovrChallengeEntryHandle;
+
+// Always NULL here (see [`ovrChallengeEntryArray`]).
+typedef ovrChallengeEntryArray *ovrChallengeEntryArrayHandle;
+
+// Always NULL here (see [`ovrChallengeOptions`]).
+typedef ovrChallengeOptions *ovrChallengeOptionsHandle;
+
+// Opaque to C; borrowed from its room, valid until `ovr_FreeMessage` on the message.
+typedef ovrUserArray *ovrUserArrayHandle;
+
+// Always NULL here (see [`ovrLeaderboard`]).
+typedef ovrLeaderboard *ovrLeaderboardHandle;
+
+// Always NULL here (see [`ovrCloudStorage2UserDirectoryPathResponse`]).
+typedef ovrCloudStorage2UserDirectoryPathResponse *ovrCloudStorage2UserDirectoryPathResponseHandle;
+
+// Always NULL here (see [`ovrCloudStorageMetadata`]).
+typedef ovrCloudStorageMetadata *ovrCloudStorageMetadataHandle;
+
+// Always NULL here (see [`ovrCloudStorageConflictMetadata`]).
+typedef ovrCloudStorageConflictMetadata *ovrCloudStorageConflictMetadataHandle;
+
+// Always NULL here (see [`ovrCloudStorageData`]).
+typedef ovrCloudStorageData *ovrCloudStorageDataHandle;
+
+// Always NULL here (see [`ovrCloudStorageMetadataArray`]).
+typedef ovrCloudStorageMetadataArray *ovrCloudStorageMetadataArrayHandle;
+
+// Always NULL here (see [`ovrCloudStorageUpdateResponse`]).
+typedef ovrCloudStorageUpdateResponse *ovrCloudStorageUpdateResponseHandle;
+
+// Always NULL here (see [`ovrCloudStorageVersion`]).
+typedef ovrCloudStorageVersion *ovrCloudStorageVersionHandle;
+
 // Opaque to C; borrowed from a room, valid until `ovr_FreeMessage` on the room's message.
 typedef ovrDataStore *ovrDataStoreHandle;
+
+// Always NULL here (see [`ovrDestinationArray`]).
+typedef ovrDestinationArray *ovrDestinationArrayHandle;
 
 // Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
 typedef ovrError *ovrErrorHandle;
@@ -240,14 +1553,189 @@ typedef ovrError *ovrErrorHandle;
 // Opaque to C. Owned by the application after `ovr_PopMessage`; freed with `ovr_FreeMessage`.
 typedef ovrMessage *ovrMessageHandle;
 
+// Always NULL here (see [`ovrGroupPresenceJoinIntent`]).
+typedef ovrGroupPresenceJoinIntent *ovrGroupPresenceJoinIntentHandle;
+
+// Always NULL here (see [`ovrGroupPresenceLeaveIntent`]).
+typedef ovrGroupPresenceLeaveIntent *ovrGroupPresenceLeaveIntentHandle;
+
+// Always NULL here (see [`ovrGroupPresenceOptions`]).
+typedef ovrGroupPresenceOptions *ovrGroupPresenceOptionsHandle;
+
+// Always NULL here (see [`ovrInviteOptions`]).
+typedef ovrInviteOptions *ovrInviteOptionsHandle;
+
+// Always NULL here (see [`ovrMultiplayerErrorOptions`]).
+typedef ovrMultiplayerErrorOptions *ovrMultiplayerErrorOptionsHandle;
+
+// Always NULL here (see [`ovrRosterOptions`]).
+typedef ovrRosterOptions *ovrRosterOptionsHandle;
+
+// Always NULL here (see [`ovrHttpTransferUpdate`]).
+typedef ovrHttpTransferUpdate *ovrHttpTransferUpdateHandle;
+
+// Always NULL here (see [`ovrProductArray`]).
+typedef ovrProductArray *ovrProductArrayHandle;
+
+// Always NULL here (see [`ovrPurchaseArray`]).
+typedef ovrPurchaseArray *ovrPurchaseArrayHandle;
+
+// Always NULL here (see [`ovrInstalledApplication`]).
+typedef ovrInstalledApplication *ovrInstalledApplicationHandle;
+
+// Always NULL here (see [`ovrInstalledApplicationArray`]).
+typedef ovrInstalledApplicationArray *ovrInstalledApplicationArrayHandle;
+
+// Always NULL here (see [`ovrInvitePanelResultInfo`]).
+typedef ovrInvitePanelResultInfo *ovrInvitePanelResultInfoHandle;
+
+// Always NULL here (see [`ovrLaunchBlockFlowResult`]).
+typedef ovrLaunchBlockFlowResult *ovrLaunchBlockFlowResultHandle;
+
+// Always NULL here (see [`ovrLaunchFriendRequestFlowResult`]).
+typedef ovrLaunchFriendRequestFlowResult *ovrLaunchFriendRequestFlowResultHandle;
+
+// Always NULL here (see [`ovrLaunchInvitePanelFlowResult`]).
+typedef ovrLaunchInvitePanelFlowResult *ovrLaunchInvitePanelFlowResultHandle;
+
+// Always NULL here (see [`ovrLaunchReportFlowResult`]).
+typedef ovrLaunchReportFlowResult *ovrLaunchReportFlowResultHandle;
+
+// Always NULL here (see [`ovrLaunchUnblockFlowResult`]).
+typedef ovrLaunchUnblockFlowResult *ovrLaunchUnblockFlowResultHandle;
+
+// Always NULL here (see [`ovrLeaderboardArray`]).
+typedef ovrLeaderboardArray *ovrLeaderboardArrayHandle;
+
+// Always NULL here (see [`ovrLeaderboardEntry`]).
+typedef ovrLeaderboardEntry *ovrLeaderboardEntryHandle;
+
+// Always NULL here (see [`ovrLeaderboardEntryArray`]).
+typedef ovrLeaderboardEntryArray *ovrLeaderboardEntryArrayHandle;
+
+// Always NULL here (see [`ovrSupplementaryMetric`]).
+typedef ovrSupplementaryMetric *ovrSupplementaryMetricHandle;
+
+// Always NULL here (see [`ovrLeaderboardUpdateStatus`]).
+typedef ovrLeaderboardUpdateStatus *ovrLeaderboardUpdateStatusHandle;
+
+// Always NULL here (see [`ovrLinkedAccount`]).
+typedef ovrLinkedAccount *ovrLinkedAccountHandle;
+
+// Always NULL here (see [`ovrLinkedAccountArray`]).
+typedef ovrLinkedAccountArray *ovrLinkedAccountArrayHandle;
+
+// Always NULL here (see [`ovrLivestreamingApplicationStatus`]).
+typedef ovrLivestreamingApplicationStatus *ovrLivestreamingApplicationStatusHandle;
+
+// Always NULL here (see [`ovrLivestreamingStartResult`]).
+typedef ovrLivestreamingStartResult *ovrLivestreamingStartResultHandle;
+
+// Always NULL here (see [`ovrLivestreamingStatus`]).
+typedef ovrLivestreamingStatus *ovrLivestreamingStatusHandle;
+
+// Always NULL here (see [`ovrLivestreamingVideoStats`]).
+typedef ovrLivestreamingVideoStats *ovrLivestreamingVideoStatsHandle;
+
+// Always NULL here (see [`ovrMatchmakingAdminSnapshotCandidate`]).
+typedef ovrMatchmakingAdminSnapshotCandidate *ovrMatchmakingAdminSnapshotCandidateHandle;
+
+// Always NULL here (see [`ovrMatchmakingAdminSnapshotCandidateArray`]).
+typedef ovrMatchmakingAdminSnapshotCandidateArray *ovrMatchmakingAdminSnapshotCandidateArrayHandle;
+
+// Always NULL here (see [`ovrMatchmakingAdminSnapshot`]).
+typedef ovrMatchmakingAdminSnapshot *ovrMatchmakingAdminSnapshotHandle;
+
+// Always NULL here (see [`ovrMatchmakingEnqueueResult`]).
+typedef ovrMatchmakingEnqueueResult *ovrMatchmakingEnqueueResultHandle;
+
+// Always NULL here (see [`ovrMatchmakingBrowseResult`]).
+typedef ovrMatchmakingBrowseResult *ovrMatchmakingBrowseResultHandle;
+
+// Always NULL here (see [`ovrMatchmakingRoomArray`]).
+typedef ovrMatchmakingRoomArray *ovrMatchmakingRoomArrayHandle;
+
+// Always NULL here (see [`ovrMatchmakingCandidate`]).
+typedef ovrMatchmakingCandidate *ovrMatchmakingCandidateHandle;
+
+// Always NULL here (see [`ovrMatchmakingCandidateArray`]).
+typedef ovrMatchmakingCandidateArray *ovrMatchmakingCandidateArrayHandle;
+
+// Always NULL here (see [`ovrMatchmakingEnqueueResultAndRoom`]).
+typedef ovrMatchmakingEnqueueResultAndRoom *ovrMatchmakingEnqueueResultAndRoomHandle;
+
+// Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
+typedef ovrRoom *ovrRoomHandle;
+
 // Opaque to C; always NULL here.
 typedef ovrMatchmakingEnqueuedUser *ovrMatchmakingEnqueuedUserHandle;
 
 // Opaque to C; always NULL here.
 typedef ovrMatchmakingEnqueuedUserArray *ovrMatchmakingEnqueuedUserArrayHandle;
 
+// Always NULL here (see [`ovrMatchmakingNotification`]).
+typedef ovrMatchmakingNotification *ovrMatchmakingNotificationHandle;
+
+// Always NULL here (see [`ovrMatchmakingOptions`]).
+typedef ovrMatchmakingOptions *ovrMatchmakingOptionsHandle;
+
+// Always NULL here (see [`ovrMatchmakingRoom`]).
+typedef ovrMatchmakingRoom *ovrMatchmakingRoomHandle;
+
+// Always NULL here (see [`ovrMatchmakingStats`]).
+typedef ovrMatchmakingStats *ovrMatchmakingStatsHandle;
+
+// Laid out as the original SDK's `ovrMatchmakingCriterion`.
+typedef struct {
+    const char *key;
+    ovrMatchmakingCriterionImportance importance;
+    ovrKeyValuePair *parameterArray;
+    unsigned int parameterArrayCount;
+} ovrMatchmakingCriterion;
+
+// Laid out as the original SDK's `ovrMatchmakingCustomQueryData`.
+typedef struct {
+    ovrKeyValuePair *customQueryDataArray;
+    unsigned int customQueryDataArrayCount;
+    ovrMatchmakingCriterion *customQueryCriterionArray;
+    unsigned int customQueryCriterionArrayCount;
+} ovrMatchmakingCustomQueryData;
+
+// Always NULL here (see [`ovrMicrophoneAvailabilityState`]).
+typedef ovrMicrophoneAvailabilityState *ovrMicrophoneAvailabilityStateHandle;
+
+// Always NULL here (see [`ovrNetSyncConnection`]).
+typedef ovrNetSyncConnection *ovrNetSyncConnectionHandle;
+
+// Always NULL here (see [`ovrNetSyncSessionArray`]).
+typedef ovrNetSyncSessionArray *ovrNetSyncSessionArrayHandle;
+
+// Always NULL here (see [`ovrNetSyncSessionsChangedNotification`]).
+typedef ovrNetSyncSessionsChangedNotification *ovrNetSyncSessionsChangedNotificationHandle;
+
+// Always NULL here (see [`ovrNetSyncSetSessionPropertyResult`]).
+typedef ovrNetSyncSetSessionPropertyResult *ovrNetSyncSetSessionPropertyResultHandle;
+
+// Always NULL here (see [`ovrNetSyncVoipAttenuationValueArray`]).
+typedef ovrNetSyncVoipAttenuationValueArray *ovrNetSyncVoipAttenuationValueArrayHandle;
+
 // Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
 typedef ovrNetworkingPeer *ovrNetworkingPeerHandle;
+
+// Always NULL here (see [`ovrOrgScopedID`]).
+typedef ovrOrgScopedID *ovrOrgScopedIDHandle;
+
+// Always NULL here (see [`ovrParty`]).
+typedef ovrParty *ovrPartyHandle;
+
+// Always NULL here (see [`ovrPartyID`]).
+typedef ovrPartyID *ovrPartyIDHandle;
+
+// Always NULL here (see [`ovrPartyUpdateNotification`]).
+typedef ovrPartyUpdateNotification *ovrPartyUpdateNotificationHandle;
+
+// Always NULL here (see [`ovrPidArray`]).
+typedef ovrPidArray *ovrPidArrayHandle;
 
 // Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
 typedef ovrPingResult *ovrPingResultHandle;
@@ -255,15 +1743,78 @@ typedef ovrPingResult *ovrPingResultHandle;
 // Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
 typedef ovrPlatformInitialize *ovrPlatformInitializeHandle;
 
-// A request id returned by asynchronous calls and echoed by their reply message. 0 means
-// "invalid"; a real request id is never 0.
-typedef uint64_t ovrRequest;
+// Always NULL here (see [`ovrPurchase`]).
+typedef ovrPurchase *ovrPurchaseHandle;
 
-// Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
-typedef ovrRoom *ovrRoomHandle;
+// Always NULL here (see [`ovrRejoinDialogResult`]).
+typedef ovrRejoinDialogResult *ovrRejoinDialogResultHandle;
+
+// Always NULL here (see [`ovrRoomArray`]).
+typedef ovrRoomArray *ovrRoomArrayHandle;
+
+// Always NULL here (see [`ovrRoomInviteNotification`]).
+typedef ovrRoomInviteNotification *ovrRoomInviteNotificationHandle;
+
+// Always NULL here (see [`ovrRoomInviteNotificationArray`]).
+typedef ovrRoomInviteNotificationArray *ovrRoomInviteNotificationArrayHandle;
+
+// Always NULL here (see [`ovrSdkAccountArray`]).
+typedef ovrSdkAccountArray *ovrSdkAccountArrayHandle;
+
+// Always NULL here (see [`ovrSendInvitesResult`]).
+typedef ovrSendInvitesResult *ovrSendInvitesResultHandle;
+
+// Always NULL here (see [`ovrShareMediaResult`]).
+typedef ovrShareMediaResult *ovrShareMediaResultHandle;
+
+// Always NULL here (see [`ovrSystemPermission`]).
+typedef ovrSystemPermission *ovrSystemPermissionHandle;
+
+// Always NULL here (see [`ovrSystemVoipState`]).
+typedef ovrSystemVoipState *ovrSystemVoipStateHandle;
+
+// Always NULL here (see [`ovrUserAndRoomArray`]).
+typedef ovrUserAndRoomArray *ovrUserAndRoomArrayHandle;
+
+// Always NULL here (see [`ovrUserCapabilityArray`]).
+typedef ovrUserCapabilityArray *ovrUserCapabilityArrayHandle;
+
+// Always NULL here (see [`ovrUserDataStoreUpdateResponse`]).
+typedef ovrUserDataStoreUpdateResponse *ovrUserDataStoreUpdateResponseHandle;
+
+// Always NULL here (see [`ovrUserProof`]).
+typedef ovrUserProof *ovrUserProofHandle;
+
+// Always NULL here (see [`ovrUserReportID`]).
+typedef ovrUserReportID *ovrUserReportIDHandle;
+
+// Always NULL here (see [`ovrMicrophone`]).
+typedef ovrMicrophone *ovrMicrophoneHandle;
+
+// A function pointer of the original SDK's `MicrophoneDataAvailableCallback` shape.
+typedef void (*MicrophoneDataAvailableCallback)(void*);
+
+// Always NULL here (see [`ovrNetSyncOptions`]).
+typedef ovrNetSyncOptions *ovrNetSyncOptionsHandle;
+
+// Always NULL here (see [`ovrNetSyncSession`]).
+typedef ovrNetSyncSession *ovrNetSyncSessionHandle;
+
+// Always NULL here (see [`ovrNetSyncVoipAttenuationValue`]).
+typedef ovrNetSyncVoipAttenuationValue *ovrNetSyncVoipAttenuationValueHandle;
+
+// Laid out as the original SDK's `ovrNetSyncVec3`.
+typedef struct {
+    float x;
+    float y;
+    float z;
+} ovrNetSyncVec3;
 
 // Opaque to C. The pointer is owned by whoever holds it; C frees it with `ovr_Packet_Free`.
 typedef ovrPacket *ovrPacketHandle;
+
+// Always NULL here (see [`ovrPid`]).
+typedef ovrPid *ovrPidHandle;
 
 // Arguments of `ovr_Platform_InitializeStandaloneOculus`, laid out as in the original SDK.
 typedef struct {
@@ -279,31 +1830,57 @@ typedef struct {
     const char *uriPrefixOverride;
 } ovrOculusInitParams;
 
+// Always NULL here (see [`ovrPrice`]).
+typedef ovrPrice *ovrPriceHandle;
+
+// Always NULL here (see [`ovrProduct`]).
+typedef ovrProduct *ovrProductHandle;
+
+// Always NULL here (see [`ovrRichPresenceOptions`]).
+typedef ovrRichPresenceOptions *ovrRichPresenceOptionsHandle;
+
 // Opaque to C; made by `ovr_RoomOptions_Create`, freed by `ovr_RoomOptions_Destroy`. Requests
 // copy what they need, so it may be destroyed right after the request call.
 typedef ovrRoomOptions *ovrRoomOptionsHandle;
 
-// Opaque to C; borrowed from its room, valid until `ovr_FreeMessage` on the message.
-typedef ovrUserArray *ovrUserArrayHandle;
-
-// Opaque to C; borrowed from its room or array, valid until `ovr_FreeMessage` on the message.
-typedef ovrUser *ovrUserHandle;
-
 // Opaque to C; always NULL here.
 typedef ovrTeamArray *ovrTeamArrayHandle;
 
-// One key and its value, laid out as the original SDK's struct. The caller owns the strings;
-// they are copied during the call.
-typedef struct {
-    const char *key;
-    ovrKeyValuePairType valueType;
-    const char *stringValue;
-    int intValue;
-    double doubleValue;
-} ovrKeyValuePair;
+// Always NULL here (see [`ovrSdkAccount`]).
+typedef ovrSdkAccount *ovrSdkAccountHandle;
 
 // Opaque to C; always NULL here.
 typedef ovrTeam *ovrTeamHandle;
+
+// Always NULL here (see [`ovrTestUserAppAccess`]).
+typedef ovrTestUserAppAccess *ovrTestUserAppAccessHandle;
+
+// Always NULL here (see [`ovrTestUserAppAccessArray`]).
+typedef ovrTestUserAppAccessArray *ovrTestUserAppAccessArrayHandle;
+
+// Always NULL here (see [`ovrTestUser`]).
+typedef ovrTestUser *ovrTestUserHandle;
+
+// Always NULL here (see [`ovrUserAndRoom`]).
+typedef ovrUserAndRoom *ovrUserAndRoomHandle;
+
+// Always NULL here (see [`ovrUserCapability`]).
+typedef ovrUserCapability *ovrUserCapabilityHandle;
+
+// Always NULL here (see [`ovrUserOptions`]).
+typedef ovrUserOptions *ovrUserOptionsHandle;
+
+// Always NULL here (see [`ovrVoipDecoder`]).
+typedef ovrVoipDecoder *ovrVoipDecoderHandle;
+
+// Always NULL here (see [`ovrVoipEncoder`]).
+typedef ovrVoipEncoder *ovrVoipEncoderHandle;
+
+// Always NULL here (see [`ovrVoipOptions`]).
+typedef ovrVoipOptions *ovrVoipOptionsHandle;
+
+// A function pointer of the original SDK's `VoipFilterCallback` shape.
+typedef void (*VoipFilterCallback)(int16_t*, size_t, int, int);
 
 // ovrnet extension: everything `ovrnet_Initialize` needs. Zero-initialise it, then fill in
 // at least `serverAddress` and `userId`. Strings are only read during the call.
@@ -359,6 +1936,70 @@ typedef struct {
 extern "C" {
 #endif // __cplusplus
 
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrAbuseReportType ovrAbuseReportType_FromString(const char *str);
+
+// The upper-case name of a `ovrAbuseReportType` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrAbuseReportType_ToString(ovrAbuseReportType value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrAbuseReportVideoMode ovrAbuseReportVideoMode_FromString(const char *str);
+
+// The upper-case name of a `ovrAbuseReportVideoMode` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrAbuseReportVideoMode_ToString(ovrAbuseReportVideoMode value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrAchievementType ovrAchievementType_FromString(const char *str);
+
+// The upper-case name of a `ovrAchievementType` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrAchievementType_ToString(ovrAchievementType value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrChallengeCreationType ovrChallengeCreationType_FromString(const char *str);
+
+// The upper-case name of a `ovrChallengeCreationType` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrChallengeCreationType_ToString(ovrChallengeCreationType value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrChallengeViewerFilter ovrChallengeViewerFilter_FromString(const char *str);
+
+// The upper-case name of a `ovrChallengeViewerFilter` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrChallengeViewerFilter_ToString(ovrChallengeViewerFilter value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrChallengeVisibility ovrChallengeVisibility_FromString(const char *str);
+
+// The upper-case name of a `ovrChallengeVisibility` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrChallengeVisibility_ToString(ovrChallengeVisibility value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrCloudStorageDataStatus ovrCloudStorageDataStatus_FromString(const char *str);
+
+// The upper-case name of a `ovrCloudStorageDataStatus` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrCloudStorageDataStatus_ToString(ovrCloudStorageDataStatus value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrCloudStorageUpdateStatus ovrCloudStorageUpdateStatus_FromString(const char *str);
+
+// The upper-case name of a `ovrCloudStorageUpdateStatus` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrCloudStorageUpdateStatus_ToString(ovrCloudStorageUpdateStatus value);
+
 // Parses a decimal id from the NUL-terminated string `inId` into `*outId`. Returns false, leaving
 // `*outId` untouched, when either pointer is NULL or the text is not a plain decimal number that
 // fits in 64 bits. `inId` is only read during the call.
@@ -370,11 +2011,120 @@ bool ovrID_FromString(ovrID *outId, const char *inId);
 // buffer is too small or NULL.
 bool ovrID_ToString(char *outParam, size_t bufferLength, ovrID id);
 
+// The upper-case name of a `ovrInitConfigOption` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrInitConfigOption_toString(ovrInitConfigOption value);
+
 // Parses an upper-case name; NULL or unknown text gives `ovrKeyValuePairType_Unknown`.
 ovrKeyValuePairType ovrKeyValuePairType_FromString(const char *str);
 
 // Returns the upper-case name of `value` (static; do not free), or "UNKNOWN".
 const char *ovrKeyValuePairType_ToString(ovrKeyValuePairType value);
+
+// Original entry point: a double pair. The key pointer is stored as given, not copied.
+ovrKeyValuePair ovrKeyValuePair_makeDouble(const char *key, double value);
+
+// Original entry point: an integer pair. The key pointer is stored as given, not copied.
+ovrKeyValuePair ovrKeyValuePair_makeInt(const char *key, int value);
+
+// Original entry point: a string pair. Both pointers are stored as given, not copied.
+ovrKeyValuePair ovrKeyValuePair_makeString(const char *key, const char *value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrLaunchResult ovrLaunchResult_FromString(const char *str);
+
+// The upper-case name of a `ovrLaunchResult` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrLaunchResult_ToString(ovrLaunchResult value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrLaunchType ovrLaunchType_FromString(const char *str);
+
+// The upper-case name of a `ovrLaunchType` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrLaunchType_ToString(ovrLaunchType value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrLeaderboardFilterType ovrLeaderboardFilterType_FromString(const char *str);
+
+// The upper-case name of a `ovrLeaderboardFilterType` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrLeaderboardFilterType_ToString(ovrLeaderboardFilterType value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrLeaderboardStartAt ovrLeaderboardStartAt_FromString(const char *str);
+
+// The upper-case name of a `ovrLeaderboardStartAt` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrLeaderboardStartAt_ToString(ovrLeaderboardStartAt value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrLivestreamingAudience ovrLivestreamingAudience_FromString(const char *str);
+
+// The upper-case name of a `ovrLivestreamingAudience` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrLivestreamingAudience_ToString(ovrLivestreamingAudience value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrLivestreamingMicrophoneStatus ovrLivestreamingMicrophoneStatus_FromString(const char *str);
+
+// The upper-case name of a `ovrLivestreamingMicrophoneStatus` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrLivestreamingMicrophoneStatus_ToString(ovrLivestreamingMicrophoneStatus value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrLivestreamingStartStatus ovrLivestreamingStartStatus_FromString(const char *str);
+
+// The upper-case name of a `ovrLivestreamingStartStatus` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrLivestreamingStartStatus_ToString(ovrLivestreamingStartStatus value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrLogEventName ovrLogEventName_FromString(const char *str);
+
+// The upper-case name of a `ovrLogEventName` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrLogEventName_ToString(ovrLogEventName value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrLogEventParameter ovrLogEventParameter_FromString(const char *str);
+
+// The upper-case name of a `ovrLogEventParameter` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrLogEventParameter_ToString(ovrLogEventParameter value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrMatchmakingCriterionImportance ovrMatchmakingCriterionImportance_FromString(const char *str);
+
+// The upper-case name of a `ovrMatchmakingCriterionImportance` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrMatchmakingCriterionImportance_ToString(ovrMatchmakingCriterionImportance value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrMatchmakingStatApproach ovrMatchmakingStatApproach_FromString(const char *str);
+
+// The upper-case name of a `ovrMatchmakingStatApproach` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrMatchmakingStatApproach_ToString(ovrMatchmakingStatApproach value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrMediaContentType ovrMediaContentType_FromString(const char *str);
+
+// The upper-case name of a `ovrMediaContentType` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrMediaContentType_ToString(ovrMediaContentType value);
 
 // True if messages of this type are pushed notifications rather than replies to a request.
 // False for ids this library does not know.
@@ -385,6 +2135,62 @@ bool ovrMessageType_IsNotification(ovrMessageType value);
 // gives "Unknown".
 const char *ovrMessageType_ToString(ovrMessageType value);
 
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrMultiplayerErrorErrorKey ovrMultiplayerErrorErrorKey_FromString(const char *str);
+
+// The upper-case name of a `ovrMultiplayerErrorErrorKey` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrMultiplayerErrorErrorKey_ToString(ovrMultiplayerErrorErrorKey value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrNetSyncConnectionStatus ovrNetSyncConnectionStatus_FromString(const char *str);
+
+// The upper-case name of a `ovrNetSyncConnectionStatus` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrNetSyncConnectionStatus_ToString(ovrNetSyncConnectionStatus value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrNetSyncDisconnectReason ovrNetSyncDisconnectReason_FromString(const char *str);
+
+// The upper-case name of a `ovrNetSyncDisconnectReason` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrNetSyncDisconnectReason_ToString(ovrNetSyncDisconnectReason value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrNetSyncVoipMicSource ovrNetSyncVoipMicSource_FromString(const char *str);
+
+// The upper-case name of a `ovrNetSyncVoipMicSource` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrNetSyncVoipMicSource_ToString(ovrNetSyncVoipMicSource value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrNetSyncVoipStreamMode ovrNetSyncVoipStreamMode_FromString(const char *str);
+
+// The upper-case name of a `ovrNetSyncVoipStreamMode` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrNetSyncVoipStreamMode_ToString(ovrNetSyncVoipStreamMode value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrPartyMicState ovrPartyMicState_FromString(const char *str);
+
+// The upper-case name of a `ovrPartyMicState` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrPartyMicState_ToString(ovrPartyMicState value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrPartyUpdateAction ovrPartyUpdateAction_FromString(const char *str);
+
+// The upper-case name of a `ovrPartyUpdateAction` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrPartyUpdateAction_ToString(ovrPartyUpdateAction value);
+
 // Parses an upper-case name ("TIMEOUT"). `str` may be NULL; NULL or an unknown name gives
 // `ovrPeerState_Unknown`. The string is only read during the call.
 ovrPeerConnectionState ovrPeerConnectionState_FromString(const char *str);
@@ -393,9 +2199,45 @@ ovrPeerConnectionState ovrPeerConnectionState_FromString(const char *str);
 // unknown value gives "UNKNOWN".
 const char *ovrPeerConnectionState_ToString(ovrPeerConnectionState value);
 
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrPermissionGrantStatus ovrPermissionGrantStatus_FromString(const char *str);
+
+// The upper-case name of a `ovrPermissionGrantStatus` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrPermissionGrantStatus_ToString(ovrPermissionGrantStatus value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrPermissionType ovrPermissionType_FromString(const char *str);
+
+// The upper-case name of a `ovrPermissionType` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrPermissionType_ToString(ovrPermissionType value);
+
+// Parses an upper-case name ("SUCCESS"). `str` may be NULL; NULL or an unknown name gives
+// `ovrPlatformInitialize_Unknown`. The string is only read during the call.
+ovrPlatformInitializeResult ovrPlatformInitializeResult_FromString(const char *str);
+
 // Upper-case name of an init result ("SUCCESS", "INVALID_CREDENTIALS"). Static storage: never
 // free it. An unknown value gives "UNKNOWN".
 const char *ovrPlatformInitializeResult_ToString(ovrPlatformInitializeResult value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrReportRequestResponse ovrReportRequestResponse_FromString(const char *str);
+
+// The upper-case name of a `ovrReportRequestResponse` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrReportRequestResponse_ToString(ovrReportRequestResponse value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrRichPresenceExtraContext ovrRichPresenceExtraContext_FromString(const char *str);
+
+// The upper-case name of a `ovrRichPresenceExtraContext` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrRichPresenceExtraContext_ToString(ovrRichPresenceExtraContext value);
 
 // Parses an upper-case name ("INVITED_USERS"). `str` may be NULL; NULL or an unknown name gives
 // `ovrRoom_JoinPolicyUnknown`. The string is only read during the call.
@@ -413,6 +2255,14 @@ ovrRoomJoinability ovrRoomJoinability_FromString(const char *str);
 // value gives "UNKNOWN".
 const char *ovrRoomJoinability_ToString(ovrRoomJoinability value);
 
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrRoomMembershipLockStatus ovrRoomMembershipLockStatus_FromString(const char *str);
+
+// The upper-case name of a `ovrRoomMembershipLockStatus` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrRoomMembershipLockStatus_ToString(ovrRoomMembershipLockStatus value);
+
 // Parses an upper-case name ("PRIVATE"). NULL or an unknown name gives `ovrRoom_TypeUnknown`.
 // The string is only read during the call.
 ovrRoomType ovrRoomType_FromString(const char *str);
@@ -421,6 +2271,14 @@ ovrRoomType ovrRoomType_FromString(const char *str);
 // gives "UNKNOWN".
 const char *ovrRoomType_ToString(ovrRoomType value);
 
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrSdkAccountType ovrSdkAccountType_FromString(const char *str);
+
+// The upper-case name of a `ovrSdkAccountType` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrSdkAccountType_ToString(ovrSdkAccountType value);
+
 // Parses an upper-case name ("UNRELIABLE"). `str` may be NULL; NULL or an unknown name gives
 // `ovrSend_Unknown`. The string is only read during the call.
 ovrSendPolicy ovrSendPolicy_FromString(const char *str);
@@ -428,6 +2286,30 @@ ovrSendPolicy ovrSendPolicy_FromString(const char *str);
 // Upper-case name of a send policy ("RELIABLE"). Static storage: never free it. An unknown value
 // gives "UNKNOWN".
 const char *ovrSendPolicy_ToString(ovrSendPolicy value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrServiceProvider ovrServiceProvider_FromString(const char *str);
+
+// The upper-case name of a `ovrServiceProvider` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrServiceProvider_ToString(ovrServiceProvider value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrShareMediaStatus ovrShareMediaStatus_FromString(const char *str);
+
+// The upper-case name of a `ovrShareMediaStatus` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrShareMediaStatus_ToString(ovrShareMediaStatus value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrSystemVoipStatus ovrSystemVoipStatus_FromString(const char *str);
+
+// The upper-case name of a `ovrSystemVoipStatus` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrSystemVoipStatus_ToString(ovrSystemVoipStatus value);
 
 // Parses an upper-case name ("ONE_DAY"). NULL or an unknown name gives `ovrTimeWindow_Unknown`.
 // The string is only read during the call.
@@ -453,6 +2335,843 @@ ovrUserPresenceStatus ovrUserPresenceStatus_FromString(const char *str);
 // value gives "UNKNOWN".
 const char *ovrUserPresenceStatus_ToString(ovrUserPresenceStatus value);
 
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrVoipBitrate ovrVoipBitrate_FromString(const char *str);
+
+// The upper-case name of a `ovrVoipBitrate` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrVoipBitrate_ToString(ovrVoipBitrate value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrVoipDtxState ovrVoipDtxState_FromString(const char *str);
+
+// The upper-case name of a `ovrVoipDtxState` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrVoipDtxState_ToString(ovrVoipDtxState value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrVoipMuteState ovrVoipMuteState_FromString(const char *str);
+
+// The upper-case name of a `ovrVoipMuteState` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrVoipMuteState_ToString(ovrVoipMuteState value);
+
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
+ovrVoipSampleRate ovrVoipSampleRate_FromString(const char *str);
+
+// The upper-case name of a `ovrVoipSampleRate` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
+const char *ovrVoipSampleRate_ToString(ovrVoipSampleRate value);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAbuseReportOptionsHandle ovr_AbuseReportOptions_Create(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_AbuseReportOptions_Destroy(ovrAbuseReportOptionsHandle handle);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_AbuseReportOptions_SetPreventPeopleChooser(ovrAbuseReportOptionsHandle handle, bool value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_AbuseReportOptions_SetReportType(ovrAbuseReportOptionsHandle handle,
+                                          ovrAbuseReportType value);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_AbuseReportRecording_GetRecordingUuid(ovrAbuseReportRecordingHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_AbuseReport_LaunchAdvancedReportFlow(ovrID content_id,
+                                                    ovrAbuseReportOptionsHandle abuse_report_options);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_AbuseReport_ReportRequestHandled` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_AbuseReport_ReportRequestHandled(ovrReportRequestResponse response);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAchievementDefinitionHandle ovr_AchievementDefinitionArray_GetElement(ovrAchievementDefinitionArrayHandle obj,
+                                                                         size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_AchievementDefinitionArray_GetNextUrl(ovrAchievementDefinitionArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_AchievementDefinitionArray_GetSize(ovrAchievementDefinitionArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_AchievementDefinitionArray_HasNextPage(ovrAchievementDefinitionArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_AchievementDefinition_GetBitfieldLength(ovrAchievementDefinitionHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_AchievementDefinition_GetName(ovrAchievementDefinitionHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned long long ovr_AchievementDefinition_GetTarget(ovrAchievementDefinitionHandle obj);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrAchievementType ovr_AchievementDefinition_GetType(ovrAchievementDefinitionHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAchievementProgressHandle ovr_AchievementProgressArray_GetElement(ovrAchievementProgressArrayHandle obj,
+                                                                     size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_AchievementProgressArray_GetNextUrl(ovrAchievementProgressArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_AchievementProgressArray_GetSize(ovrAchievementProgressArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_AchievementProgressArray_HasNextPage(ovrAchievementProgressArrayHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_AchievementProgress_GetBitfield(ovrAchievementProgressHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned long long ovr_AchievementProgress_GetCount(ovrAchievementProgressHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_AchievementProgress_GetIsUnlocked(ovrAchievementProgressHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_AchievementProgress_GetName(ovrAchievementProgressHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned long long ovr_AchievementProgress_GetUnlockTime(ovrAchievementProgressHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_AchievementUpdate_GetJustUnlocked(ovrAchievementUpdateHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_AchievementUpdate_GetName(ovrAchievementUpdateHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Achievements_AddCount` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Achievements_AddCount(const char *name, unsigned long long count);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Achievements_AddFields` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Achievements_AddFields(const char *name, const char *fields);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Achievements_GetAllDefinitions` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Achievements_GetAllDefinitions(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Achievements_GetAllProgress` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Achievements_GetAllProgress(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Achievements_GetDefinitionsByName` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Achievements_GetDefinitionsByName(char *const *names,
+                                                 int count);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Achievements_GetNextAchievementDefinitionArrayPage` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Achievements_GetNextAchievementDefinitionArrayPage(ovrAchievementDefinitionArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Achievements_GetNextAchievementProgressArrayPage` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Achievements_GetNextAchievementProgressArrayPage(ovrAchievementProgressArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Achievements_GetProgressByName` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Achievements_GetProgressByName(char *const *names,
+                                              int count);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Achievements_Unlock` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Achievements_Unlock(const char *name);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_AdvancedAbuseReportOptions_AddSuggestedUser(ovrAdvancedAbuseReportOptionsHandle handle,
+                                                     ovrID value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_AdvancedAbuseReportOptions_ClearDeveloperDefinedContext(ovrAdvancedAbuseReportOptionsHandle handle);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_AdvancedAbuseReportOptions_ClearSuggestedUsers(ovrAdvancedAbuseReportOptionsHandle handle);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAdvancedAbuseReportOptionsHandle ovr_AdvancedAbuseReportOptions_Create(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_AdvancedAbuseReportOptions_Destroy(ovrAdvancedAbuseReportOptionsHandle handle);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_AdvancedAbuseReportOptions_SetDeveloperDefinedContextString(ovrAdvancedAbuseReportOptionsHandle handle,
+                                                                     const char *key,
+                                                                     const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_AdvancedAbuseReportOptions_SetObjectType(ovrAdvancedAbuseReportOptionsHandle handle,
+                                                  const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_AdvancedAbuseReportOptions_SetReportType(ovrAdvancedAbuseReportOptionsHandle handle,
+                                                  ovrAbuseReportType value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_AdvancedAbuseReportOptions_SetVideoMode(ovrAdvancedAbuseReportOptionsHandle handle,
+                                                 ovrAbuseReportVideoMode value);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrApplicationInviteHandle ovr_ApplicationInviteArray_GetElement(ovrApplicationInviteArrayHandle obj,
+                                                                 size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_ApplicationInviteArray_GetNextUrl(ovrApplicationInviteArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_ApplicationInviteArray_GetSize(ovrApplicationInviteArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_ApplicationInviteArray_HasNextPage(ovrApplicationInviteArrayHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrDestinationHandle ovr_ApplicationInvite_GetDestination(ovrApplicationInviteHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_ApplicationInvite_GetID(ovrApplicationInviteHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_ApplicationInvite_GetIsActive(ovrApplicationInviteHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_ApplicationInvite_GetLobbySessionId(ovrApplicationInviteHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_ApplicationInvite_GetMatchSessionId(ovrApplicationInviteHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserHandle ovr_ApplicationInvite_GetRecipient(ovrApplicationInviteHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLaunchDetailsHandle ovr_ApplicationLifecycle_GetLaunchDetails(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_ApplicationLifecycle_GetRegisteredPIDs` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_ApplicationLifecycle_GetRegisteredPIDs(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_ApplicationLifecycle_GetSessionKey` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_ApplicationLifecycle_GetSessionKey(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ApplicationLifecycle_LogDeeplinkResult(const char *trackingID, ovrLaunchResult result);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_ApplicationLifecycle_RegisterSessionKey` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_ApplicationLifecycle_RegisterSessionKey(const char *sessionKey);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrApplicationOptionsHandle ovr_ApplicationOptions_Create(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ApplicationOptions_Destroy(ovrApplicationOptionsHandle handle);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ApplicationOptions_SetDeeplinkMessage(ovrApplicationOptionsHandle handle,
+                                               const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ApplicationOptions_SetDestinationApiName(ovrApplicationOptionsHandle handle,
+                                                  const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ApplicationOptions_SetLobbySessionId(ovrApplicationOptionsHandle handle,
+                                              const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ApplicationOptions_SetMatchSessionId(ovrApplicationOptionsHandle handle,
+                                              const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ApplicationOptions_SetRoomId(ovrApplicationOptionsHandle handle, ovrID value);
+
+// Not provided by ovrnet: returns 0 and logs.
+int ovr_ApplicationVersion_GetCurrentCode(ovrApplicationVersionHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_ApplicationVersion_GetCurrentName(ovrApplicationVersionHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+int ovr_ApplicationVersion_GetLatestCode(ovrApplicationVersionHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_ApplicationVersion_GetLatestName(ovrApplicationVersionHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Application_ExecuteCoordinatedLaunch(ovrID appID, ovrID roomID);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_Application_GetID(ovrApplicationHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Application_GetInstalledApplications(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Application_GetVersion` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Application_GetVersion(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Application_LaunchOtherApp` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Application_LaunchOtherApp(ovrID appID,
+                                          ovrApplicationOptionsHandle deeplink_options);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAssetDetailsHandle ovr_AssetDetailsArray_GetElement(ovrAssetDetailsArrayHandle obj,
+                                                       size_t index);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_AssetDetailsArray_GetSize(ovrAssetDetailsArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_AssetDetails_GetAssetId(ovrAssetDetailsHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_AssetDetails_GetAssetType(ovrAssetDetailsHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_AssetDetails_GetDownloadStatus(ovrAssetDetailsHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_AssetDetails_GetFilepath(ovrAssetDetailsHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_AssetDetails_GetIapStatus(ovrAssetDetailsHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLanguagePackInfoHandle ovr_AssetDetails_GetLanguage(ovrAssetDetailsHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_AssetDetails_GetMetadata(ovrAssetDetailsHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_AssetFileDeleteResult_GetAssetFileId(ovrAssetFileDeleteResultHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_AssetFileDeleteResult_GetAssetId(ovrAssetFileDeleteResultHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_AssetFileDeleteResult_GetFilepath(ovrAssetFileDeleteResultHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_AssetFileDeleteResult_GetSuccess(ovrAssetFileDeleteResultHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_AssetFileDownloadCancelResult_GetAssetFileId(ovrAssetFileDownloadCancelResultHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_AssetFileDownloadCancelResult_GetAssetId(ovrAssetFileDownloadCancelResultHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_AssetFileDownloadCancelResult_GetFilepath(ovrAssetFileDownloadCancelResultHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_AssetFileDownloadCancelResult_GetSuccess(ovrAssetFileDownloadCancelResultHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_AssetFileDownloadResult_GetAssetId(ovrAssetFileDownloadResultHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_AssetFileDownloadResult_GetFilepath(ovrAssetFileDownloadResultHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_AssetFileDownloadUpdate_GetAssetFileId(ovrAssetFileDownloadUpdateHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_AssetFileDownloadUpdate_GetAssetId(ovrAssetFileDownloadUpdateHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_AssetFileDownloadUpdate_GetBytesTotal(ovrAssetFileDownloadUpdateHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned long long ovr_AssetFileDownloadUpdate_GetBytesTotalLong(ovrAssetFileDownloadUpdateHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+int ovr_AssetFileDownloadUpdate_GetBytesTransferred(ovrAssetFileDownloadUpdateHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+long long ovr_AssetFileDownloadUpdate_GetBytesTransferredLong(ovrAssetFileDownloadUpdateHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_AssetFileDownloadUpdate_GetCompleted(ovrAssetFileDownloadUpdateHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_AssetFile_Delete` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_AssetFile_Delete(ovrID assetFileID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_AssetFile_DeleteById` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_AssetFile_DeleteById(ovrID assetFileID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_AssetFile_DeleteByName` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_AssetFile_DeleteByName(const char *assetFileName);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_AssetFile_Download` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_AssetFile_Download(ovrID assetFileID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_AssetFile_DownloadById` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_AssetFile_DownloadById(ovrID assetFileID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_AssetFile_DownloadByName` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_AssetFile_DownloadByName(const char *assetFileName);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_AssetFile_DownloadCancel` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_AssetFile_DownloadCancel(ovrID assetFileID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_AssetFile_DownloadCancelById` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_AssetFile_DownloadCancelById(ovrID assetFileID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_AssetFile_DownloadCancelByName` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_AssetFile_DownloadCancelByName(const char *assetFileName);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_AssetFile_GetList` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_AssetFile_GetList(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_AssetFile_Status` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_AssetFile_Status(ovrID assetFileID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_AssetFile_StatusById` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_AssetFile_StatusById(ovrID assetFileID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_AssetFile_StatusByName` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_AssetFile_StatusByName(const char *assetFileName);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAvatarEditorOptionsHandle ovr_AvatarEditorOptions_Create(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_AvatarEditorOptions_Destroy(ovrAvatarEditorOptionsHandle handle);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_AvatarEditorOptions_SetSourceOverride(ovrAvatarEditorOptionsHandle handle,
+                                               const char *value);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_AvatarEditorResult_GetRequestSent(ovrAvatarEditorResultHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Avatar_LaunchAvatarEditor` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Avatar_LaunchAvatarEditor(ovrAvatarEditorOptionsHandle options);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Avatar_UpdateMetaData(const char *avatarMetaData, const char *imageFilePath);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrBlockedUserHandle ovr_BlockedUserArray_GetElement(ovrBlockedUserArrayHandle obj, size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_BlockedUserArray_GetNextUrl(ovrBlockedUserArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_BlockedUserArray_GetSize(ovrBlockedUserArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_BlockedUserArray_HasNextPage(ovrBlockedUserArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_BlockedUser_GetId(ovrBlockedUserHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+int ovr_CalApplicationFinalized_GetCountdownMS(ovrCalApplicationFinalizedHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_CalApplicationFinalized_GetID(ovrCalApplicationFinalizedHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_CalApplicationFinalized_GetLaunchDetails(ovrCalApplicationFinalizedHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_CalApplicationProposed_GetID(ovrCalApplicationProposedHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrCalApplicationSuggestionHandle ovr_CalApplicationSuggestionArray_GetElement(ovrCalApplicationSuggestionArrayHandle obj,
+                                                                               size_t index);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_CalApplicationSuggestionArray_GetSize(ovrCalApplicationSuggestionArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_CalApplicationSuggestion_GetID(ovrCalApplicationSuggestionHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_CalApplicationSuggestion_GetSocialContext(ovrCalApplicationSuggestionHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Cal_FinalizeApplication(ovrID groupingObject,
+                                       ovrID *userIDs,
+                                       int numUserIDs,
+                                       ovrID finalized_application_ID);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Cal_GetSuggestedApplications(ovrID groupingObject, ovrID *userIDs, int numUserIDs);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Cal_ProposeApplication(ovrID groupingObject,
+                                      ovrID *userIDs,
+                                      int numUserIDs,
+                                      ovrID proposed_application_ID);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrChallengeHandle ovr_ChallengeArray_GetElement(ovrChallengeArrayHandle obj, size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_ChallengeArray_GetNextUrl(ovrChallengeArrayHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_ChallengeArray_GetPreviousUrl(ovrChallengeArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_ChallengeArray_GetSize(ovrChallengeArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned long long ovr_ChallengeArray_GetTotalCount(ovrChallengeArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_ChallengeArray_HasNextPage(ovrChallengeArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_ChallengeArray_HasPreviousPage(ovrChallengeArrayHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrChallengeEntryHandle ovr_ChallengeEntryArray_GetElement(ovrChallengeEntryArrayHandle obj,
+                                                           size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_ChallengeEntryArray_GetNextUrl(ovrChallengeEntryArrayHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_ChallengeEntryArray_GetPreviousUrl(ovrChallengeEntryArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_ChallengeEntryArray_GetSize(ovrChallengeEntryArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned long long ovr_ChallengeEntryArray_GetTotalCount(ovrChallengeEntryArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_ChallengeEntryArray_HasNextPage(ovrChallengeEntryArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_ChallengeEntryArray_HasPreviousPage(ovrChallengeEntryArrayHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_ChallengeEntry_GetDisplayScore(ovrChallengeEntryHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_ChallengeEntry_GetExtraData(ovrChallengeEntryHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_ChallengeEntry_GetExtraDataLength(ovrChallengeEntryHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_ChallengeEntry_GetID(ovrChallengeEntryHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+int ovr_ChallengeEntry_GetRank(ovrChallengeEntryHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+long long ovr_ChallengeEntry_GetScore(ovrChallengeEntryHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned long long ovr_ChallengeEntry_GetTimestamp(ovrChallengeEntryHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserHandle ovr_ChallengeEntry_GetUser(ovrChallengeEntryHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrChallengeOptionsHandle ovr_ChallengeOptions_Create(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ChallengeOptions_Destroy(ovrChallengeOptionsHandle handle);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ChallengeOptions_SetDescription(ovrChallengeOptionsHandle handle, const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ChallengeOptions_SetEndDate(ovrChallengeOptionsHandle handle, unsigned long long value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ChallengeOptions_SetIncludeActiveChallenges(ovrChallengeOptionsHandle handle, bool value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ChallengeOptions_SetIncludeFutureChallenges(ovrChallengeOptionsHandle handle, bool value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ChallengeOptions_SetIncludePastChallenges(ovrChallengeOptionsHandle handle, bool value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ChallengeOptions_SetLeaderboardName(ovrChallengeOptionsHandle handle, const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ChallengeOptions_SetStartDate(ovrChallengeOptionsHandle handle, unsigned long long value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ChallengeOptions_SetTitle(ovrChallengeOptionsHandle handle, const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ChallengeOptions_SetViewerFilter(ovrChallengeOptionsHandle handle,
+                                          ovrChallengeViewerFilter value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_ChallengeOptions_SetVisibility(ovrChallengeOptionsHandle handle,
+                                        ovrChallengeVisibility value);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrChallengeCreationType ovr_Challenge_GetCreationType(ovrChallengeHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Challenge_GetDescription(ovrChallengeHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned long long ovr_Challenge_GetEndDate(ovrChallengeHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_Challenge_GetID(ovrChallengeHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserArrayHandle ovr_Challenge_GetInvitedUsers(ovrChallengeHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLeaderboardHandle ovr_Challenge_GetLeaderboard(ovrChallengeHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserArrayHandle ovr_Challenge_GetParticipants(ovrChallengeHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned long long ovr_Challenge_GetStartDate(ovrChallengeHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Challenge_GetTitle(ovrChallengeHandle obj);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrChallengeVisibility ovr_Challenge_GetVisibility(ovrChallengeHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Challenges_Create` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Challenges_Create(const char *leaderboardName,
+                                 ovrChallengeOptionsHandle challengeOptions);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Challenges_DeclineInvite` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Challenges_DeclineInvite(ovrID challengeID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Challenges_Delete` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Challenges_Delete(ovrID challengeID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Challenges_Get` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Challenges_Get(ovrID challengeID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Challenges_GetEntries` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Challenges_GetEntries(ovrID challengeID,
+                                     int limit,
+                                     ovrLeaderboardFilterType filter,
+                                     ovrLeaderboardStartAt startAt);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Challenges_GetEntriesAfterRank` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Challenges_GetEntriesAfterRank(ovrID challengeID,
+                                              int limit,
+                                              unsigned long long afterRank);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Challenges_GetEntriesByIds` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Challenges_GetEntriesByIds(ovrID challengeID,
+                                          int limit,
+                                          ovrLeaderboardStartAt startAt,
+                                          ovrID *userIDs,
+                                          unsigned int userIDLength);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Challenges_GetList` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Challenges_GetList(ovrChallengeOptionsHandle challengeOptions, int limit);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Challenges_GetNextChallenges` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Challenges_GetNextChallenges(ovrChallengeArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Challenges_GetNextEntries` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Challenges_GetNextEntries(ovrChallengeEntryArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Challenges_GetPreviousChallenges` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Challenges_GetPreviousChallenges(ovrChallengeArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Challenges_GetPreviousEntries` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Challenges_GetPreviousEntries(ovrChallengeEntryArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Challenges_Join` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Challenges_Join(ovrID challengeID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Challenges_Leave` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Challenges_Leave(ovrID challengeID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Challenges_UpdateInfo` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Challenges_UpdateInfo(ovrID challengeID, ovrChallengeOptionsHandle challengeOptions);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_CloudStorage2UserDirectoryPathResponse_GetPath(ovrCloudStorage2UserDirectoryPathResponseHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_CloudStorage2_GetUserDirectoryPath` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_CloudStorage2_GetUserDirectoryPath(void);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrCloudStorageMetadataHandle ovr_CloudStorageConflictMetadata_GetLocal(ovrCloudStorageConflictMetadataHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrCloudStorageMetadataHandle ovr_CloudStorageConflictMetadata_GetRemote(ovrCloudStorageConflictMetadataHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_CloudStorageData_GetBucket(ovrCloudStorageDataHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+const void *ovr_CloudStorageData_GetData(ovrCloudStorageDataHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_CloudStorageData_GetDataSize(ovrCloudStorageDataHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_CloudStorageData_GetKey(ovrCloudStorageDataHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrCloudStorageMetadataHandle ovr_CloudStorageMetadataArray_GetElement(ovrCloudStorageMetadataArrayHandle obj,
+                                                                       size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_CloudStorageMetadataArray_GetNextUrl(ovrCloudStorageMetadataArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_CloudStorageMetadataArray_GetSize(ovrCloudStorageMetadataArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_CloudStorageMetadataArray_HasNextPage(ovrCloudStorageMetadataArrayHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_CloudStorageMetadata_GetBucket(ovrCloudStorageMetadataHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+long long ovr_CloudStorageMetadata_GetCounter(ovrCloudStorageMetadataHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_CloudStorageMetadata_GetDataSize(ovrCloudStorageMetadataHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_CloudStorageMetadata_GetExtraData(ovrCloudStorageMetadataHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_CloudStorageMetadata_GetKey(ovrCloudStorageMetadataHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned long long ovr_CloudStorageMetadata_GetSaveTime(ovrCloudStorageMetadataHandle obj);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrCloudStorageDataStatus ovr_CloudStorageMetadata_GetStatus(ovrCloudStorageMetadataHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_CloudStorageMetadata_GetVersionHandle(ovrCloudStorageMetadataHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_CloudStorageUpdateResponse_GetBucket(ovrCloudStorageUpdateResponseHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_CloudStorageUpdateResponse_GetKey(ovrCloudStorageUpdateResponseHandle obj);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrCloudStorageUpdateStatus ovr_CloudStorageUpdateResponse_GetStatus(ovrCloudStorageUpdateResponseHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_CloudStorageUpdateResponse_GetVersionHandle(ovrCloudStorageUpdateResponseHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_CloudStorage_Delete` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_CloudStorage_Delete(const char *bucket, const char *key);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_CloudStorage_GetNextCloudStorageMetadataArrayPage` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_CloudStorage_GetNextCloudStorageMetadataArrayPage(ovrCloudStorageMetadataArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_CloudStorage_Load` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_CloudStorage_Load(const char *bucket, const char *key);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_CloudStorage_LoadBucketMetadata` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_CloudStorage_LoadBucketMetadata(const char *bucket);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_CloudStorage_LoadConflictMetadata` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_CloudStorage_LoadConflictMetadata(const char *bucket,
+                                                 const char *key);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_CloudStorage_LoadHandle` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_CloudStorage_LoadHandle(ovrCloudStorageVersionHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_CloudStorage_LoadMetadata` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_CloudStorage_LoadMetadata(const char *bucket, const char *key);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_CloudStorage_ResolveKeepLocal` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_CloudStorage_ResolveKeepLocal(const char *bucket,
+                                             const char *key,
+                                             ovrCloudStorageVersionHandle remoteHandle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_CloudStorage_ResolveKeepRemote` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_CloudStorage_ResolveKeepRemote(const char *bucket,
+                                              const char *key,
+                                              ovrCloudStorageVersionHandle remoteHandle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_CloudStorage_Save` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_CloudStorage_Save(const char *bucket,
+                                 const char *key,
+                                 const void *data,
+                                 unsigned int dataSize,
+                                 long long counter,
+                                 const char *extraData);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Colocation_GetCurrentMapUuid(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Colocation_RequestMap(const char *uuid);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Colocation_ShareMap(const char *uuid);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_CrashApplication(void);
+
 // 1 if the store has `key`, else 0 (also for NULL arguments). `key` is only read during the call.
 unsigned int ovr_DataStore_Contains(ovrDataStoreHandle obj, const char *key);
 
@@ -466,6 +3185,32 @@ size_t ovr_DataStore_GetNumKeys(ovrDataStoreHandle obj);
 // The value stored under `key`. Owned by the message: valid until `ovr_FreeMessage`. NULL if
 // the key is not there or an argument is NULL. `key` is only read during the call.
 const char *ovr_DataStore_GetValue(ovrDataStoreHandle obj, const char *key);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrDestinationHandle ovr_DestinationArray_GetElement(ovrDestinationArrayHandle obj, size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_DestinationArray_GetNextUrl(ovrDestinationArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_DestinationArray_GetSize(ovrDestinationArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_DestinationArray_HasNextPage(ovrDestinationArrayHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Destination_GetApiName(ovrDestinationHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Destination_GetDeeplinkMessage(ovrDestinationHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Destination_GetDisplayName(ovrDestinationHandle obj);
+
+// Original entry point: the entitlement check. Everyone is entitled on an ovrnet server (it
+// decides who may log in); an `ovrMessage_Entitlement_GetIsViewerEntitled` message that is not
+// an error follows. 0 when not initialised.
+ovrRequest ovr_Entitlement_GetIsViewerEntitled(void);
 
 // Error code (see docs/CAPI.md for the codes this project uses); 0 for a NULL handle.
 int ovr_Error_GetCode(ovrErrorHandle obj);
@@ -489,8 +3234,609 @@ void ovr_FreeMessage(ovrMessageHandle obj);
 // while the login is still running); 0 when not initialised.
 ovrID ovr_GetLoggedInUserID(void);
 
+// Original entry point: the user's locale as a BCP 47 tag. Always "en-US" (ovrnet has no user
+// profiles). Static storage: never free it.
+const char *ovr_GetLoggedInUserLocale(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_GraphAPI_Get(const char *url);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_GraphAPI_Post(const char *url);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_GroupPresenceJoinIntent_GetDeeplinkMessage(ovrGroupPresenceJoinIntentHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_GroupPresenceJoinIntent_GetDestinationApiName(ovrGroupPresenceJoinIntentHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_GroupPresenceJoinIntent_GetLobbySessionId(ovrGroupPresenceJoinIntentHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_GroupPresenceJoinIntent_GetMatchSessionId(ovrGroupPresenceJoinIntentHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_GroupPresenceLeaveIntent_GetDestinationApiName(ovrGroupPresenceLeaveIntentHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_GroupPresenceLeaveIntent_GetLobbySessionId(ovrGroupPresenceLeaveIntentHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_GroupPresenceLeaveIntent_GetMatchSessionId(ovrGroupPresenceLeaveIntentHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrGroupPresenceOptionsHandle ovr_GroupPresenceOptions_Create(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_GroupPresenceOptions_Destroy(ovrGroupPresenceOptionsHandle handle);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_GroupPresenceOptions_SetDeeplinkMessageOverride(ovrGroupPresenceOptionsHandle handle,
+                                                         const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_GroupPresenceOptions_SetDestinationApiName(ovrGroupPresenceOptionsHandle handle,
+                                                    const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_GroupPresenceOptions_SetIsJoinable(ovrGroupPresenceOptionsHandle handle, bool value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_GroupPresenceOptions_SetLobbySessionId(ovrGroupPresenceOptionsHandle handle,
+                                                const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_GroupPresenceOptions_SetMatchSessionId(ovrGroupPresenceOptionsHandle handle,
+                                                const char *value);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_Clear` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_GroupPresence_Clear(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_GetInvitableUsers` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_GroupPresence_GetInvitableUsers(ovrInviteOptionsHandle options);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_GetNextApplicationInviteArrayPage` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_GroupPresence_GetNextApplicationInviteArrayPage(ovrApplicationInviteArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_GetSentInvites` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_GroupPresence_GetSentInvites(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_LaunchInvitePanel` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_GroupPresence_LaunchInvitePanel(ovrInviteOptionsHandle options);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_LaunchMultiplayerErrorDialog` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_GroupPresence_LaunchMultiplayerErrorDialog(ovrMultiplayerErrorOptionsHandle options);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_LaunchRejoinDialog` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_GroupPresence_LaunchRejoinDialog(const char *lobby_session_id,
+                                                const char *match_session_id,
+                                                const char *destination_api_name);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_LaunchRosterPanel` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_GroupPresence_LaunchRosterPanel(ovrRosterOptionsHandle options);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_SendInvites` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_GroupPresence_SendInvites(ovrID *userIDs, unsigned int userIDLength);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_Set` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_GroupPresence_Set(ovrGroupPresenceOptionsHandle groupPresenceOptions);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_SetDeeplinkMessageOverride` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_GroupPresence_SetDeeplinkMessageOverride(const char *deeplink_message);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_SetDestination` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_GroupPresence_SetDestination(const char *api_name);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_SetIsJoinable` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_GroupPresence_SetIsJoinable(bool is_joinable);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_SetLobbySession` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_GroupPresence_SetLobbySession(const char *id);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_SetMatchSession` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_GroupPresence_SetMatchSession(const char *id);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_HTTP_Get(const char *url);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_HTTP_GetToFile(const char *url, const char *diskFile);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_HTTP_GetWithMessageType(const char *url, int messageType);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_HTTP_MultiPartPost(const char *url,
+                                  const char *filepath_param_name,
+                                  const char *filepath,
+                                  const char *access_token,
+                                  ovrKeyValuePair *post_params,
+                                  size_t numItems);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_HTTP_Post(const char *url);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_HTTP_StartTransfer(const char *url, ovrKeyValuePair *headers, size_t numItems);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_HTTP_Write(ovrRequest transferId, const void *bytes, size_t length);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_HTTP_WriteEOM(ovrRequest transferId);
+
+// Not provided by ovrnet: returns NULL and logs.
+const void *ovr_HttpTransferUpdate_GetBytes(ovrHttpTransferUpdateHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_HttpTransferUpdate_GetID(ovrHttpTransferUpdateHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_HttpTransferUpdate_GetSize(ovrHttpTransferUpdateHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_HttpTransferUpdate_IsCompleted(ovrHttpTransferUpdateHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_IAP_ConsumePurchase` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_IAP_ConsumePurchase(const char *sku);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_IAP_GetNextProductArrayPage` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_IAP_GetNextProductArrayPage(ovrProductArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_IAP_GetNextPurchaseArrayPage` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_IAP_GetNextPurchaseArrayPage(ovrPurchaseArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_IAP_GetProductsBySKU` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_IAP_GetProductsBySKU(char *const *skus, int count);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_IAP_GetViewerPurchases` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_IAP_GetViewerPurchases(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_IAP_GetViewerPurchasesDurableCache` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_IAP_GetViewerPurchasesDurableCache(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_IAP_LaunchCheckoutFlow` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_IAP_LaunchCheckoutFlow(const char *sku);
+
+// Original entry point: an init option as a key/value pair for
+// `ovr_PlatformInitializeWithAccessTokenAndOptions`. The key is the option's static name
+// (`ovrInitConfigOption_toString`), the value an int 0/1. ovrnet accepts and ignores options.
+ovrKeyValuePair ovr_InitConfigOption_CreateBool(ovrInitConfigOption config, bool value);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrInstalledApplicationHandle ovr_InstalledApplicationArray_GetElement(ovrInstalledApplicationArrayHandle obj,
+                                                                       size_t index);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_InstalledApplicationArray_GetSize(ovrInstalledApplicationArrayHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_InstalledApplication_GetApplicationId(ovrInstalledApplicationHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_InstalledApplication_GetPackageName(ovrInstalledApplicationHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_InstalledApplication_GetStatus(ovrInstalledApplicationHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+int ovr_InstalledApplication_GetVersionCode(ovrInstalledApplicationHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_InstalledApplication_GetVersionName(ovrInstalledApplicationHandle obj);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_InviteOptions_AddSuggestedUser(ovrInviteOptionsHandle handle, ovrID value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_InviteOptions_ClearSuggestedUsers(ovrInviteOptionsHandle handle);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrInviteOptionsHandle ovr_InviteOptions_Create(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_InviteOptions_Destroy(ovrInviteOptionsHandle handle);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_InvitePanelResultInfo_GetInvitesSent(ovrInvitePanelResultInfoHandle obj);
+
 // True from a successful init until `ovrnet_Shutdown` (also while the login is still running).
 bool ovr_IsPlatformInitialized(void);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LanguagePackInfo_GetEnglishName(ovrLanguagePackInfoHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LanguagePackInfo_GetNativeName(ovrLanguagePackInfoHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LanguagePackInfo_GetTag(ovrLanguagePackInfoHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_LanguagePack_GetCurrent` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_LanguagePack_GetCurrent(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_LanguagePack_SetCurrent` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_LanguagePack_SetCurrent(const char *tag);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_LaunchBlockFlowResult_GetDidBlock(ovrLaunchBlockFlowResultHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_LaunchBlockFlowResult_GetDidCancel(ovrLaunchBlockFlowResultHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LaunchDetails_GetDeeplinkMessage(ovrLaunchDetailsHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LaunchDetails_GetDestinationApiName(ovrLaunchDetailsHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LaunchDetails_GetLaunchSource(ovrLaunchDetailsHandle obj);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrLaunchType ovr_LaunchDetails_GetLaunchType(ovrLaunchDetailsHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LaunchDetails_GetLobbySessionID(ovrLaunchDetailsHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LaunchDetails_GetMatchSessionID(ovrLaunchDetailsHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_LaunchDetails_GetRoomID(ovrLaunchDetailsHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LaunchDetails_GetTrackingID(ovrLaunchDetailsHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserArrayHandle ovr_LaunchDetails_GetUsers(ovrLaunchDetailsHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_LaunchFriendRequestFlowResult_GetDidCancel(ovrLaunchFriendRequestFlowResultHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_LaunchFriendRequestFlowResult_GetDidSendRequest(ovrLaunchFriendRequestFlowResultHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserArrayHandle ovr_LaunchInvitePanelFlowResult_GetInvitedUsers(ovrLaunchInvitePanelFlowResultHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_LaunchReportFlowResult_GetDidCancel(ovrLaunchReportFlowResultHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_LaunchReportFlowResult_GetUserReportId(ovrLaunchReportFlowResultHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_LaunchUnblockFlowResult_GetDidCancel(ovrLaunchUnblockFlowResultHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_LaunchUnblockFlowResult_GetDidUnblock(ovrLaunchUnblockFlowResultHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLeaderboardHandle ovr_LeaderboardArray_GetElement(ovrLeaderboardArrayHandle obj, size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LeaderboardArray_GetNextUrl(ovrLeaderboardArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_LeaderboardArray_GetSize(ovrLeaderboardArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_LeaderboardArray_HasNextPage(ovrLeaderboardArrayHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLeaderboardEntryHandle ovr_LeaderboardEntryArray_GetElement(ovrLeaderboardEntryArrayHandle obj,
+                                                               size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LeaderboardEntryArray_GetNextUrl(ovrLeaderboardEntryArrayHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LeaderboardEntryArray_GetPreviousUrl(ovrLeaderboardEntryArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_LeaderboardEntryArray_GetSize(ovrLeaderboardEntryArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned long long ovr_LeaderboardEntryArray_GetTotalCount(ovrLeaderboardEntryArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_LeaderboardEntryArray_HasNextPage(ovrLeaderboardEntryArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_LeaderboardEntryArray_HasPreviousPage(ovrLeaderboardEntryArrayHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LeaderboardEntry_GetDisplayScore(ovrLeaderboardEntryHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LeaderboardEntry_GetExtraData(ovrLeaderboardEntryHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_LeaderboardEntry_GetExtraDataLength(ovrLeaderboardEntryHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_LeaderboardEntry_GetID(ovrLeaderboardEntryHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+int ovr_LeaderboardEntry_GetRank(ovrLeaderboardEntryHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+long long ovr_LeaderboardEntry_GetScore(ovrLeaderboardEntryHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrSupplementaryMetricHandle ovr_LeaderboardEntry_GetSupplementaryMetric(ovrLeaderboardEntryHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned long long ovr_LeaderboardEntry_GetTimestamp(ovrLeaderboardEntryHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserHandle ovr_LeaderboardEntry_GetUser(ovrLeaderboardEntryHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_LeaderboardUpdateStatus_GetDidUpdate(ovrLeaderboardUpdateStatusHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_LeaderboardUpdateStatus_GetUpdatedChallengeId(ovrLeaderboardUpdateStatusHandle obj,
+                                                        unsigned int index);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_LeaderboardUpdateStatus_GetUpdatedChallengeIdsSize(ovrLeaderboardUpdateStatusHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Leaderboard_Get` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Leaderboard_Get(const char *leaderboardName);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Leaderboard_GetApiName(ovrLeaderboardHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrDestinationHandle ovr_Leaderboard_GetDestination(ovrLeaderboardHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Leaderboard_GetEntries` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Leaderboard_GetEntries(const char *leaderboardName,
+                                      int limit,
+                                      ovrLeaderboardFilterType filter,
+                                      ovrLeaderboardStartAt startAt);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Leaderboard_GetEntriesAfterRank` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Leaderboard_GetEntriesAfterRank(const char *leaderboardName,
+                                               int limit,
+                                               unsigned long long afterRank);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Leaderboard_GetEntriesByIds` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Leaderboard_GetEntriesByIds(const char *leaderboardName,
+                                           int limit,
+                                           ovrLeaderboardStartAt startAt,
+                                           ovrID *userIDs,
+                                           unsigned int userIDLength);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_Leaderboard_GetID(ovrLeaderboardHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Leaderboard_GetNextEntries` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Leaderboard_GetNextEntries(ovrLeaderboardEntryArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Leaderboard_GetNextLeaderboardArrayPage` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Leaderboard_GetNextLeaderboardArrayPage(ovrLeaderboardArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Leaderboard_GetPreviousEntries` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Leaderboard_GetPreviousEntries(ovrLeaderboardEntryArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Leaderboard_WriteEntry` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Leaderboard_WriteEntry(const char *leaderboardName,
+                                      long long score,
+                                      const void *extraData,
+                                      unsigned int extraDataLength,
+                                      bool forceUpdate);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Leaderboard_WriteEntryWithSupplementaryMetric` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Leaderboard_WriteEntryWithSupplementaryMetric(const char *leaderboardName,
+                                                             long long score,
+                                                             long long supplementaryMetric,
+                                                             const void *extraData,
+                                                             unsigned int extraDataLength,
+                                                             bool forceUpdate);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLinkedAccountHandle ovr_LinkedAccountArray_GetElement(ovrLinkedAccountArrayHandle obj,
+                                                         size_t index);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_LinkedAccountArray_GetSize(ovrLinkedAccountArrayHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LinkedAccount_GetAccessToken(ovrLinkedAccountHandle obj);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrServiceProvider ovr_LinkedAccount_GetServiceProvider(ovrLinkedAccountHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LinkedAccount_GetUserId(ovrLinkedAccountHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_LivestreamingApplicationStatus_GetStreamingEnabled(ovrLivestreamingApplicationStatusHandle obj);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrLivestreamingStartStatus ovr_LivestreamingStartResult_GetStreamingResult(ovrLivestreamingStartResultHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_LivestreamingStatus_GetCommentsVisible(ovrLivestreamingStatusHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_LivestreamingStatus_GetIsPaused(ovrLivestreamingStatusHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_LivestreamingStatus_GetLivestreamingEnabled(ovrLivestreamingStatusHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+int ovr_LivestreamingStatus_GetLivestreamingType(ovrLivestreamingStatusHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_LivestreamingStatus_GetMicEnabled(ovrLivestreamingStatusHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+int ovr_LivestreamingVideoStats_GetCommentCount(ovrLivestreamingVideoStatsHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+int ovr_LivestreamingVideoStats_GetReactionCount(ovrLivestreamingVideoStatsHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_LivestreamingVideoStats_GetTotalViews(ovrLivestreamingVideoStatsHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Livestreaming_GetStatus` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Livestreaming_GetStatus(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Livestreaming_IsAllowedForApplication(const char *packageName);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Livestreaming_LaunchLivestreamingFlow` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Livestreaming_LaunchLivestreamingFlow(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Livestreaming_PauseStream` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Livestreaming_PauseStream(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Livestreaming_ResumeStream` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Livestreaming_ResumeStream(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Livestreaming_StartPartyStream(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Livestreaming_StartStream(ovrLivestreamingAudience audience,
+                                         ovrLivestreamingMicrophoneStatus micStatus);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Livestreaming_StopPartyStream(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Livestreaming_StopStream(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Livestreaming_UpdateCommentsOverlayVisibility(bool isVisible);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Livestreaming_UpdateMicStatus(ovrLivestreamingMicrophoneStatus micStatus);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Log_NewEvent(const char *eventName, char *const *values, size_t length);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMatchmakingAdminSnapshotCandidateHandle ovr_MatchmakingAdminSnapshotCandidateArray_GetElement(ovrMatchmakingAdminSnapshotCandidateArrayHandle obj,
+                                                                                                 size_t index);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_MatchmakingAdminSnapshotCandidateArray_GetSize(ovrMatchmakingAdminSnapshotCandidateArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_MatchmakingAdminSnapshotCandidate_GetCanMatch(ovrMatchmakingAdminSnapshotCandidateHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+double ovr_MatchmakingAdminSnapshotCandidate_GetMyTotalScore(ovrMatchmakingAdminSnapshotCandidateHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+double ovr_MatchmakingAdminSnapshotCandidate_GetTheirCurrentThreshold(ovrMatchmakingAdminSnapshotCandidateHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+double ovr_MatchmakingAdminSnapshotCandidate_GetTheirTotalScore(ovrMatchmakingAdminSnapshotCandidateHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_MatchmakingAdminSnapshotCandidate_GetTraceId(ovrMatchmakingAdminSnapshotCandidateHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMatchmakingAdminSnapshotCandidateArrayHandle ovr_MatchmakingAdminSnapshot_GetCandidates(ovrMatchmakingAdminSnapshotHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+double ovr_MatchmakingAdminSnapshot_GetMyCurrentThreshold(ovrMatchmakingAdminSnapshotHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMatchmakingEnqueueResultHandle ovr_MatchmakingBrowseResult_GetEnqueueResult(ovrMatchmakingBrowseResultHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMatchmakingRoomArrayHandle ovr_MatchmakingBrowseResult_GetRooms(ovrMatchmakingBrowseResultHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMatchmakingCandidateHandle ovr_MatchmakingCandidateArray_GetElement(ovrMatchmakingCandidateArrayHandle obj,
+                                                                       size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_MatchmakingCandidateArray_GetNextUrl(ovrMatchmakingCandidateArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_MatchmakingCandidateArray_GetSize(ovrMatchmakingCandidateArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_MatchmakingCandidateArray_HasNextPage(ovrMatchmakingCandidateArrayHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_MatchmakingCandidate_GetEntryHash(ovrMatchmakingCandidateHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_MatchmakingCandidate_GetUserId(ovrMatchmakingCandidateHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMatchmakingEnqueueResultHandle ovr_MatchmakingEnqueueResultAndRoom_GetMatchmakingEnqueueResult(ovrMatchmakingEnqueueResultAndRoomHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrRoomHandle ovr_MatchmakingEnqueueResultAndRoom_GetRoom(ovrMatchmakingEnqueueResultAndRoomHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMatchmakingAdminSnapshotHandle ovr_MatchmakingEnqueueResult_GetAdminSnapshot(ovrMatchmakingEnqueueResultHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_MatchmakingEnqueueResult_GetAverageWait(ovrMatchmakingEnqueueResultHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_MatchmakingEnqueueResult_GetMatchesInLastHourCount(ovrMatchmakingEnqueueResultHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_MatchmakingEnqueueResult_GetMaxExpectedWait(ovrMatchmakingEnqueueResultHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_MatchmakingEnqueueResult_GetPool(ovrMatchmakingEnqueueResultHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_MatchmakingEnqueueResult_GetRecentMatchPercentage(ovrMatchmakingEnqueueResultHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_MatchmakingEnqueueResult_GetRequestHash(ovrMatchmakingEnqueueResultHandle obj);
 
 // Always NULL: matched-user lists never exist here.
 ovrMatchmakingEnqueuedUserHandle ovr_MatchmakingEnqueuedUserArray_GetElement(ovrMatchmakingEnqueuedUserArrayHandle obj,
@@ -500,17 +3846,403 @@ ovrMatchmakingEnqueuedUserHandle ovr_MatchmakingEnqueuedUserArray_GetElement(ovr
 // list `ovr_Room_GetMatchedUsers` returns, so NULL is not logged).
 size_t ovr_MatchmakingEnqueuedUserArray_GetSize(ovrMatchmakingEnqueuedUserArrayHandle obj);
 
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_MatchmakingEnqueuedUser_GetAdditionalUserID(ovrMatchmakingEnqueuedUserHandle obj,
+                                                      unsigned int index);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_MatchmakingEnqueuedUser_GetAdditionalUserIDsSize(ovrMatchmakingEnqueuedUserHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrDataStoreHandle ovr_MatchmakingEnqueuedUser_GetCustomData(ovrMatchmakingEnqueuedUserHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserHandle ovr_MatchmakingEnqueuedUser_GetUser(ovrMatchmakingEnqueuedUserHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_MatchmakingNotification_GetAddedByUserId(ovrMatchmakingNotificationHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrRoomHandle ovr_MatchmakingNotification_GetRoom(ovrMatchmakingNotificationHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_MatchmakingNotification_GetTraceId(ovrMatchmakingNotificationHandle obj);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_MatchmakingOptions_AddEnqueueAdditionalUser(ovrMatchmakingOptionsHandle handle,
+                                                     ovrID value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_MatchmakingOptions_ClearCreateRoomDataStore(ovrMatchmakingOptionsHandle handle);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_MatchmakingOptions_ClearEnqueueAdditionalUsers(ovrMatchmakingOptionsHandle handle);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_MatchmakingOptions_ClearEnqueueDataSettings(ovrMatchmakingOptionsHandle handle);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMatchmakingOptionsHandle ovr_MatchmakingOptions_Create(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_MatchmakingOptions_Destroy(ovrMatchmakingOptionsHandle handle);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_MatchmakingOptions_SetCreateRoomDataStoreString(ovrMatchmakingOptionsHandle handle,
+                                                         const char *key,
+                                                         const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_MatchmakingOptions_SetCreateRoomJoinPolicy(ovrMatchmakingOptionsHandle handle,
+                                                    ovrRoomJoinPolicy value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_MatchmakingOptions_SetCreateRoomMaxUsers(ovrMatchmakingOptionsHandle handle,
+                                                  unsigned int value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_MatchmakingOptions_SetEnqueueDataSettingsDouble(ovrMatchmakingOptionsHandle handle,
+                                                         const char *key,
+                                                         double value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_MatchmakingOptions_SetEnqueueDataSettingsInt(ovrMatchmakingOptionsHandle handle,
+                                                      const char *key,
+                                                      int value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_MatchmakingOptions_SetEnqueueDataSettingsString(ovrMatchmakingOptionsHandle handle,
+                                                         const char *key,
+                                                         const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_MatchmakingOptions_SetEnqueueIsDebug(ovrMatchmakingOptionsHandle handle, bool value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_MatchmakingOptions_SetEnqueueQueryKey(ovrMatchmakingOptionsHandle handle,
+                                               const char *value);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMatchmakingRoomHandle ovr_MatchmakingRoomArray_GetElement(ovrMatchmakingRoomArrayHandle obj,
+                                                             size_t index);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_MatchmakingRoomArray_GetSize(ovrMatchmakingRoomArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_MatchmakingRoom_GetPingTime(ovrMatchmakingRoomHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrRoomHandle ovr_MatchmakingRoom_GetRoom(ovrMatchmakingRoomHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_MatchmakingRoom_HasPingTime(ovrMatchmakingRoomHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_MatchmakingStats_GetDrawCount(ovrMatchmakingStatsHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_MatchmakingStats_GetLossCount(ovrMatchmakingStatsHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_MatchmakingStats_GetSkillLevel(ovrMatchmakingStatsHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+double ovr_MatchmakingStats_GetSkillMean(ovrMatchmakingStatsHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+double ovr_MatchmakingStats_GetSkillStandardDeviation(ovrMatchmakingStatsHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_MatchmakingStats_GetWinCount(ovrMatchmakingStatsHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_Browse` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_Browse(const char *pool, ovrMatchmakingCustomQueryData *customQueryData);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_Browse2` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_Browse2(const char *pool,
+                                   ovrMatchmakingOptionsHandle matchmakingOptions);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_Cancel` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_Cancel(const char *pool, const char *requestHash);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_Cancel2` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_Cancel2(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_CreateAndEnqueueRoom` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_CreateAndEnqueueRoom(const char *pool,
+                                                unsigned int maxUsers,
+                                                bool subscribeToUpdates,
+                                                ovrMatchmakingCustomQueryData *customQueryData);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_CreateAndEnqueueRoom2` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_CreateAndEnqueueRoom2(const char *pool,
+                                                 ovrMatchmakingOptionsHandle matchmakingOptions);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_CreateRoom` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_CreateRoom(const char *pool,
+                                      unsigned int maxUsers,
+                                      bool subscribeToUpdates);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_CreateRoom2` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_CreateRoom2(const char *pool,
+                                       ovrMatchmakingOptionsHandle matchmakingOptions);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_Enqueue` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_Enqueue(const char *pool,
+                                   ovrMatchmakingCustomQueryData *customQueryData);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_Enqueue2` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_Enqueue2(const char *pool,
+                                    ovrMatchmakingOptionsHandle matchmakingOptions);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_EnqueueRoom` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_EnqueueRoom(ovrID roomID,
+                                       ovrMatchmakingCustomQueryData *customQueryData);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_EnqueueRoom2` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_EnqueueRoom2(ovrID roomID,
+                                        ovrMatchmakingOptionsHandle matchmakingOptions);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_GetAdminSnapshot` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_GetAdminSnapshot(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_GetStats` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_GetStats(const char *pool,
+                                    unsigned int maxLevel,
+                                    ovrMatchmakingStatApproach approach);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_JoinRoom` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_JoinRoom(ovrID roomID, bool subscribeToUpdates);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_ReportResultInsecure` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_ReportResultInsecure(ovrID roomID,
+                                                ovrKeyValuePair *data,
+                                                unsigned int numItems);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_StartMatch` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Matchmaking_StartMatch(ovrID roomID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Media_ShareToFacebook` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Media_ShareToFacebook(const char *postTextSuggestion,
+                                     const char *filePath,
+                                     ovrMediaContentType contentType);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAbuseReportRecordingHandle ovr_Message_GetAbuseReportRecording(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAchievementDefinitionArrayHandle ovr_Message_GetAchievementDefinitionArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAchievementProgressArrayHandle ovr_Message_GetAchievementProgressArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAchievementUpdateHandle ovr_Message_GetAchievementUpdate(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrApplicationInviteArrayHandle ovr_Message_GetApplicationInviteArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrApplicationVersionHandle ovr_Message_GetApplicationVersion(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAssetDetailsHandle ovr_Message_GetAssetDetails(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAssetDetailsArrayHandle ovr_Message_GetAssetDetailsArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAssetFileDeleteResultHandle ovr_Message_GetAssetFileDeleteResult(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAssetFileDownloadCancelResultHandle ovr_Message_GetAssetFileDownloadCancelResult(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAssetFileDownloadResultHandle ovr_Message_GetAssetFileDownloadResult(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAssetFileDownloadUpdateHandle ovr_Message_GetAssetFileDownloadUpdate(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrAvatarEditorResultHandle ovr_Message_GetAvatarEditorResult(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrBlockedUserArrayHandle ovr_Message_GetBlockedUserArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrCalApplicationFinalizedHandle ovr_Message_GetCalApplicationFinalized(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrCalApplicationProposedHandle ovr_Message_GetCalApplicationProposed(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrCalApplicationSuggestionArrayHandle ovr_Message_GetCalApplicationSuggestionArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrChallengeHandle ovr_Message_GetChallenge(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrChallengeArrayHandle ovr_Message_GetChallengeArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrChallengeEntryArrayHandle ovr_Message_GetChallengeEntryArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrCloudStorageConflictMetadataHandle ovr_Message_GetCloudStorageConflictMetadata(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrCloudStorageDataHandle ovr_Message_GetCloudStorageData(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrCloudStorageMetadataHandle ovr_Message_GetCloudStorageMetadata(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrCloudStorageMetadataArrayHandle ovr_Message_GetCloudStorageMetadataArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrCloudStorageUpdateResponseHandle ovr_Message_GetCloudStorageUpdateResponse(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrDataStoreHandle ovr_Message_GetDataStore(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrDestinationArrayHandle ovr_Message_GetDestinationArray(ovrMessageHandle obj);
+
 // The error of a failed request. Borrowed from the message (valid until `ovr_FreeMessage`).
 // NULL if the message is not an error or the handle is NULL.
 ovrErrorHandle ovr_Message_GetError(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrGroupPresenceJoinIntentHandle ovr_Message_GetGroupPresenceJoinIntent(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrGroupPresenceLeaveIntentHandle ovr_Message_GetGroupPresenceLeaveIntent(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrHttpTransferUpdateHandle ovr_Message_GetHttpTransferUpdate(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrInstalledApplicationArrayHandle ovr_Message_GetInstalledApplicationArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrInvitePanelResultInfoHandle ovr_Message_GetInvitePanelResultInfo(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLaunchBlockFlowResultHandle ovr_Message_GetLaunchBlockFlowResult(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLaunchFriendRequestFlowResultHandle ovr_Message_GetLaunchFriendRequestFlowResult(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLaunchInvitePanelFlowResultHandle ovr_Message_GetLaunchInvitePanelFlowResult(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLaunchReportFlowResultHandle ovr_Message_GetLaunchReportFlowResult(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLaunchUnblockFlowResultHandle ovr_Message_GetLaunchUnblockFlowResult(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLeaderboardArrayHandle ovr_Message_GetLeaderboardArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLeaderboardEntryArrayHandle ovr_Message_GetLeaderboardEntryArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLeaderboardUpdateStatusHandle ovr_Message_GetLeaderboardUpdateStatus(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLinkedAccountArrayHandle ovr_Message_GetLinkedAccountArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLivestreamingApplicationStatusHandle ovr_Message_GetLivestreamingApplicationStatus(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLivestreamingStartResultHandle ovr_Message_GetLivestreamingStartResult(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLivestreamingStatusHandle ovr_Message_GetLivestreamingStatus(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrLivestreamingVideoStatsHandle ovr_Message_GetLivestreamingVideoStats(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMatchmakingAdminSnapshotHandle ovr_Message_GetMatchmakingAdminSnapshot(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMatchmakingBrowseResultHandle ovr_Message_GetMatchmakingBrowseResult(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMatchmakingEnqueueResultHandle ovr_Message_GetMatchmakingEnqueueResult(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMatchmakingEnqueueResultAndRoomHandle ovr_Message_GetMatchmakingEnqueueResultAndRoom(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMatchmakingRoomArrayHandle ovr_Message_GetMatchmakingRoomArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMatchmakingStatsHandle ovr_Message_GetMatchmakingStats(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMicrophoneAvailabilityStateHandle ovr_Message_GetMicrophoneAvailabilityState(ovrMessageHandle obj);
 
 // Returns its argument unchanged (the C# wrapper calls it before reading some payloads). Nothing
 // new is owned by the caller.
 ovrMessageHandle ovr_Message_GetNativeMessage(ovrMessageHandle obj);
 
+// Not provided by ovrnet: returns NULL and logs.
+ovrNetSyncConnectionHandle ovr_Message_GetNetSyncConnection(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrNetSyncSessionArrayHandle ovr_Message_GetNetSyncSessionArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrNetSyncSessionsChangedNotificationHandle ovr_Message_GetNetSyncSessionsChangedNotification(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrNetSyncSetSessionPropertyResultHandle ovr_Message_GetNetSyncSetSessionPropertyResult(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrNetSyncVoipAttenuationValueArrayHandle ovr_Message_GetNetSyncVoipAttenuationValueArray(ovrMessageHandle obj);
+
 // The peer of a PeerConnectRequest or ConnectionStateChange message. Borrowed from the message
 // (valid until `ovr_FreeMessage`). NULL for other messages or a NULL handle.
 ovrNetworkingPeerHandle ovr_Message_GetNetworkingPeer(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrOrgScopedIDHandle ovr_Message_GetOrgScopedID(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrPartyHandle ovr_Message_GetParty(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrPartyIDHandle ovr_Message_GetPartyID(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrPartyUpdateNotificationHandle ovr_Message_GetPartyUpdateNotification(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrPidArrayHandle ovr_Message_GetPidArray(ovrMessageHandle obj);
 
 // The result of a PingResult message. Borrowed from the message (valid until `ovr_FreeMessage`).
 // NULL for other messages or a NULL handle.
@@ -522,6 +4254,18 @@ ovrPingResultHandle ovr_Message_GetPingResult(ovrMessageHandle obj);
 // a NULL handle.
 ovrPlatformInitializeHandle ovr_Message_GetPlatformInitialize(ovrMessageHandle obj);
 
+// Not provided by ovrnet: returns NULL and logs.
+ovrProductArrayHandle ovr_Message_GetProductArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrPurchaseHandle ovr_Message_GetPurchase(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrPurchaseArrayHandle ovr_Message_GetPurchaseArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrRejoinDialogResultHandle ovr_Message_GetRejoinDialogResult(ovrMessageHandle obj);
+
 // The request id this message answers; 0 for notifications and for a NULL handle.
 ovrRequest ovr_Message_GetRequestID(ovrMessageHandle obj);
 
@@ -529,16 +4273,300 @@ ovrRequest ovr_Message_GetRequestID(ovrMessageHandle obj);
 // `ovr_FreeMessage`). NULL for other messages or a NULL handle.
 ovrRoomHandle ovr_Message_GetRoom(ovrMessageHandle obj);
 
+// Not provided by ovrnet: returns NULL and logs.
+ovrRoomArrayHandle ovr_Message_GetRoomArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrRoomInviteNotificationHandle ovr_Message_GetRoomInviteNotification(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrRoomInviteNotificationArrayHandle ovr_Message_GetRoomInviteNotificationArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrSdkAccountArrayHandle ovr_Message_GetSdkAccountArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrSendInvitesResultHandle ovr_Message_GetSendInvitesResult(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrShareMediaResultHandle ovr_Message_GetShareMediaResult(ovrMessageHandle obj);
+
 // The string payload, NUL-terminated. Owned by the message: valid until `ovr_FreeMessage`, do not
 // free it. NULL for messages without a string payload or a NULL handle.
 const char *ovr_Message_GetString(ovrMessageHandle obj);
 
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Message_GetStringForJavascript(ovrMessageHandle message);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrSystemPermissionHandle ovr_Message_GetSystemPermission(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrSystemVoipStateHandle ovr_Message_GetSystemVoipState(ovrMessageHandle obj);
+
 // The message's type; `ovrMessage_Unknown` for a NULL handle.
 ovrMessageType ovr_Message_GetType(ovrMessageHandle obj);
+
+// The user of an `ovrMessage_User_Get` or `ovrMessage_User_GetLoggedInUser` reply. Borrowed from
+// the message (valid until `ovr_FreeMessage`). NULL for other messages or a NULL handle.
+ovrUserHandle ovr_Message_GetUser(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserAndRoomArrayHandle ovr_Message_GetUserAndRoomArray(ovrMessageHandle obj);
+
+// The user list of a reply that carries one. Borrowed from the message (valid until
+// `ovr_FreeMessage`). NULL for other messages or a NULL handle.
+ovrUserArrayHandle ovr_Message_GetUserArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserCapabilityArrayHandle ovr_Message_GetUserCapabilityArray(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserDataStoreUpdateResponseHandle ovr_Message_GetUserDataStoreUpdateResponse(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserProofHandle ovr_Message_GetUserProof(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserReportIDHandle ovr_Message_GetUserReportID(ovrMessageHandle obj);
 
 // True if the request failed; then `ovr_Message_GetError` gives the details. False for a NULL
 // handle.
 bool ovr_Message_IsError(ovrMessageHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_MicrophoneAvailabilityState_GetMicrophoneAvailable(ovrMicrophoneAvailabilityStateHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMicrophoneHandle ovr_Microphone_Create(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Microphone_Destroy(ovrMicrophoneHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_Microphone_GetNumSamplesAvailable(ovrMicrophoneHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_Microphone_GetOutputBufferMaxSize(ovrMicrophoneHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_Microphone_GetPCM(ovrMicrophoneHandle obj,
+                             int16_t *outputBuffer,
+                             size_t outputBufferNumElements);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_Microphone_GetPCMFloat(ovrMicrophoneHandle obj,
+                                  float *outputBuffer,
+                                  size_t outputBufferNumElements);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_Microphone_ReadData(ovrMicrophoneHandle obj,
+                               float *outputBuffer,
+                               size_t outputBufferSize);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Microphone_SetAcceptableRecordingDelayHint(ovrMicrophoneHandle obj, size_t delayMs);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Microphone_SetAudioDataAvailableCallback(ovrMicrophoneHandle obj,
+                                                  MicrophoneDataAvailableCallback cb,
+                                                  void *userData);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Microphone_Start(ovrMicrophoneHandle obj);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Microphone_Stop(ovrMicrophoneHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrMultiplayerErrorOptionsHandle ovr_MultiplayerErrorOptions_Create(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_MultiplayerErrorOptions_Destroy(ovrMultiplayerErrorOptionsHandle handle);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_MultiplayerErrorOptions_SetErrorKey(ovrMultiplayerErrorOptionsHandle handle,
+                                             ovrMultiplayerErrorErrorKey value);
+
+// Not provided by ovrnet: returns 0 and logs.
+long long ovr_NetSyncConnection_GetConnectionId(ovrNetSyncConnectionHandle obj);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrNetSyncDisconnectReason ovr_NetSyncConnection_GetDisconnectReason(ovrNetSyncConnectionHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_NetSyncConnection_GetSessionId(ovrNetSyncConnectionHandle obj);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrNetSyncConnectionStatus ovr_NetSyncConnection_GetStatus(ovrNetSyncConnectionHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_NetSyncConnection_GetZoneId(ovrNetSyncConnectionHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrNetSyncOptionsHandle ovr_NetSyncOptions_Create(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_NetSyncOptions_Destroy(ovrNetSyncOptionsHandle handle);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_NetSyncOptions_SetVoipGroup(ovrNetSyncOptionsHandle handle, const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_NetSyncOptions_SetVoipStreamDefault(ovrNetSyncOptionsHandle handle,
+                                             ovrNetSyncVoipStreamMode value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_NetSyncOptions_SetZoneId(ovrNetSyncOptionsHandle handle, const char *value);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrNetSyncSessionHandle ovr_NetSyncSessionArray_GetElement(ovrNetSyncSessionArrayHandle obj,
+                                                           size_t index);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_NetSyncSessionArray_GetSize(ovrNetSyncSessionArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+long long ovr_NetSyncSession_GetConnectionId(ovrNetSyncSessionHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_NetSyncSession_GetMuted(ovrNetSyncSessionHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_NetSyncSession_GetSessionId(ovrNetSyncSessionHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_NetSyncSession_GetUserId(ovrNetSyncSessionHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_NetSyncSession_GetVoipGroup(ovrNetSyncSessionHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+long long ovr_NetSyncSessionsChangedNotification_GetConnectionId(ovrNetSyncSessionsChangedNotificationHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrNetSyncSessionArrayHandle ovr_NetSyncSessionsChangedNotification_GetSessions(ovrNetSyncSessionsChangedNotificationHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrNetSyncSessionHandle ovr_NetSyncSetSessionPropertyResult_GetSession(ovrNetSyncSetSessionPropertyResultHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrNetSyncVoipAttenuationValueHandle ovr_NetSyncVoipAttenuationValueArray_GetElement(ovrNetSyncVoipAttenuationValueArrayHandle obj,
+                                                                                     size_t index);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_NetSyncVoipAttenuationValueArray_GetSize(ovrNetSyncVoipAttenuationValueArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+float ovr_NetSyncVoipAttenuationValue_GetDecibels(ovrNetSyncVoipAttenuationValueHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+float ovr_NetSyncVoipAttenuationValue_GetDistance(ovrNetSyncVoipAttenuationValueHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_NetSync_Connect(ovrNetSyncOptionsHandle connect_options);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_NetSync_Disconnect(long long connection_id);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_NetSync_GetAmbisonicFloatPCM(long long connection_id,
+                                        float *outputBuffer,
+                                        size_t outputBufferNumElements);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_NetSync_GetAmbisonicInt16PCM(long long connection_id,
+                                        int16_t *outputBuffer,
+                                        size_t outputBufferNumElements);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_NetSync_GetAmbisonicInterleavedFloatPCM(long long connection_id,
+                                                   float *outputBuffer,
+                                                   size_t outputBufferNumElements);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_NetSync_GetAmbisonicInterleavedInt16PCM(long long connection_id,
+                                                   int16_t *outputBuffer,
+                                                   size_t outputBufferNumElements);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_NetSync_GetListenerPosition(long long connection_id,
+                                     ovrID sessionId,
+                                     ovrNetSyncVec3 *position);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_NetSync_GetMonostreamFloatPCM(long long connection_id,
+                                         ovrID sessionId,
+                                         float *outputBuffer,
+                                         size_t outputBufferNumElements);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_NetSync_GetMonostreamInt16PCM(long long connection_id,
+                                         ovrID session_id,
+                                         int16_t *outputBuffer,
+                                         size_t outputBufferNumElements);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_NetSync_GetPcmBufferMaxSamples(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_NetSync_GetSessions(long long connection_id);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_NetSync_GetVoipAmplitude(long long connection_id, ovrID sessionId, float *amplitude);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_NetSync_GetVoipAttenuation(long long connection_id);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_NetSync_GetVoipAttenuationDefault(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_NetSync_SetListenerPosition(long long connection_id, const ovrNetSyncVec3 *position);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_NetSync_SetVoipAttenuation(long long connection_id,
+                                          const float *distances,
+                                          const float *decibels,
+                                          size_t count);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_NetSync_SetVoipAttenuationModel(long long connection_id,
+                                               const char *name,
+                                               const float *distances,
+                                               const float *decibels,
+                                               size_t count);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_NetSync_SetVoipChannelCfg(long long connection_id,
+                                         const char *channel_name,
+                                         const char *attnmodel,
+                                         bool disable_spatialization);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_NetSync_SetVoipGroup(long long connection_id, const char *group_id);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_NetSync_SetVoipListentoChannels(long long connection_id,
+                                               char *const *listento_channels,
+                                               size_t count);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_NetSync_SetVoipMicSource(long long connection_id,
+                                        ovrNetSyncVoipMicSource mic_source);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_NetSync_SetVoipSessionMuted(long long connection_id, ovrID session_id, bool muted);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_NetSync_SetVoipSpeaktoChannels(long long connection_id,
+                                              char *const *speakto_channels,
+                                              size_t count);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_NetSync_SetVoipStreamMode(long long connection_id,
+                                         ovrID sessionId,
+                                         ovrNetSyncVoipStreamMode streamMode);
 
 // Accepts the pending connection request from `peerID` (announced by a PeerConnectRequest
 // message); both sides then see a ConnectionStateChange to Connected. Does nothing (and logs at
@@ -603,6 +4631,21 @@ ovrID ovr_NetworkingPeer_GetID(ovrNetworkingPeerHandle obj);
 // The connection state this message reports; `ovrPeerState_Unknown` for a NULL handle.
 ovrPeerConnectionState ovr_NetworkingPeer_GetState(ovrNetworkingPeerHandle obj);
 
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Notification_GetNextRoomInviteNotificationArrayPage` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Notification_GetNextRoomInviteNotificationArrayPage(ovrRoomInviteNotificationArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Notification_GetRoomInvites` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Notification_GetRoomInvites(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Notification_MarkAsRead` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Notification_MarkAsRead(ovrID notificationID);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_OrgScopedID_GetID(ovrOrgScopedIDHandle obj);
+
 // Frees a packet returned by `ovr_Net_ReadPacket`, together with its bytes. NULL is allowed and
 // does nothing. The handle and every pointer obtained from it are invalid afterwards; freeing
 // twice is undefined behaviour.
@@ -622,6 +4665,91 @@ ovrID ovr_Packet_GetSenderID(ovrPacketHandle obj);
 // Number of bytes in the packet; 0 for a NULL handle.
 size_t ovr_Packet_GetSize(ovrPacketHandle obj);
 
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_PartyID_GetID(ovrPartyIDHandle obj);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrPartyUpdateAction ovr_PartyUpdateNotification_GetAction(ovrPartyUpdateNotificationHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_PartyUpdateNotification_GetPartyId(ovrPartyUpdateNotificationHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_PartyUpdateNotification_GetSenderId(ovrPartyUpdateNotificationHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_PartyUpdateNotification_GetUpdateTimestamp(ovrPartyUpdateNotificationHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_PartyUpdateNotification_GetUserAlias(ovrPartyUpdateNotificationHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_PartyUpdateNotification_GetUserId(ovrPartyUpdateNotificationHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_PartyUpdateNotification_GetUserName(ovrPartyUpdateNotificationHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Party_Create(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Party_GatherInApplication(ovrID partyID, ovrID appID);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Party_Get(ovrID partyID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Party_GetCurrent` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Party_GetCurrent(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Party_GetCurrentForUser(ovrID userID);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_Party_GetID(ovrPartyHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserArrayHandle ovr_Party_GetInvitedUsers(ovrPartyHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserHandle ovr_Party_GetLeader(ovrPartyHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrRoomHandle ovr_Party_GetRoom(ovrPartyHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserArrayHandle ovr_Party_GetUsers(ovrPartyHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Party_Invite(ovrID partyID, ovrID userID);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Party_Join(ovrID partyID);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Party_Leave(ovrID partyID);
+
+// Not provided by ovrnet: returns 0 and logs.
+int ovr_Party_PluginGetSharedMemHandle(void);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrVoipMuteState ovr_Party_PluginGetVoipMicrophoneMuted(void);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_Party_PluginGetVoipPassthrough(void);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrSystemVoipStatus ovr_Party_PluginGetVoipStatus(void);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrPidHandle ovr_PidArray_GetElement(ovrPidArrayHandle obj, size_t index);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_PidArray_GetSize(ovrPidArrayHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Pid_GetId(ovrPidHandle obj);
+
 // The pinged peer's user id (see the type's docs); 0 for a NULL handle.
 ovrID ovr_PingResult_GetID(ovrPingResultHandle obj);
 
@@ -631,38 +4759,282 @@ unsigned long long ovr_PingResult_GetPingTimeUsec(ovrPingResultHandle obj);
 // True if the peer did not answer in time; false for a NULL handle.
 bool ovr_PingResult_IsTimeout(ovrPingResultHandle obj);
 
-// Original entry point. Initialises from the environment / `OVRNET_CONFIG` (`appId` is
-// ignored and may be NULL). `ovrPlatformInitialize_Success` once the socket is bound and the
-// login has started (it finishes asynchronously; a failure is logged).
+// Original Android entry point: as `ovr_PlatformInitializeWindows`; `activityObject` and `jni`
+// (a `jobject` and a `JNIEnv*`) are accepted and ignored.
+ovrPlatformInitializeResult ovr_PlatformInitializeAndroid(const char *appId,
+                                                          void *activityObject,
+                                                          void *jni);
+
+// Original Android entry point: as `ovr_UnityInitWrapperAsynchronous` (reply:
+// `ovrMessage_PlatformInitializeAndroidAsynchronous`); the JNI arguments are ignored.
+ovrRequest ovr_PlatformInitializeAndroidAsynchronous(const char *appId,
+                                                     void *activityObject,
+                                                     void *jni);
+
+// Original entry point (the v49 desktop headers make it a macro over
+// `ovr_PlatformInitializeWindowsEx`). Initialises from the app id string, the config file and
+// the environment (see docs/CAPI.md). `ovrPlatformInitialize_Success` once the socket is bound
+// and the login has started (it finishes asynchronously; a failure is logged).
 // `ovrPlatformInitialize_InvalidCredentials` when no valid user id or credential is
 // configured; `ovrPlatformInitialize_Uninitialized` for any other problem, including an
 // instance that is already running (it is kept). Every failure is logged.
 ovrPlatformInitializeResult ovr_PlatformInitializeWindows(const char *appId);
 
-// Original entry point. Initialises from the environment / `OVRNET_CONFIG`, with
-// `serviceAccessToken` (if non-empty) as the login credential; `appId` is ignored. Returns a
-// request id, and an `ovrMessage_PlatformInitializeWithAccessToken` message with that id
-// follows when the login succeeds or fails (as for `ovr_Platform_InitializeStandaloneOculus`).
-// Returns 0 (and logs why) if it cannot start. The token is only read during the call.
+// Original entry point (older headers' function form). Like `ovr_PlatformInitializeWindows`,
+// but returns a request id at once; an `ovrMessage_PlatformInitializeWindowsAsynchronous`
+// message with that id follows when the login succeeds (payload:
+// `ovr_Message_GetPlatformInitialize`) or fails (an error message). 0 (and a log line) when it
+// cannot start.
+ovrRequest ovr_PlatformInitializeWindowsAsynchronous(const char *appId);
+
+// Original entry point behind the v49 `ovr_PlatformInitializeWindowsAsynchronous(appId,
+// outResult)` macro. As the function form; `outResult` (may be NULL) receives Success or why it
+// did not start (then the request id is 0). Version numbers are not checked.
+ovrRequest ovr_PlatformInitializeWindowsAsynchronousEx(const char *appId,
+                                                       ovrPlatformInitializeResult *outResult,
+                                                       int productVersion,
+                                                       int majorVersion);
+
+// Original entry point: `ovr_PlatformInitializeWindows` with the header's version numbers,
+// which ovrnet does not check (any header version works).
+ovrPlatformInitializeResult ovr_PlatformInitializeWindowsEx(const char *appId,
+                                                            int productVersion,
+                                                            int majorVersion);
+
+// Original entry point (Android and older headers' function form). Initialises from the
+// config file and environment, with `serviceAccessToken` (if non-empty) as the login
+// credential (an `ovrnet1.<user id>...` token also names the user); `appId` is ignored. Returns
+// a request id, and an `ovrMessage_PlatformInitializeWithAccessToken` message with that id
+// follows when the login succeeds or fails. Returns 0 (and logs why) if it cannot start. The
+// token is only read during the call.
 ovrRequest ovr_PlatformInitializeWithAccessToken(ovrID appId, const char *serviceAccessToken);
+
+// Original entry point: `ovr_PlatformInitializeWithAccessToken` with init options. The only
+// original option (disable peer-to-peer networking) makes no sense for a networking library
+// and is ignored, as is any other; `configOptions` is not read.
+ovrRequest ovr_PlatformInitializeWithAccessTokenAndOptions(ovrID appId,
+                                                           const char *serviceAccessToken,
+                                                           ovrKeyValuePair *configOptions,
+                                                           size_t numConfigOptions);
+
+// Original entry point behind the v49 desktop macro `ovr_PlatformInitializeWithAccessToken(
+// appId, token, outResult)`. As the function form; `outResult` (may be NULL) receives Success
+// or why it did not start. Version numbers are not checked.
+ovrRequest ovr_PlatformInitializeWithAccessTokenEx(ovrID appId,
+                                                   const char *serviceAccessToken,
+                                                   ovrPlatformInitializeResult *outResult,
+                                                   int productVersion,
+                                                   int majorVersion);
 
 // The result an asynchronous init reply reports; `ovrPlatformInitialize_Uninitialized` for a
 // NULL handle (so code that skips `ovr_Message_IsError` still sees a failure).
 ovrPlatformInitializeResult ovr_PlatformInitialize_GetResult(ovrPlatformInitializeHandle obj);
 
-// Original entry point. Initialises from the environment / `OVRNET_CONFIG`, with
-// `params->password` (if non-empty) as the credential and `params->uriPrefixOverride` (if
-// non-empty) as the server address; `email` and `appId` are ignored. Returns a request id, and
-// an `ovrMessage_Platform_InitializeStandaloneOculus` message with that id follows when the
-// login succeeds (payload: `ovr_Message_GetPlatformInitialize`, result Success) or fails (an
-// error message). Returns 0 (and logs why) if it cannot start: NULL params, wrong `sType`, bad
-// configuration, or already initialised. `params` is only read during the call.
+// Original entry point (Android and older headers' function form). Initialises from the
+// config file and environment, with `params->password` (if non-empty) as the credential and
+// `params->uriPrefixOverride` (if non-empty) as the server address; `email` and `appId` are
+// ignored. Returns a request id, and an `ovrMessage_Platform_InitializeStandaloneOculus`
+// message with that id follows when the login succeeds (payload:
+// `ovr_Message_GetPlatformInitialize`, result Success) or fails (an error message). Returns 0
+// (and logs why) if it cannot start: NULL params, wrong `sType`, bad configuration, or already
+// initialised. `params` is only read during the call.
 ovrRequest ovr_Platform_InitializeStandaloneOculus(const ovrOculusInitParams *params);
+
+// Original entry point behind the v49 desktop macro `ovr_Platform_InitializeStandaloneOculus(
+// params, outResult)`. As the function form; `outResult` (may be NULL) receives Success or why
+// it did not start. Version numbers are not checked.
+ovrRequest ovr_Platform_InitializeStandaloneOculusEx(const ovrOculusInitParams *params,
+                                                     ovrPlatformInitializeResult *outResult,
+                                                     int productVersion,
+                                                     int majorVersion);
 
 // The next message (FIFO), or NULL if none is waiting (or when not initialised). Any thread.
 // The caller owns it and frees it with `ovr_FreeMessage`; payload handles and strings taken
 // from it live until then. Drain it in a loop every frame.
 ovrMessageHandle ovr_PopMessage(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned int ovr_Price_GetAmountInHundredths(ovrPriceHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Price_GetCurrency(ovrPriceHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Price_GetFormatted(ovrPriceHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrProductHandle ovr_ProductArray_GetElement(ovrProductArrayHandle obj, size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_ProductArray_GetNextUrl(ovrProductArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_ProductArray_GetSize(ovrProductArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_ProductArray_HasNextPage(ovrProductArrayHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Product_GetDescription(ovrProductHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Product_GetFormattedPrice(ovrProductHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Product_GetName(ovrProductHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Product_GetSKU(ovrProductHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrPurchaseHandle ovr_PurchaseArray_GetElement(ovrPurchaseArrayHandle obj, size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_PurchaseArray_GetNextUrl(ovrPurchaseArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_PurchaseArray_GetSize(ovrPurchaseArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_PurchaseArray_HasNextPage(ovrPurchaseArrayHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Purchase_GetDeveloperPayload(ovrPurchaseHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned long long ovr_Purchase_GetExpirationTime(ovrPurchaseHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned long long ovr_Purchase_GetGrantTime(ovrPurchaseHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_Purchase_GetPurchaseID(ovrPurchaseHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Purchase_GetPurchaseStrID(ovrPurchaseHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Purchase_GetReportingId(ovrPurchaseHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Purchase_GetSKU(ovrPurchaseHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_RejoinDialogResult_GetRejoinSelected(ovrRejoinDialogResultHandle obj);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RichPresenceOptions_ClearArgs(ovrRichPresenceOptionsHandle handle);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrRichPresenceOptionsHandle ovr_RichPresenceOptions_Create(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RichPresenceOptions_Destroy(ovrRichPresenceOptionsHandle handle);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RichPresenceOptions_SetApiName(ovrRichPresenceOptionsHandle handle, const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RichPresenceOptions_SetArgsString(ovrRichPresenceOptionsHandle handle,
+                                           const char *key,
+                                           const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RichPresenceOptions_SetCurrentCapacity(ovrRichPresenceOptionsHandle handle,
+                                                unsigned int value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RichPresenceOptions_SetDeeplinkMessageOverride(ovrRichPresenceOptionsHandle handle,
+                                                        const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RichPresenceOptions_SetEndTime(ovrRichPresenceOptionsHandle handle,
+                                        unsigned long long value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RichPresenceOptions_SetExtraContext(ovrRichPresenceOptionsHandle handle,
+                                             ovrRichPresenceExtraContext value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RichPresenceOptions_SetInstanceId(ovrRichPresenceOptionsHandle handle, const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RichPresenceOptions_SetIsIdle(ovrRichPresenceOptionsHandle handle, bool value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RichPresenceOptions_SetIsJoinable(ovrRichPresenceOptionsHandle handle, bool value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RichPresenceOptions_SetJoinableId(ovrRichPresenceOptionsHandle handle, const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RichPresenceOptions_SetLobbySessionId(ovrRichPresenceOptionsHandle handle,
+                                               const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RichPresenceOptions_SetMatchSessionId(ovrRichPresenceOptionsHandle handle,
+                                               const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RichPresenceOptions_SetMaxCapacity(ovrRichPresenceOptionsHandle handle,
+                                            unsigned int value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RichPresenceOptions_SetStartTime(ovrRichPresenceOptionsHandle handle,
+                                          unsigned long long value);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_RichPresence_Clear` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_RichPresence_Clear(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_RichPresence_GetDestinations` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_RichPresence_GetDestinations(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_RichPresence_GetNextDestinationArrayPage` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_RichPresence_GetNextDestinationArrayPage(ovrDestinationArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_RichPresence_Set` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_RichPresence_Set(ovrRichPresenceOptionsHandle richPresenceOptions);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrRoomHandle ovr_RoomArray_GetElement(ovrRoomArrayHandle obj, size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_RoomArray_GetNextUrl(ovrRoomArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_RoomArray_GetSize(ovrRoomArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_RoomArray_HasNextPage(ovrRoomArrayHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrRoomInviteNotificationHandle ovr_RoomInviteNotificationArray_GetElement(ovrRoomInviteNotificationArrayHandle obj,
+                                                                           size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_RoomInviteNotificationArray_GetNextUrl(ovrRoomInviteNotificationArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_RoomInviteNotificationArray_GetSize(ovrRoomInviteNotificationArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_RoomInviteNotificationArray_HasNextPage(ovrRoomInviteNotificationArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_RoomInviteNotification_GetID(ovrRoomInviteNotificationHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_RoomInviteNotification_GetRoomID(ovrRoomInviteNotificationHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_RoomInviteNotification_GetSenderID(ovrRoomInviteNotificationHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+unsigned long long ovr_RoomInviteNotification_GetSentTime(ovrRoomInviteNotificationHandle obj);
 
 // Empties the data store of these options.
 void ovr_RoomOptions_ClearDataStore(ovrRoomOptionsHandle handle);
@@ -704,6 +5076,12 @@ void ovr_RoomOptions_SetRoomId(ovrRoomOptionsHandle handle, ovrID value);
 // options (it still gets the reply to its own requests). Default false.
 void ovr_RoomOptions_SetTurnOffUpdates(ovrRoomOptionsHandle handle, bool value);
 
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_CreateAndJoinPrivate` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Room_CreateAndJoinPrivate(ovrRoomJoinPolicy joinPolicy,
+                                         unsigned int maxUsers,
+                                         bool subscribeToUpdates);
+
 // Creates a private room with the caller as owner and only member, leaving the room the caller
 // was in (if any). `roomOptions` may be NULL; it gives the initial data store and whether to turn
 // updates off, and may be destroyed as soon as this returns. Reply:
@@ -725,6 +5103,10 @@ ovrID ovr_Room_GetApplicationID(ovrRoomHandle obj);
 // when the caller is in no room. Returns 0 when not initialised.
 ovrRequest ovr_Room_GetCurrent(void);
 
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_GetCurrentForUser` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Room_GetCurrentForUser(ovrID userID);
+
 // The room's key/value strings, borrowed from the room (valid until `ovr_FreeMessage`); never
 // NULL for a room (an empty store has 0 keys). NULL for a NULL handle.
 ovrDataStoreHandle ovr_Room_GetDataStore(ovrRoomHandle obj);
@@ -734,6 +5116,14 @@ const char *ovr_Room_GetDescription(ovrRoomHandle obj);
 
 // The room's id; 0 for a NULL handle.
 ovrID ovr_Room_GetID(ovrRoomHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_GetInvitableUsers` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Room_GetInvitableUsers(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_GetInvitableUsers2` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Room_GetInvitableUsers2(ovrRoomOptionsHandle roomOptions);
 
 // An empty user array: there are no invites here. Borrowed from the room (valid until
 // `ovr_FreeMessage`). NULL for a NULL handle.
@@ -757,12 +5147,23 @@ ovrMatchmakingEnqueuedUserArrayHandle ovr_Room_GetMatchedUsers(ovrRoomHandle obj
 // Most members the room takes; 0 for a NULL handle.
 unsigned int ovr_Room_GetMaxUsers(ovrRoomHandle obj);
 
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_GetModeratedRooms` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Room_GetModeratedRooms(void);
+
 // Always "": rooms have no name here. Static storage. NULL for a NULL handle.
 const char *ovr_Room_GetName(ovrRoomHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_GetNextRoomArrayPage` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Room_GetNextRoomArrayPage(ovrRoomArrayHandle handle);
 
 // The owner, borrowed from the room (valid until `ovr_FreeMessage`). NULL in the reply to the
 // last member's leave (the room no longer exists) and for a NULL handle.
 ovrUserHandle ovr_Room_GetOwner(ovrRoomHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Room_GetSocialRooms(ovrID appID);
 
 // Always NULL: there are no teams here ("value not present", as the original allows).
 ovrTeamArrayHandle ovr_Room_GetTeams(ovrRoomHandle obj);
@@ -779,6 +5180,14 @@ ovrUserArrayHandle ovr_Room_GetUsers(ovrRoomHandle obj);
 // a NULL handle.
 unsigned int ovr_Room_GetVersion(ovrRoomHandle obj);
 
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_InviteUser` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Room_InviteUser(ovrID roomID, const char *inviteToken);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_Join` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Room_Join(ovrID roomID, bool subscribeToUpdates);
+
 // Joins room `roomID` (leaving the room the caller was in, if any; joining the room one is in
 // changes nothing). `roomOptions` may be NULL; only its turn-off-updates flag is read (the data
 // store applies to new rooms only). Reply: `ovrMessage_Room_Join2` with the room, or an error:
@@ -786,11 +5195,23 @@ unsigned int ovr_Room_GetVersion(ovrRoomHandle obj);
 // initialised.
 ovrRequest ovr_Room_Join2(ovrID roomID, ovrRoomOptionsHandle roomOptions);
 
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_KickUser` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Room_KickUser(ovrID roomID, ovrID userID, int kickDurationSeconds);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_LaunchInvitableUserFlow` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Room_LaunchInvitableUserFlow(ovrID roomID);
+
 // Leaves room `roomID`. Reply: `ovrMessage_Room_Leave` with the room after the departure (no
 // members and no owner if it was the last member: the room is then gone), or an error: 1 no such
 // room, 4 not in that room. Leaving also ends `ovr_Net_AcceptForCurrentRoom`. Returns 0 for room
 // 0 or when not initialised.
 ovrRequest ovr_Room_Leave(ovrID roomID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_SetDescription` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Room_SetDescription(ovrID roomID, const char *description);
 
 // Sets keys in the data store of room `roomID` (the caller must own it). Reply:
 // `ovrMessage_Room_UpdateDataStore` with the room, or an error: 1 no such room, 3 not the owner,
@@ -801,12 +5222,185 @@ ovrRequest ovr_Room_UpdateDataStore(ovrID roomID,
                                     const ovrKeyValuePair *data,
                                     unsigned int numItems);
 
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_UpdateMembershipLockStatus` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Room_UpdateMembershipLockStatus(ovrID roomID,
+                                               ovrRoomMembershipLockStatus membershipLockStatus);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_UpdateOwner` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Room_UpdateOwner(ovrID roomID, ovrID userID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_UpdatePrivateRoomJoinPolicy` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Room_UpdatePrivateRoomJoinPolicy(ovrID roomID,
+                                                ovrRoomJoinPolicy newJoinPolicy);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RosterOptions_AddSuggestedUser(ovrRosterOptionsHandle handle, ovrID value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RosterOptions_ClearSuggestedUsers(ovrRosterOptionsHandle handle);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrRosterOptionsHandle ovr_RosterOptions_Create(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_RosterOptions_Destroy(ovrRosterOptionsHandle handle);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrSdkAccountHandle ovr_SdkAccountArray_GetElement(ovrSdkAccountArrayHandle obj, size_t index);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_SdkAccountArray_GetSize(ovrSdkAccountArrayHandle obj);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrSdkAccountType ovr_SdkAccount_GetAccountType(ovrSdkAccountHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_SdkAccount_GetUserId(ovrSdkAccountHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrApplicationInviteArrayHandle ovr_SendInvitesResult_GetInvites(ovrSendInvitesResultHandle obj);
+
+// Original entry point: remembers `accessToken` as the login credential of the next init that
+// carries none of its own (NULL or "" forgets it). Returns true (the C header says `void`; the
+// C# declaration reads a bool).
+bool ovr_SetDeveloperAccessToken(const char *accessToken);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrShareMediaStatus ovr_ShareMediaResult_GetStatus(ovrShareMediaResultHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_SupplementaryMetric_GetID(ovrSupplementaryMetricHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+long long ovr_SupplementaryMetric_GetMetric(ovrSupplementaryMetricHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_SystemPermission_GetHasPermission(ovrSystemPermissionHandle obj);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrPermissionGrantStatus ovr_SystemPermission_GetPermissionGrantStatus(ovrSystemPermissionHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_SystemPermissions_GetStatus(ovrPermissionType permType);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_SystemPermissions_LaunchDeeplink(ovrPermissionType permType);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrVoipMuteState ovr_SystemVoipState_GetMicrophoneMuted(ovrSystemVoipStateHandle obj);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrSystemVoipStatus ovr_SystemVoipState_GetStatus(ovrSystemVoipStateHandle obj);
+
 // Always NULL: team lists never exist here.
 ovrTeamHandle ovr_TeamArray_GetElement(ovrTeamArrayHandle obj, size_t index);
 
 // Always 0: team lists never exist here (the C# Room model reads the size of the NULL list
 // `ovr_Room_GetTeams` returns, so NULL is not logged).
 size_t ovr_TeamArray_GetSize(ovrTeamArrayHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserArrayHandle ovr_Team_GetAssignedUsers(ovrTeamHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+int ovr_Team_GetMaxUsers(ovrTeamHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+int ovr_Team_GetMinUsers(ovrTeamHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_Team_GetName(ovrTeamHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrTestUserAppAccessHandle ovr_TestUserAppAccessArray_GetElement(ovrTestUserAppAccessArrayHandle obj,
+                                                                 size_t index);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_TestUserAppAccessArray_GetSize(ovrTestUserAppAccessArrayHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_TestUserAppAccess_GetAccessToken(ovrTestUserAppAccessHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_TestUserAppAccess_GetAppId(ovrTestUserAppAccessHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_TestUserAppAccess_GetUserId(ovrTestUserAppAccessHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_TestUser_GetAccessToken(ovrTestUserHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrTestUserAppAccessArrayHandle ovr_TestUser_GetAppAccessArray(ovrTestUserHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrTestUserAppAccessArrayHandle ovr_TestUser_GetFbAppAccessArray(ovrTestUserHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_TestUser_GetFriendAccessToken(ovrTestUserHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrTestUserAppAccessArrayHandle ovr_TestUser_GetFriendAppAccessArray(ovrTestUserHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_TestUser_GetUserAlias(ovrTestUserHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_TestUser_GetUserFbid(ovrTestUserHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_TestUser_GetUserId(ovrTestUserHandle obj);
+
+// Original entry point: prepares globals for the Unity API without initialising. ovrnet has no
+// such globals; nothing happens (`loggingCB` is ignored).
+void ovr_UnityInitGlobals(void *loggingCB);
+
+// Original entry point of `Core.Initialize` on Android: initialises from the app id string,
+// the config file and the environment; true once started (the login continues in the
+// background). False (and a log line) when it cannot start.
+bool ovr_UnityInitWrapper(const char *appId);
+
+// Original entry point of `Core.AsyncInitialize` on Android: returns a request id at once; an
+// `ovrMessage_PlatformInitializeAndroidAsynchronous` message with that id follows when the
+// login ends (payload: `ovr_Message_GetPlatformInitialize`, or an error). 0 when it cannot
+// start.
+ovrRequest ovr_UnityInitWrapperAsynchronous(const char *appId);
+
+// Original entry point of the editor's standalone path: `accessToken` (if non-empty) is the
+// login credential; `loggingCB` is ignored. True once started.
+bool ovr_UnityInitWrapperStandalone(const char *accessToken, void *loggingCB);
+
+// Original entry point of `Core.Initialize` on Windows; `loggingCB` is ignored. As
+// `ovr_UnityInitWrapper`.
+bool ovr_UnityInitWrapperWindows(const char *appId, void *loggingCB);
+
+// Original entry point of `Core.AsyncInitialize` on Windows; `loggingCB` is ignored. The reply
+// is an `ovrMessage_PlatformInitializeWindowsAsynchronous` message.
+ovrRequest ovr_UnityInitWrapperWindowsAsynchronous(const char *appId, void *loggingCB);
+
+// Original entry point of the SDK's own test harness; nothing to reset here.
+void ovr_UnityResetTestPlatform(void);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserAndRoomHandle ovr_UserAndRoomArray_GetElement(ovrUserAndRoomArrayHandle obj, size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_UserAndRoomArray_GetNextUrl(ovrUserAndRoomArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_UserAndRoomArray_GetSize(ovrUserAndRoomArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_UserAndRoomArray_HasNextPage(ovrUserAndRoomArrayHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrRoomHandle ovr_UserAndRoom_GetRoom(ovrUserAndRoomHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserHandle ovr_UserAndRoom_GetUser(ovrUserAndRoomHandle obj);
 
 // The user at `index` (0-based), borrowed from the array (valid until `ovr_FreeMessage`). NULL
 // for an index past the end or a NULL handle.
@@ -822,6 +5416,117 @@ size_t ovr_UserArray_GetSize(ovrUserArrayHandle obj);
 // Always false: every list is complete in one page here.
 bool ovr_UserArray_HasNextPage(ovrUserArrayHandle obj);
 
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserCapabilityHandle ovr_UserCapabilityArray_GetElement(ovrUserCapabilityArrayHandle obj,
+                                                           size_t index);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_UserCapabilityArray_GetNextUrl(ovrUserCapabilityArrayHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_UserCapabilityArray_GetSize(ovrUserCapabilityArrayHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_UserCapabilityArray_HasNextPage(ovrUserCapabilityArrayHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_UserCapability_GetDescription(ovrUserCapabilityHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_UserCapability_GetIsEnabled(ovrUserCapabilityHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_UserCapability_GetName(ovrUserCapabilityHandle obj);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_UserCapability_GetReasonCode(ovrUserCapabilityHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_UserDataStoreUpdateResponse_GetSuccess(ovrUserDataStoreUpdateResponseHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_UserDataStore_PrivateDeleteEntryByKey` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_UserDataStore_PrivateDeleteEntryByKey(ovrID userID,
+                                                     const char *key);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_UserDataStore_PrivateGetEntries` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_UserDataStore_PrivateGetEntries(ovrID userID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_UserDataStore_PrivateGetEntryByKey` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_UserDataStore_PrivateGetEntryByKey(ovrID userID,
+                                                  const char *key);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_UserDataStore_PrivateWriteEntry` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_UserDataStore_PrivateWriteEntry(ovrID userID,
+                                               const char *key,
+                                               const char *value);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_UserDataStore_PublicDeleteEntryByKey` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_UserDataStore_PublicDeleteEntryByKey(ovrID userID,
+                                                    const char *key);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_UserDataStore_PublicGetEntries` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_UserDataStore_PublicGetEntries(ovrID userID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_UserDataStore_PublicGetEntryByKey` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_UserDataStore_PublicGetEntryByKey(ovrID userID,
+                                                 const char *key);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_UserDataStore_PublicWriteEntry` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_UserDataStore_PublicWriteEntry(ovrID userID,
+                                              const char *key,
+                                              const char *value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_UserOptions_AddServiceProvider(ovrUserOptionsHandle handle, ovrServiceProvider value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_UserOptions_ClearServiceProviders(ovrUserOptionsHandle handle);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrUserOptionsHandle ovr_UserOptions_Create(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_UserOptions_Destroy(ovrUserOptionsHandle handle);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_UserOptions_SetMaxUsers(ovrUserOptionsHandle handle, unsigned int value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_UserOptions_SetTimeWindow(ovrUserOptionsHandle handle, ovrTimeWindow value);
+
+// Not provided by ovrnet: returns an empty string (static storage) and logs.
+const char *ovr_UserProof_GetNonce(ovrUserProofHandle obj);
+
+// Not provided by ovrnet: returns false and logs.
+bool ovr_UserReportID_GetDidCancel(ovrUserReportIDHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrID ovr_UserReportID_GetID(ovrUserReportIDHandle obj);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_User_CancelRecordingForReportFlow(const char *recordingUUID);
+
+// Original entry point: requests a user by id (room members, peers). Returns a request id; an
+// `ovrMessage_User_Get` message follows with that user (its id; names are the decimal id), or
+// an error for id 0. 0 when not initialised.
+ovrRequest ovr_User_Get(ovrID userID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetAccessToken` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_User_GetAccessToken(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetBlockedUsers` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_User_GetBlockedUsers(void);
+
 // The user's id as a decimal string (users have no display name here). Owned by the message:
 // valid until `ovr_FreeMessage`. NULL for a NULL handle.
 const char *ovr_User_GetDisplayName(ovrUserHandle obj);
@@ -835,9 +5540,49 @@ const char *ovr_User_GetImageUrl(ovrUserHandle obj);
 // Always "" (no invites here); NULL for a NULL handle. Static storage.
 const char *ovr_User_GetInviteToken(ovrUserHandle obj);
 
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_User_GetLinkedAccounts(ovrUserOptionsHandle userOptions);
+
+// Original entry point: requests the signed-in user. Returns a request id; an
+// `ovrMessage_User_GetLoggedInUser` message with that id follows (payload:
+// `ovr_Message_GetUser`, the configured user id). 0 when not initialised.
+ovrRequest ovr_User_GetLoggedInUser(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetLoggedInUserFriends` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_User_GetLoggedInUserFriends(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetLoggedInUserFriendsAndRooms` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_User_GetLoggedInUserFriendsAndRooms(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetLoggedInUserRecentlyMetUsersAndRooms` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_User_GetLoggedInUserRecentlyMetUsersAndRooms(ovrUserOptionsHandle userOptions);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetNextBlockedUserArrayPage` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_User_GetNextBlockedUserArrayPage(ovrBlockedUserArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetNextUserAndRoomArrayPage` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_User_GetNextUserAndRoomArrayPage(ovrUserAndRoomArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetNextUserArrayPage` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_User_GetNextUserArrayPage(ovrUserArrayHandle handle);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetNextUserCapabilityArrayPage` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_User_GetNextUserCapabilityArrayPage(ovrUserCapabilityArrayHandle handle);
+
 // The user's id as a decimal string (users have no Oculus name here). Owned by the message:
 // valid until `ovr_FreeMessage`. NULL for a NULL handle.
 const char *ovr_User_GetOculusID(ovrUserHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetOrgScopedID` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_User_GetOrgScopedID(ovrID userID);
 
 // Always "" (no presence service here); NULL for a NULL handle. Static storage.
 const char *ovr_User_GetPresence(ovrUserHandle obj);
@@ -857,8 +5602,197 @@ const char *ovr_User_GetPresenceMatchSessionId(ovrUserHandle obj);
 // Always `ovrUserPresenceStatus_Unknown`: there is no presence service here.
 ovrUserPresenceStatus ovr_User_GetPresenceStatus(ovrUserHandle obj);
 
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetSdkAccounts` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_User_GetSdkAccounts(void);
+
 // Always "" (no profile pictures here); NULL for a NULL handle. Static storage.
 const char *ovr_User_GetSmallImageUrl(ovrUserHandle obj);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetUserProof` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_User_GetUserProof(void);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_LaunchBlockFlow` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_User_LaunchBlockFlow(ovrID userID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_LaunchFriendRequestFlow` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_User_LaunchFriendRequestFlow(ovrID userID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_LaunchProfile` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_User_LaunchProfile(ovrID userID);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_User_LaunchReportFlow(ovrID userID);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_User_LaunchReportFlow2(ovrID optionalUserID,
+                                      ovrAbuseReportOptionsHandle abuseReportOptions);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_LaunchUnblockFlow` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_User_LaunchUnblockFlow(ovrID userID);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_User_NewEntitledTestUser(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_User_NewTestUser(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_User_NewTestUserFriends(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_User_StartRecordingForReportFlow(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_User_StopRecordingAndLaunchReportFlow(ovrID optionalUserID,
+                                                     const char *optionalRecordingUUID);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_User_StopRecordingAndLaunchReportFlow2(ovrID optionalUserID,
+                                                      const char *optionalRecordingUUID,
+                                                      ovrAbuseReportOptionsHandle abuseReportOptions);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_User_TestUserCreateDeviceManifest(const char *deviceID,
+                                                 ovrID *appIDs,
+                                                 int numAppIDs);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_VoipDecoder_Decode(ovrVoipDecoderHandle obj,
+                            const uint8_t *compressedData,
+                            size_t compressedSize);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_VoipDecoder_GetDecodedPCM(ovrVoipDecoderHandle obj,
+                                     float *outputBuffer,
+                                     size_t outputBufferSize);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_VoipEncoder_AddPCM(ovrVoipEncoderHandle obj,
+                            const float *inputData,
+                            unsigned int inputSize);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_VoipEncoder_GetCompressedData(ovrVoipEncoderHandle obj,
+                                         uint8_t *outputBuffer,
+                                         size_t intputSize);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_VoipEncoder_GetCompressedDataSize(ovrVoipEncoderHandle obj);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrVoipOptionsHandle ovr_VoipOptions_Create(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_VoipOptions_Destroy(ovrVoipOptionsHandle handle);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_VoipOptions_SetBitrateForNewConnections(ovrVoipOptionsHandle handle, ovrVoipBitrate value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_VoipOptions_SetCreateNewConnectionUseDtx(ovrVoipOptionsHandle handle,
+                                                  ovrVoipDtxState value);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Voip_Accept(ovrID userID);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrVoipDecoderHandle ovr_Voip_CreateDecoder(void);
+
+// Not provided by ovrnet: returns NULL and logs.
+ovrVoipEncoderHandle ovr_Voip_CreateEncoder(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Voip_DestroyDecoder(ovrVoipDecoderHandle decoder);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Voip_DestroyEncoder(ovrVoipEncoderHandle encoder);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrVoipDtxState ovr_Voip_GetIsConnectionUsingDtx(ovrID peerID);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrVoipBitrate ovr_Voip_GetLocalBitrate(ovrID peerID);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Voip_GetMicrophoneAvailability` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Voip_GetMicrophoneAvailability(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_Voip_GetOutputBufferMaxSize(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_Voip_GetPCM(ovrID senderID, int16_t *outputBuffer, size_t outputBufferNumElements);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_Voip_GetPCMFloat(ovrID senderID, float *outputBuffer, size_t outputBufferNumElements);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_Voip_GetPCMSize(ovrID senderID);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_Voip_GetPCMWithTimestamp(ovrID senderID,
+                                    int16_t *outputBuffer,
+                                    size_t outputBufferNumElements,
+                                    uint32_t *timestamp);
+
+// Not provided by ovrnet: returns 0 and logs.
+size_t ovr_Voip_GetPCMWithTimestampFloat(ovrID senderID,
+                                         float *outputBuffer,
+                                         size_t outputBufferNumElements,
+                                         uint32_t *timestamp);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrVoipBitrate ovr_Voip_GetRemoteBitrate(ovrID peerID);
+
+// Not provided by ovrnet: returns 0 and logs.
+uint32_t ovr_Voip_GetSyncTimestamp(ovrID userID);
+
+// Not provided by ovrnet: returns 0 and logs.
+long long ovr_Voip_GetSyncTimestampDifference(uint32_t lhs, uint32_t rhs);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrVoipMuteState ovr_Voip_GetSystemVoipMicrophoneMuted(void);
+
+// Not provided by ovrnet: returns the Unknown value and logs.
+ovrSystemVoipStatus ovr_Voip_GetSystemVoipStatus(void);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Voip_SetMicrophoneFilterCallback(VoipFilterCallback cb);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Voip_SetMicrophoneFilterCallbackWithFixedSizeBuffer(VoipFilterCallback cb,
+                                                             size_t bufferSizeElements);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Voip_SetMicrophoneMuted(ovrVoipMuteState state);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Voip_SetNewConnectionOptions(ovrVoipOptionsHandle voipOptions);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Voip_SetOutputSampleRate(ovrVoipSampleRate rate);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Voip_SetSystemVoipMicrophoneMuted(ovrVoipMuteState muted);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Voip_SetSystemVoipPassthrough(bool passthrough);
+
+// Not provided by ovrnet: returns a request id, and an `ovrMessage_Voip_SetSystemVoipSuppressed` error
+// message with that id follows (0 when not initialised).
+ovrRequest ovr_Voip_SetSystemVoipSuppressed(bool suppressed);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Voip_Start(ovrID userID);
+
+// Not provided by ovrnet: returns nothing and logs.
+void ovr_Voip_Stop(ovrID userID);
 
 // ovrnet extension: initialises the platform with an explicit configuration instead of the
 // environment. Synchronous: returns true once the socket is bound and the background thread

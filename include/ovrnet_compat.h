@@ -9,12 +9,18 @@
 /* The message type no message ever has. */
 #define invalidMessageID ((ovrMessageType)0)
 
-/* The SDK version these headers stand in for: v49, the last with ovr_Net_*. ovrnet does not
- * check the version a game passes to the Ex init functions. */
+/* The SDK version these headers stand in for: 1.81.0 (v49), the last with ovr_Net_*. ovrnet
+ * does not check the version a game passes to the Ex init functions. */
 #ifndef PLATFORM_PRODUCT_VERSION
 #define PLATFORM_PRODUCT_VERSION 1
 #endif
 #ifndef PLATFORM_MAJOR_VERSION
-#define PLATFORM_MAJOR_VERSION 49
+#define PLATFORM_MAJOR_VERSION 1
+#endif
+#ifndef PLATFORM_MINOR_VERSION
+#define PLATFORM_MINOR_VERSION 81
+#endif
+#ifndef PLATFORM_PATCH_VERSION
+#define PLATFORM_PATCH_VERSION 0
 #endif
 #endif

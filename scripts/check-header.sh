@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Fails when include/ovrnet.h is stale, or when any header in include/ does not compile cleanly as
+# Fails when the generated SDK surface or include/ovrnet.h is stale, or when any header in include/ does not compile cleanly as
 # C11 and as C++17.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+
+# The generated SDK surface (Rust stubs, enums, header shims) must match sdk/surface.tsv.
+python3 "$root/scripts/gen-surface.py" --check
 
 "$root/scripts/gen-header.sh" "$tmp/ovrnet.h"
 if ! diff -u "$root/include/ovrnet.h" "$tmp/ovrnet.h"; then

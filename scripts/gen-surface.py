@@ -195,6 +195,10 @@ class Surface:
 
     def rust_type(self, t, arg):
         t = re.sub(r"\s+", " ", t.strip())
+        if t.startswith("const ") and not t.endswith("*"):
+            # A top-level const on a by-value parameter (`const ovrUserHandle obj`) is not part
+            # of the ABI.
+            t = t[len("const "):]
         if t.endswith("*"):
             inner = t[:-1].strip()
             const = inner.startswith("const ")
@@ -223,6 +227,8 @@ class Surface:
     def fallback(self, ret):
         """(Rust expression, what the doc says) for a stub's return value."""
         t = ret.strip()
+        if t.startswith("const ") and not t.endswith("*"):
+            t = t[len("const "):]
         if t == "void":
             return None, "nothing"
         if t == "const char*":

@@ -84,6 +84,53 @@ fn exports_match_header() {
     assert!(undeclared.is_empty(), "exported but not in ovrnet.h: {undeclared:?}");
 }
 
+/// Function names the SDK table (`sdk/surface.tsv`) lists.
+fn table_functions(root: &Path) -> BTreeSet<String> {
+    let table = std::fs::read_to_string(root.join("sdk/surface.tsv")).expect("read sdk/surface.tsv");
+    table
+        .lines()
+        .filter_map(|line| line.strip_prefix("fn\t"))
+        .filter_map(|rest| rest.split('\t').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Exports that are ovrnet's own, not the original SDK's: the extension init/shutdown and
+/// statistics.
+fn is_extension(name: &str) -> bool {
+    name.starts_with("ovrnet_")
+}
+
+#[test]
+fn every_sdk_function_of_the_table_is_exported_and_declared_and_nothing_else_is() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let table = table_functions(root);
+    assert!(table.len() > 900, "the table lists the whole SDK: {} functions", table.len());
+    let header = std::fs::read_to_string(root.join("include/ovrnet.h")).expect("read header");
+    let declared = declared_functions(&header);
+    let exported = exported_functions(&deps_dir().join("libovrnet.so"));
+
+    let not_exported: Vec<_> = table.difference(&exported).collect();
+    assert!(not_exported.is_empty(), "in sdk/surface.tsv but not exported: {not_exported:?}");
+    let not_declared: Vec<_> = table.difference(&declared).collect();
+    assert!(not_declared.is_empty(), "in sdk/surface.tsv but not in ovrnet.h: {not_declared:?}");
+    let not_in_table: Vec<_> = exported.difference(&table).filter(|name| !is_extension(name)).collect();
+    assert!(
+        not_in_table.is_empty(),
+        "exported but neither in sdk/surface.tsv nor an extension: {not_in_table:?}"
+    );
+}
+
+#[test]
+fn every_original_header_file_name_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let table = std::fs::read_to_string(root.join("sdk/surface.tsv")).expect("read sdk/surface.tsv");
+    let names: Vec<&str> = table.lines().filter_map(|line| line.strip_prefix("header\t")).collect();
+    assert!(names.len() > 200, "the table lists the original header names: {}", names.len());
+    let missing: Vec<_> = names.iter().filter(|name| !root.join("include").join(name).is_file()).collect();
+    assert!(missing.is_empty(), "header names without a file in include/: {missing:?}");
+}
+
 #[test]
 fn header_parser_reads_declarations() {
     let sample = "// bool not_this(void);\nbool ovrID_ToString(char *out, size_t n, ovrID id);\n\

@@ -131,11 +131,35 @@ pub extern "C" fn ovr_InitConfigOption_CreateBool(
     value: crate::capi::cbool::BoolArg,
 ) -> KeyValuePair {
     let key = crate::capi::sdk::prelude::ovrInitConfigOption_toString(config);
+    KeyValuePair { intValue: c_int::from(value.get()), ..pair(key, KeyValuePairType::Int) }
+}
+
+/// A pair with the key's and value's pointers as given (nothing is copied; keep both strings
+/// alive while the pair is used).
+fn pair(key: *const c_char, kind: KeyValuePairType) -> KeyValuePair {
     KeyValuePair {
         key,
-        valueType: RawKeyValuePairType(KeyValuePairType::Int.to_raw()),
+        valueType: RawKeyValuePairType(kind.to_raw()),
         stringValue: std::ptr::null(),
-        intValue: c_int::from(value.get()),
+        intValue: 0,
         doubleValue: 0.0,
     }
+}
+
+/// Original entry point: a string pair. Both pointers are stored as given, not copied.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovrKeyValuePair_makeString(key: *const c_char, value: *const c_char) -> KeyValuePair {
+    KeyValuePair { stringValue: value, ..pair(key, KeyValuePairType::String) }
+}
+
+/// Original entry point: an integer pair. The key pointer is stored as given, not copied.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovrKeyValuePair_makeInt(key: *const c_char, value: c_int) -> KeyValuePair {
+    KeyValuePair { intValue: value, ..pair(key, KeyValuePairType::Int) }
+}
+
+/// Original entry point: a double pair. The key pointer is stored as given, not copied.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovrKeyValuePair_makeDouble(key: *const c_char, value: f64) -> KeyValuePair {
+    KeyValuePair { doubleValue: value, ..pair(key, KeyValuePairType::Double) }
 }

@@ -66,6 +66,20 @@ pub struct ovrApplication {
 pub type ovrApplicationHandle = *mut ovrApplication;
 
 /// Opaque; ovrnet never creates one.
+pub struct ovrApplicationInviteArray {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrApplicationInviteArray`]).
+pub type ovrApplicationInviteArrayHandle = *mut ovrApplicationInviteArray;
+
+/// Opaque; ovrnet never creates one.
+pub struct ovrApplicationInvite {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrApplicationInvite`]).
+pub type ovrApplicationInviteHandle = *mut ovrApplicationInvite;
+
+/// Opaque; ovrnet never creates one.
 pub struct ovrApplicationOptions {
     _opaque: [u8; 0],
 }
@@ -120,6 +134,34 @@ pub struct ovrAssetFileDownloadUpdate {
 }
 /// Always NULL here (see [`ovrAssetFileDownloadUpdate`]).
 pub type ovrAssetFileDownloadUpdateHandle = *mut ovrAssetFileDownloadUpdate;
+
+/// Opaque; ovrnet never creates one.
+pub struct ovrAvatarEditorOptions {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrAvatarEditorOptions`]).
+pub type ovrAvatarEditorOptionsHandle = *mut ovrAvatarEditorOptions;
+
+/// Opaque; ovrnet never creates one.
+pub struct ovrAvatarEditorResult {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrAvatarEditorResult`]).
+pub type ovrAvatarEditorResultHandle = *mut ovrAvatarEditorResult;
+
+/// Opaque; ovrnet never creates one.
+pub struct ovrBlockedUserArray {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrBlockedUserArray`]).
+pub type ovrBlockedUserArrayHandle = *mut ovrBlockedUserArray;
+
+/// Opaque; ovrnet never creates one.
+pub struct ovrBlockedUser {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrBlockedUser`]).
+pub type ovrBlockedUserHandle = *mut ovrBlockedUser;
 
 /// Opaque; ovrnet never creates one.
 pub struct ovrCalApplicationFinalized {
@@ -227,6 +269,13 @@ pub struct ovrCloudStorageUpdateResponse {
 pub type ovrCloudStorageUpdateResponseHandle = *mut ovrCloudStorageUpdateResponse;
 
 /// Opaque; ovrnet never creates one.
+pub struct ovrCloudStorageVersion {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrCloudStorageVersion`]).
+pub type ovrCloudStorageVersionHandle = *mut ovrCloudStorageVersion;
+
+/// Opaque; ovrnet never creates one.
 pub struct ovrDestinationArray {
     _opaque: [u8; 0],
 }
@@ -239,6 +288,27 @@ pub struct ovrDestination {
 }
 /// Always NULL here (see [`ovrDestination`]).
 pub type ovrDestinationHandle = *mut ovrDestination;
+
+/// Opaque; ovrnet never creates one.
+pub struct ovrGroupPresenceJoinIntent {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrGroupPresenceJoinIntent`]).
+pub type ovrGroupPresenceJoinIntentHandle = *mut ovrGroupPresenceJoinIntent;
+
+/// Opaque; ovrnet never creates one.
+pub struct ovrGroupPresenceLeaveIntent {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrGroupPresenceLeaveIntent`]).
+pub type ovrGroupPresenceLeaveIntentHandle = *mut ovrGroupPresenceLeaveIntent;
+
+/// Opaque; ovrnet never creates one.
+pub struct ovrGroupPresenceOptions {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrGroupPresenceOptions`]).
+pub type ovrGroupPresenceOptionsHandle = *mut ovrGroupPresenceOptions;
 
 /// Opaque; ovrnet never creates one.
 pub struct ovrHttpTransferUpdate {
@@ -260,6 +330,20 @@ pub struct ovrInstalledApplication {
 }
 /// Always NULL here (see [`ovrInstalledApplication`]).
 pub type ovrInstalledApplicationHandle = *mut ovrInstalledApplication;
+
+/// Opaque; ovrnet never creates one.
+pub struct ovrInviteOptions {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrInviteOptions`]).
+pub type ovrInviteOptionsHandle = *mut ovrInviteOptions;
+
+/// Opaque; ovrnet never creates one.
+pub struct ovrInvitePanelResultInfo {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrInvitePanelResultInfo`]).
+pub type ovrInvitePanelResultInfoHandle = *mut ovrInvitePanelResultInfo;
 
 /// Opaque; ovrnet never creates one.
 pub struct ovrLanguagePackInfo {
@@ -290,6 +374,13 @@ pub struct ovrLaunchFriendRequestFlowResult {
 pub type ovrLaunchFriendRequestFlowResultHandle = *mut ovrLaunchFriendRequestFlowResult;
 
 /// Opaque; ovrnet never creates one.
+pub struct ovrLaunchInvitePanelFlowResult {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrLaunchInvitePanelFlowResult`]).
+pub type ovrLaunchInvitePanelFlowResultHandle = *mut ovrLaunchInvitePanelFlowResult;
+
+/// Opaque; ovrnet never creates one.
 pub struct ovrLaunchReportFlowResult {
     _opaque: [u8; 0],
 }
@@ -302,6 +393,13 @@ pub struct ovrLaunchUnblockFlowResult {
 }
 /// Always NULL here (see [`ovrLaunchUnblockFlowResult`]).
 pub type ovrLaunchUnblockFlowResultHandle = *mut ovrLaunchUnblockFlowResult;
+
+/// Opaque; ovrnet never creates one.
+pub struct ovrLeaderboardArray {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrLeaderboardArray`]).
+pub type ovrLeaderboardArrayHandle = *mut ovrLeaderboardArray;
 
 /// Opaque; ovrnet never creates one.
 pub struct ovrLeaderboardEntryArray {
@@ -465,11 +563,25 @@ pub struct ovrMatchmakingStats {
 pub type ovrMatchmakingStatsHandle = *mut ovrMatchmakingStats;
 
 /// Opaque; ovrnet never creates one.
+pub struct ovrMicrophoneAvailabilityState {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrMicrophoneAvailabilityState`]).
+pub type ovrMicrophoneAvailabilityStateHandle = *mut ovrMicrophoneAvailabilityState;
+
+/// Opaque; ovrnet never creates one.
 pub struct ovrMicrophone {
     _opaque: [u8; 0],
 }
 /// Always NULL here (see [`ovrMicrophone`]).
 pub type ovrMicrophoneHandle = *mut ovrMicrophone;
+
+/// Opaque; ovrnet never creates one.
+pub struct ovrMultiplayerErrorOptions {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrMultiplayerErrorOptions`]).
+pub type ovrMultiplayerErrorOptionsHandle = *mut ovrMultiplayerErrorOptions;
 
 /// Opaque; ovrnet never creates one.
 pub struct ovrNetSyncConnection {
@@ -605,6 +717,13 @@ pub struct ovrPurchase {
 pub type ovrPurchaseHandle = *mut ovrPurchase;
 
 /// Opaque; ovrnet never creates one.
+pub struct ovrRejoinDialogResult {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrRejoinDialogResult`]).
+pub type ovrRejoinDialogResultHandle = *mut ovrRejoinDialogResult;
+
+/// Opaque; ovrnet never creates one.
 pub struct ovrRichPresenceOptions {
     _opaque: [u8; 0],
 }
@@ -633,6 +752,13 @@ pub struct ovrRoomInviteNotification {
 pub type ovrRoomInviteNotificationHandle = *mut ovrRoomInviteNotification;
 
 /// Opaque; ovrnet never creates one.
+pub struct ovrRosterOptions {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrRosterOptions`]).
+pub type ovrRosterOptionsHandle = *mut ovrRosterOptions;
+
+/// Opaque; ovrnet never creates one.
 pub struct ovrSdkAccountArray {
     _opaque: [u8; 0],
 }
@@ -645,6 +771,13 @@ pub struct ovrSdkAccount {
 }
 /// Always NULL here (see [`ovrSdkAccount`]).
 pub type ovrSdkAccountHandle = *mut ovrSdkAccount;
+
+/// Opaque; ovrnet never creates one.
+pub struct ovrSendInvitesResult {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrSendInvitesResult`]).
+pub type ovrSendInvitesResultHandle = *mut ovrSendInvitesResult;
 
 /// Opaque; ovrnet never creates one.
 pub struct ovrShareMediaResult {
@@ -708,6 +841,20 @@ pub struct ovrUserAndRoom {
 }
 /// Always NULL here (see [`ovrUserAndRoom`]).
 pub type ovrUserAndRoomHandle = *mut ovrUserAndRoom;
+
+/// Opaque; ovrnet never creates one.
+pub struct ovrUserCapabilityArray {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrUserCapabilityArray`]).
+pub type ovrUserCapabilityArrayHandle = *mut ovrUserCapabilityArray;
+
+/// Opaque; ovrnet never creates one.
+pub struct ovrUserCapability {
+    _opaque: [u8; 0],
+}
+/// Always NULL here (see [`ovrUserCapability`]).
+pub type ovrUserCapabilityHandle = *mut ovrUserCapability;
 
 /// Opaque; ovrnet never creates one.
 pub struct ovrUserDataStoreUpdateResponse {

@@ -63,6 +63,17 @@ pub extern "C" fn ovr_AbuseReport_LaunchAdvancedReportFlow(
     not_provided::value("ovr_AbuseReport_LaunchAdvancedReportFlow", 0)
 }
 
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_AbuseReport_ReportRequestHandled` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_AbuseReport_ReportRequestHandled(response: RawReportRequestResponse) -> ovrRequest {
+    let _ = (response,);
+    not_provided::request(
+        "ovr_AbuseReport_ReportRequestHandled",
+        MessageType::AbuseReport_ReportRequestHandled,
+    )
+}
+
 /// Not provided by ovrnet: returns NULL and logs.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_AchievementDefinitionArray_GetElement(
@@ -254,6 +265,32 @@ pub extern "C" fn ovr_Achievements_GetDefinitionsByName(
     )
 }
 
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Achievements_GetNextAchievementDefinitionArrayPage` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Achievements_GetNextAchievementDefinitionArrayPage(
+    handle: ovrAchievementDefinitionArrayHandle,
+) -> ovrRequest {
+    let _ = (handle,);
+    not_provided::request(
+        "ovr_Achievements_GetNextAchievementDefinitionArrayPage",
+        MessageType::Achievements_GetNextAchievementDefinitionArrayPage,
+    )
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Achievements_GetNextAchievementProgressArrayPage` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Achievements_GetNextAchievementProgressArrayPage(
+    handle: ovrAchievementProgressArrayHandle,
+) -> ovrRequest {
+    let _ = (handle,);
+    not_provided::request(
+        "ovr_Achievements_GetNextAchievementProgressArrayPage",
+        MessageType::Achievements_GetNextAchievementProgressArrayPage,
+    )
+}
+
 /// Not provided by ovrnet: returns a request id, and an `ovrMessage_Achievements_GetProgressByName` error
 /// message with that id follows (0 when not initialised).
 #[unsafe(no_mangle)]
@@ -270,6 +307,34 @@ pub extern "C" fn ovr_Achievements_Unlock(name: *const c_char) -> ovrRequest {
     not_provided::request("ovr_Achievements_Unlock", MessageType::Achievements_Unlock)
 }
 
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_AdvancedAbuseReportOptions_AddSuggestedUser(
+    handle: ovrAdvancedAbuseReportOptionsHandle,
+    value: ovrID,
+) {
+    let _ = (handle, value);
+    not_provided::value("ovr_AdvancedAbuseReportOptions_AddSuggestedUser", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_AdvancedAbuseReportOptions_ClearDeveloperDefinedContext(
+    handle: ovrAdvancedAbuseReportOptionsHandle,
+) {
+    let _ = (handle,);
+    not_provided::value("ovr_AdvancedAbuseReportOptions_ClearDeveloperDefinedContext", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_AdvancedAbuseReportOptions_ClearSuggestedUsers(
+    handle: ovrAdvancedAbuseReportOptionsHandle,
+) {
+    let _ = (handle,);
+    not_provided::value("ovr_AdvancedAbuseReportOptions_ClearSuggestedUsers", ())
+}
+
 /// Not provided by ovrnet: returns NULL and logs.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_AdvancedAbuseReportOptions_Create() -> ovrAdvancedAbuseReportOptionsHandle {
@@ -281,6 +346,17 @@ pub extern "C" fn ovr_AdvancedAbuseReportOptions_Create() -> ovrAdvancedAbuseRep
 pub extern "C" fn ovr_AdvancedAbuseReportOptions_Destroy(handle: ovrAdvancedAbuseReportOptionsHandle) {
     let _ = (handle,);
     not_provided::value("ovr_AdvancedAbuseReportOptions_Destroy", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_AdvancedAbuseReportOptions_SetDeveloperDefinedContextString(
+    handle: ovrAdvancedAbuseReportOptionsHandle,
+    key: *const c_char,
+    value: *const c_char,
+) {
+    let _ = (handle, key, value);
+    not_provided::value("ovr_AdvancedAbuseReportOptions_SetDeveloperDefinedContextString", ())
 }
 
 /// Not provided by ovrnet: returns nothing and logs.
@@ -311,6 +387,83 @@ pub extern "C" fn ovr_AdvancedAbuseReportOptions_SetVideoMode(
 ) {
     let _ = (handle, value);
     not_provided::value("ovr_AdvancedAbuseReportOptions_SetVideoMode", ())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_ApplicationInviteArray_GetElement(
+    obj: ovrApplicationInviteArrayHandle,
+    index: usize,
+) -> ovrApplicationInviteHandle {
+    let _ = (obj, index);
+    not_provided::value("ovr_ApplicationInviteArray_GetElement", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_ApplicationInviteArray_GetNextUrl(
+    obj: ovrApplicationInviteArrayHandle,
+) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_ApplicationInviteArray_GetNextUrl", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_ApplicationInviteArray_GetSize(obj: ovrApplicationInviteArrayHandle) -> usize {
+    let _ = (obj,);
+    not_provided::value("ovr_ApplicationInviteArray_GetSize", 0)
+}
+
+/// Not provided by ovrnet: returns false and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_ApplicationInviteArray_HasNextPage(obj: ovrApplicationInviteArrayHandle) -> Bool32 {
+    let _ = (obj,);
+    not_provided::value("ovr_ApplicationInviteArray_HasNextPage", Bool32::FALSE)
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_ApplicationInvite_GetDestination(
+    obj: ovrApplicationInviteHandle,
+) -> ovrDestinationHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_ApplicationInvite_GetDestination", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_ApplicationInvite_GetID(obj: ovrApplicationInviteHandle) -> ovrID {
+    let _ = (obj,);
+    not_provided::value("ovr_ApplicationInvite_GetID", 0)
+}
+
+/// Not provided by ovrnet: returns false and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_ApplicationInvite_GetIsActive(obj: ovrApplicationInviteHandle) -> Bool32 {
+    let _ = (obj,);
+    not_provided::value("ovr_ApplicationInvite_GetIsActive", Bool32::FALSE)
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_ApplicationInvite_GetLobbySessionId(obj: ovrApplicationInviteHandle) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_ApplicationInvite_GetLobbySessionId", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_ApplicationInvite_GetMatchSessionId(obj: ovrApplicationInviteHandle) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_ApplicationInvite_GetMatchSessionId", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_ApplicationInvite_GetRecipient(obj: ovrApplicationInviteHandle) -> ovrUserHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_ApplicationInvite_GetRecipient", std::ptr::null_mut())
 }
 
 /// Not provided by ovrnet: returns NULL and logs.
@@ -381,6 +534,43 @@ pub extern "C" fn ovr_ApplicationOptions_SetDeeplinkMessage(
 ) {
     let _ = (handle, value);
     not_provided::value("ovr_ApplicationOptions_SetDeeplinkMessage", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_ApplicationOptions_SetDestinationApiName(
+    handle: ovrApplicationOptionsHandle,
+    value: *const c_char,
+) {
+    let _ = (handle, value);
+    not_provided::value("ovr_ApplicationOptions_SetDestinationApiName", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_ApplicationOptions_SetLobbySessionId(
+    handle: ovrApplicationOptionsHandle,
+    value: *const c_char,
+) {
+    let _ = (handle, value);
+    not_provided::value("ovr_ApplicationOptions_SetLobbySessionId", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_ApplicationOptions_SetMatchSessionId(
+    handle: ovrApplicationOptionsHandle,
+    value: *const c_char,
+) {
+    let _ = (handle, value);
+    not_provided::value("ovr_ApplicationOptions_SetMatchSessionId", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_ApplicationOptions_SetRoomId(handle: ovrApplicationOptionsHandle, value: ovrID) {
+    let _ = (handle, value);
+    not_provided::value("ovr_ApplicationOptions_SetRoomId", ())
 }
 
 /// Not provided by ovrnet: returns 0 and logs.
@@ -620,11 +810,29 @@ pub extern "C" fn ovr_AssetFileDownloadUpdate_GetBytesTotal(obj: ovrAssetFileDow
 
 /// Not provided by ovrnet: returns 0 and logs.
 #[unsafe(no_mangle)]
+pub extern "C" fn ovr_AssetFileDownloadUpdate_GetBytesTotalLong(
+    obj: ovrAssetFileDownloadUpdateHandle,
+) -> c_ulonglong {
+    let _ = (obj,);
+    not_provided::value("ovr_AssetFileDownloadUpdate_GetBytesTotalLong", 0)
+}
+
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
 pub extern "C" fn ovr_AssetFileDownloadUpdate_GetBytesTransferred(
     obj: ovrAssetFileDownloadUpdateHandle,
 ) -> c_int {
     let _ = (obj,);
     not_provided::value("ovr_AssetFileDownloadUpdate_GetBytesTransferred", 0)
+}
+
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_AssetFileDownloadUpdate_GetBytesTransferredLong(
+    obj: ovrAssetFileDownloadUpdateHandle,
+) -> c_longlong {
+    let _ = (obj,);
+    not_provided::value("ovr_AssetFileDownloadUpdate_GetBytesTransferredLong", 0)
 }
 
 /// Not provided by ovrnet: returns false and logs.
@@ -737,6 +945,44 @@ pub extern "C" fn ovr_AssetFile_StatusByName(assetFileName: *const c_char) -> ov
     not_provided::request("ovr_AssetFile_StatusByName", MessageType::AssetFile_StatusByName)
 }
 
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_AvatarEditorOptions_Create() -> ovrAvatarEditorOptionsHandle {
+    not_provided::value("ovr_AvatarEditorOptions_Create", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_AvatarEditorOptions_Destroy(handle: ovrAvatarEditorOptionsHandle) {
+    let _ = (handle,);
+    not_provided::value("ovr_AvatarEditorOptions_Destroy", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_AvatarEditorOptions_SetSourceOverride(
+    handle: ovrAvatarEditorOptionsHandle,
+    value: *const c_char,
+) {
+    let _ = (handle, value);
+    not_provided::value("ovr_AvatarEditorOptions_SetSourceOverride", ())
+}
+
+/// Not provided by ovrnet: returns false and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_AvatarEditorResult_GetRequestSent(obj: ovrAvatarEditorResultHandle) -> Bool32 {
+    let _ = (obj,);
+    not_provided::value("ovr_AvatarEditorResult_GetRequestSent", Bool32::FALSE)
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Avatar_LaunchAvatarEditor` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Avatar_LaunchAvatarEditor(options: ovrAvatarEditorOptionsHandle) -> ovrRequest {
+    let _ = (options,);
+    not_provided::request("ovr_Avatar_LaunchAvatarEditor", MessageType::Avatar_LaunchAvatarEditor)
+}
+
 /// Not provided by ovrnet: returns 0 and logs.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Avatar_UpdateMetaData(
@@ -745,6 +991,44 @@ pub extern "C" fn ovr_Avatar_UpdateMetaData(
 ) -> ovrRequest {
     let _ = (avatarMetaData, imageFilePath);
     not_provided::value("ovr_Avatar_UpdateMetaData", 0)
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_BlockedUserArray_GetElement(
+    obj: ovrBlockedUserArrayHandle,
+    index: usize,
+) -> ovrBlockedUserHandle {
+    let _ = (obj, index);
+    not_provided::value("ovr_BlockedUserArray_GetElement", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_BlockedUserArray_GetNextUrl(obj: ovrBlockedUserArrayHandle) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_BlockedUserArray_GetNextUrl", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_BlockedUserArray_GetSize(obj: ovrBlockedUserArrayHandle) -> usize {
+    let _ = (obj,);
+    not_provided::value("ovr_BlockedUserArray_GetSize", 0)
+}
+
+/// Not provided by ovrnet: returns false and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_BlockedUserArray_HasNextPage(obj: ovrBlockedUserArrayHandle) -> Bool32 {
+    let _ = (obj,);
+    not_provided::value("ovr_BlockedUserArray_HasNextPage", Bool32::FALSE)
+}
+
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_BlockedUser_GetId(obj: ovrBlockedUserHandle) -> ovrID {
+    let _ = (obj,);
+    not_provided::value("ovr_BlockedUser_GetId", 0)
 }
 
 /// Not provided by ovrnet: returns 0 and logs.
@@ -958,11 +1242,11 @@ pub extern "C" fn ovr_ChallengeEntry_GetDisplayScore(obj: ovrChallengeEntryHandl
     not_provided::value("ovr_ChallengeEntry_GetDisplayScore", c"".as_ptr())
 }
 
-/// Not provided by ovrnet: returns NULL and logs.
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
 #[unsafe(no_mangle)]
-pub extern "C" fn ovr_ChallengeEntry_GetExtraData(obj: ovrChallengeEntryHandle) -> *mut c_void {
+pub extern "C" fn ovr_ChallengeEntry_GetExtraData(obj: ovrChallengeEntryHandle) -> *const c_char {
     let _ = (obj,);
-    not_provided::value("ovr_ChallengeEntry_GetExtraData", std::ptr::null_mut())
+    not_provided::value("ovr_ChallengeEntry_GetExtraData", c"".as_ptr())
 }
 
 /// Not provided by ovrnet: returns 0 and logs.
@@ -970,6 +1254,13 @@ pub extern "C" fn ovr_ChallengeEntry_GetExtraData(obj: ovrChallengeEntryHandle) 
 pub extern "C" fn ovr_ChallengeEntry_GetExtraDataLength(obj: ovrChallengeEntryHandle) -> c_uint {
     let _ = (obj,);
     not_provided::value("ovr_ChallengeEntry_GetExtraDataLength", 0)
+}
+
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_ChallengeEntry_GetID(obj: ovrChallengeEntryHandle) -> ovrID {
+    let _ = (obj,);
+    not_provided::value("ovr_ChallengeEntry_GetID", 0)
 }
 
 /// Not provided by ovrnet: returns 0 and logs.
@@ -1525,6 +1816,19 @@ pub extern "C" fn ovr_CloudStorage_Delete(bucket: *const c_char, key: *const c_c
     not_provided::request("ovr_CloudStorage_Delete", MessageType::CloudStorage_Delete)
 }
 
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_CloudStorage_GetNextCloudStorageMetadataArrayPage` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_CloudStorage_GetNextCloudStorageMetadataArrayPage(
+    handle: ovrCloudStorageMetadataArrayHandle,
+) -> ovrRequest {
+    let _ = (handle,);
+    not_provided::request(
+        "ovr_CloudStorage_GetNextCloudStorageMetadataArrayPage",
+        MessageType::CloudStorage_GetNextCloudStorageMetadataArrayPage,
+    )
+}
+
 /// Not provided by ovrnet: returns a request id, and an `ovrMessage_CloudStorage_Load` error
 /// message with that id follows (0 when not initialised).
 #[unsafe(no_mangle)]
@@ -1558,7 +1862,7 @@ pub extern "C" fn ovr_CloudStorage_LoadConflictMetadata(
 /// Not provided by ovrnet: returns a request id, and an `ovrMessage_CloudStorage_LoadHandle` error
 /// message with that id follows (0 when not initialised).
 #[unsafe(no_mangle)]
-pub extern "C" fn ovr_CloudStorage_LoadHandle(handle: *const c_char) -> ovrRequest {
+pub extern "C" fn ovr_CloudStorage_LoadHandle(handle: ovrCloudStorageVersionHandle) -> ovrRequest {
     let _ = (handle,);
     not_provided::request("ovr_CloudStorage_LoadHandle", MessageType::CloudStorage_LoadHandle)
 }
@@ -1577,7 +1881,7 @@ pub extern "C" fn ovr_CloudStorage_LoadMetadata(bucket: *const c_char, key: *con
 pub extern "C" fn ovr_CloudStorage_ResolveKeepLocal(
     bucket: *const c_char,
     key: *const c_char,
-    remoteHandle: *const c_char,
+    remoteHandle: ovrCloudStorageVersionHandle,
 ) -> ovrRequest {
     let _ = (bucket, key, remoteHandle);
     not_provided::request("ovr_CloudStorage_ResolveKeepLocal", MessageType::CloudStorage_ResolveKeepLocal)
@@ -1589,7 +1893,7 @@ pub extern "C" fn ovr_CloudStorage_ResolveKeepLocal(
 pub extern "C" fn ovr_CloudStorage_ResolveKeepRemote(
     bucket: *const c_char,
     key: *const c_char,
-    remoteHandle: *const c_char,
+    remoteHandle: ovrCloudStorageVersionHandle,
 ) -> ovrRequest {
     let _ = (bucket, key, remoteHandle);
     not_provided::request("ovr_CloudStorage_ResolveKeepRemote", MessageType::CloudStorage_ResolveKeepRemote)
@@ -1702,6 +2006,272 @@ pub extern "C" fn ovr_GraphAPI_Post(url: *const c_char) -> ovrRequest {
     not_provided::value("ovr_GraphAPI_Post", 0)
 }
 
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresenceJoinIntent_GetDeeplinkMessage(
+    obj: ovrGroupPresenceJoinIntentHandle,
+) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_GroupPresenceJoinIntent_GetDeeplinkMessage", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresenceJoinIntent_GetDestinationApiName(
+    obj: ovrGroupPresenceJoinIntentHandle,
+) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_GroupPresenceJoinIntent_GetDestinationApiName", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresenceJoinIntent_GetLobbySessionId(
+    obj: ovrGroupPresenceJoinIntentHandle,
+) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_GroupPresenceJoinIntent_GetLobbySessionId", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresenceJoinIntent_GetMatchSessionId(
+    obj: ovrGroupPresenceJoinIntentHandle,
+) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_GroupPresenceJoinIntent_GetMatchSessionId", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresenceLeaveIntent_GetDestinationApiName(
+    obj: ovrGroupPresenceLeaveIntentHandle,
+) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_GroupPresenceLeaveIntent_GetDestinationApiName", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresenceLeaveIntent_GetLobbySessionId(
+    obj: ovrGroupPresenceLeaveIntentHandle,
+) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_GroupPresenceLeaveIntent_GetLobbySessionId", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresenceLeaveIntent_GetMatchSessionId(
+    obj: ovrGroupPresenceLeaveIntentHandle,
+) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_GroupPresenceLeaveIntent_GetMatchSessionId", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresenceOptions_Create() -> ovrGroupPresenceOptionsHandle {
+    not_provided::value("ovr_GroupPresenceOptions_Create", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresenceOptions_Destroy(handle: ovrGroupPresenceOptionsHandle) {
+    let _ = (handle,);
+    not_provided::value("ovr_GroupPresenceOptions_Destroy", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresenceOptions_SetDeeplinkMessageOverride(
+    handle: ovrGroupPresenceOptionsHandle,
+    value: *const c_char,
+) {
+    let _ = (handle, value);
+    not_provided::value("ovr_GroupPresenceOptions_SetDeeplinkMessageOverride", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresenceOptions_SetDestinationApiName(
+    handle: ovrGroupPresenceOptionsHandle,
+    value: *const c_char,
+) {
+    let _ = (handle, value);
+    not_provided::value("ovr_GroupPresenceOptions_SetDestinationApiName", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresenceOptions_SetIsJoinable(
+    handle: ovrGroupPresenceOptionsHandle,
+    value: BoolArg,
+) {
+    let _ = (handle, value);
+    not_provided::value("ovr_GroupPresenceOptions_SetIsJoinable", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresenceOptions_SetLobbySessionId(
+    handle: ovrGroupPresenceOptionsHandle,
+    value: *const c_char,
+) {
+    let _ = (handle, value);
+    not_provided::value("ovr_GroupPresenceOptions_SetLobbySessionId", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresenceOptions_SetMatchSessionId(
+    handle: ovrGroupPresenceOptionsHandle,
+    value: *const c_char,
+) {
+    let _ = (handle, value);
+    not_provided::value("ovr_GroupPresenceOptions_SetMatchSessionId", ())
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_Clear` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresence_Clear() -> ovrRequest {
+    not_provided::request("ovr_GroupPresence_Clear", MessageType::GroupPresence_Clear)
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_GetInvitableUsers` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresence_GetInvitableUsers(options: ovrInviteOptionsHandle) -> ovrRequest {
+    let _ = (options,);
+    not_provided::request("ovr_GroupPresence_GetInvitableUsers", MessageType::GroupPresence_GetInvitableUsers)
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_GetNextApplicationInviteArrayPage` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresence_GetNextApplicationInviteArrayPage(
+    handle: ovrApplicationInviteArrayHandle,
+) -> ovrRequest {
+    let _ = (handle,);
+    not_provided::request(
+        "ovr_GroupPresence_GetNextApplicationInviteArrayPage",
+        MessageType::GroupPresence_GetNextApplicationInviteArrayPage,
+    )
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_GetSentInvites` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresence_GetSentInvites() -> ovrRequest {
+    not_provided::request("ovr_GroupPresence_GetSentInvites", MessageType::GroupPresence_GetSentInvites)
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_LaunchInvitePanel` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresence_LaunchInvitePanel(options: ovrInviteOptionsHandle) -> ovrRequest {
+    let _ = (options,);
+    not_provided::request("ovr_GroupPresence_LaunchInvitePanel", MessageType::GroupPresence_LaunchInvitePanel)
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_LaunchMultiplayerErrorDialog` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresence_LaunchMultiplayerErrorDialog(
+    options: ovrMultiplayerErrorOptionsHandle,
+) -> ovrRequest {
+    let _ = (options,);
+    not_provided::request(
+        "ovr_GroupPresence_LaunchMultiplayerErrorDialog",
+        MessageType::GroupPresence_LaunchMultiplayerErrorDialog,
+    )
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_LaunchRejoinDialog` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresence_LaunchRejoinDialog(
+    lobby_session_id: *const c_char,
+    match_session_id: *const c_char,
+    destination_api_name: *const c_char,
+) -> ovrRequest {
+    let _ = (lobby_session_id, match_session_id, destination_api_name);
+    not_provided::request(
+        "ovr_GroupPresence_LaunchRejoinDialog",
+        MessageType::GroupPresence_LaunchRejoinDialog,
+    )
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_LaunchRosterPanel` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresence_LaunchRosterPanel(options: ovrRosterOptionsHandle) -> ovrRequest {
+    let _ = (options,);
+    not_provided::request("ovr_GroupPresence_LaunchRosterPanel", MessageType::GroupPresence_LaunchRosterPanel)
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_SendInvites` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresence_SendInvites(userIDs: *mut ovrID, userIDLength: c_uint) -> ovrRequest {
+    let _ = (userIDs, userIDLength);
+    not_provided::request("ovr_GroupPresence_SendInvites", MessageType::GroupPresence_SendInvites)
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_Set` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresence_Set(groupPresenceOptions: ovrGroupPresenceOptionsHandle) -> ovrRequest {
+    let _ = (groupPresenceOptions,);
+    not_provided::request("ovr_GroupPresence_Set", MessageType::GroupPresence_Set)
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_SetDeeplinkMessageOverride` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresence_SetDeeplinkMessageOverride(
+    deeplink_message: *const c_char,
+) -> ovrRequest {
+    let _ = (deeplink_message,);
+    not_provided::request(
+        "ovr_GroupPresence_SetDeeplinkMessageOverride",
+        MessageType::GroupPresence_SetDeeplinkMessageOverride,
+    )
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_SetDestination` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresence_SetDestination(api_name: *const c_char) -> ovrRequest {
+    let _ = (api_name,);
+    not_provided::request("ovr_GroupPresence_SetDestination", MessageType::GroupPresence_SetDestination)
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_SetIsJoinable` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresence_SetIsJoinable(is_joinable: BoolArg) -> ovrRequest {
+    let _ = (is_joinable,);
+    not_provided::request("ovr_GroupPresence_SetIsJoinable", MessageType::GroupPresence_SetIsJoinable)
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_SetLobbySession` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresence_SetLobbySession(id: *const c_char) -> ovrRequest {
+    let _ = (id,);
+    not_provided::request("ovr_GroupPresence_SetLobbySession", MessageType::GroupPresence_SetLobbySession)
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_GroupPresence_SetMatchSession` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_GroupPresence_SetMatchSession(id: *const c_char) -> ovrRequest {
+    let _ = (id,);
+    not_provided::request("ovr_GroupPresence_SetMatchSession", MessageType::GroupPresence_SetMatchSession)
+}
+
 /// Not provided by ovrnet: returns 0 and logs.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_HTTP_Get(url: *const c_char) -> ovrRequest {
@@ -1805,6 +2375,22 @@ pub extern "C" fn ovr_IAP_ConsumePurchase(sku: *const c_char) -> ovrRequest {
     not_provided::request("ovr_IAP_ConsumePurchase", MessageType::IAP_ConsumePurchase)
 }
 
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_IAP_GetNextProductArrayPage` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_IAP_GetNextProductArrayPage(handle: ovrProductArrayHandle) -> ovrRequest {
+    let _ = (handle,);
+    not_provided::request("ovr_IAP_GetNextProductArrayPage", MessageType::IAP_GetNextProductArrayPage)
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_IAP_GetNextPurchaseArrayPage` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_IAP_GetNextPurchaseArrayPage(handle: ovrPurchaseArrayHandle) -> ovrRequest {
+    let _ = (handle,);
+    not_provided::request("ovr_IAP_GetNextPurchaseArrayPage", MessageType::IAP_GetNextPurchaseArrayPage)
+}
+
 /// Not provided by ovrnet: returns a request id, and an `ovrMessage_IAP_GetProductsBySKU` error
 /// message with that id follows (0 when not initialised).
 #[unsafe(no_mangle)]
@@ -1896,6 +2482,40 @@ pub extern "C" fn ovr_InstalledApplication_GetVersionName(
     not_provided::value("ovr_InstalledApplication_GetVersionName", c"".as_ptr())
 }
 
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_InviteOptions_AddSuggestedUser(handle: ovrInviteOptionsHandle, value: ovrID) {
+    let _ = (handle, value);
+    not_provided::value("ovr_InviteOptions_AddSuggestedUser", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_InviteOptions_ClearSuggestedUsers(handle: ovrInviteOptionsHandle) {
+    let _ = (handle,);
+    not_provided::value("ovr_InviteOptions_ClearSuggestedUsers", ())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_InviteOptions_Create() -> ovrInviteOptionsHandle {
+    not_provided::value("ovr_InviteOptions_Create", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_InviteOptions_Destroy(handle: ovrInviteOptionsHandle) {
+    let _ = (handle,);
+    not_provided::value("ovr_InviteOptions_Destroy", ())
+}
+
+/// Not provided by ovrnet: returns false and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_InvitePanelResultInfo_GetInvitesSent(obj: ovrInvitePanelResultInfoHandle) -> Bool32 {
+    let _ = (obj,);
+    not_provided::value("ovr_InvitePanelResultInfo_GetInvitesSent", Bool32::FALSE)
+}
+
 /// Not provided by ovrnet: returns an empty string (static storage) and logs.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_LanguagePackInfo_GetEnglishName(obj: ovrLanguagePackInfoHandle) -> *const c_char {
@@ -1974,6 +2594,20 @@ pub extern "C" fn ovr_LaunchDetails_GetLaunchType(obj: ovrLaunchDetailsHandle) -
     not_provided::value("ovr_LaunchDetails_GetLaunchType", ovrLaunchType::Unknown)
 }
 
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_LaunchDetails_GetLobbySessionID(obj: ovrLaunchDetailsHandle) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_LaunchDetails_GetLobbySessionID", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_LaunchDetails_GetMatchSessionID(obj: ovrLaunchDetailsHandle) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_LaunchDetails_GetMatchSessionID", c"".as_ptr())
+}
+
 /// Not provided by ovrnet: returns 0 and logs.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_LaunchDetails_GetRoomID(obj: ovrLaunchDetailsHandle) -> ovrID {
@@ -2013,6 +2647,15 @@ pub extern "C" fn ovr_LaunchFriendRequestFlowResult_GetDidSendRequest(
     not_provided::value("ovr_LaunchFriendRequestFlowResult_GetDidSendRequest", Bool32::FALSE)
 }
 
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_LaunchInvitePanelFlowResult_GetInvitedUsers(
+    obj: ovrLaunchInvitePanelFlowResultHandle,
+) -> ovrUserArrayHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_LaunchInvitePanelFlowResult_GetInvitedUsers", std::ptr::null_mut())
+}
+
 /// Not provided by ovrnet: returns false and logs.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_LaunchReportFlowResult_GetDidCancel(obj: ovrLaunchReportFlowResultHandle) -> Bool32 {
@@ -2039,6 +2682,37 @@ pub extern "C" fn ovr_LaunchUnblockFlowResult_GetDidCancel(obj: ovrLaunchUnblock
 pub extern "C" fn ovr_LaunchUnblockFlowResult_GetDidUnblock(obj: ovrLaunchUnblockFlowResultHandle) -> Bool32 {
     let _ = (obj,);
     not_provided::value("ovr_LaunchUnblockFlowResult_GetDidUnblock", Bool32::FALSE)
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_LeaderboardArray_GetElement(
+    obj: ovrLeaderboardArrayHandle,
+    index: usize,
+) -> ovrLeaderboardHandle {
+    let _ = (obj, index);
+    not_provided::value("ovr_LeaderboardArray_GetElement", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_LeaderboardArray_GetNextUrl(obj: ovrLeaderboardArrayHandle) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_LeaderboardArray_GetNextUrl", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_LeaderboardArray_GetSize(obj: ovrLeaderboardArrayHandle) -> usize {
+    let _ = (obj,);
+    not_provided::value("ovr_LeaderboardArray_GetSize", 0)
+}
+
+/// Not provided by ovrnet: returns false and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_LeaderboardArray_HasNextPage(obj: ovrLeaderboardArrayHandle) -> Bool32 {
+    let _ = (obj,);
+    not_provided::value("ovr_LeaderboardArray_HasNextPage", Bool32::FALSE)
 }
 
 /// Not provided by ovrnet: returns NULL and logs.
@@ -2120,6 +2794,13 @@ pub extern "C" fn ovr_LeaderboardEntry_GetExtraDataLength(obj: ovrLeaderboardEnt
 
 /// Not provided by ovrnet: returns 0 and logs.
 #[unsafe(no_mangle)]
+pub extern "C" fn ovr_LeaderboardEntry_GetID(obj: ovrLeaderboardEntryHandle) -> ovrID {
+    let _ = (obj,);
+    not_provided::value("ovr_LeaderboardEntry_GetID", 0)
+}
+
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
 pub extern "C" fn ovr_LeaderboardEntry_GetRank(obj: ovrLeaderboardEntryHandle) -> c_int {
     let _ = (obj,);
     not_provided::value("ovr_LeaderboardEntry_GetRank", 0)
@@ -2181,11 +2862,26 @@ pub extern "C" fn ovr_LeaderboardUpdateStatus_GetUpdatedChallengeIdsSize(
     not_provided::value("ovr_LeaderboardUpdateStatus_GetUpdatedChallengeIdsSize", 0)
 }
 
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Leaderboard_Get` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Leaderboard_Get(leaderboardName: *const c_char) -> ovrRequest {
+    let _ = (leaderboardName,);
+    not_provided::request("ovr_Leaderboard_Get", MessageType::Leaderboard_Get)
+}
+
 /// Not provided by ovrnet: returns an empty string (static storage) and logs.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Leaderboard_GetApiName(obj: ovrLeaderboardHandle) -> *const c_char {
     let _ = (obj,);
     not_provided::value("ovr_Leaderboard_GetApiName", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Leaderboard_GetDestination(obj: ovrLeaderboardHandle) -> ovrDestinationHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_Leaderboard_GetDestination", std::ptr::null_mut())
 }
 
 /// Not provided by ovrnet: returns a request id, and an `ovrMessage_Leaderboard_GetEntries` error
@@ -2227,12 +2923,32 @@ pub extern "C" fn ovr_Leaderboard_GetEntriesByIds(
     not_provided::request("ovr_Leaderboard_GetEntriesByIds", MessageType::Leaderboard_GetEntriesByIds)
 }
 
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Leaderboard_GetID(obj: ovrLeaderboardHandle) -> ovrID {
+    let _ = (obj,);
+    not_provided::value("ovr_Leaderboard_GetID", 0)
+}
+
 /// Not provided by ovrnet: returns a request id, and an `ovrMessage_Leaderboard_GetNextEntries` error
 /// message with that id follows (0 when not initialised).
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Leaderboard_GetNextEntries(handle: ovrLeaderboardEntryArrayHandle) -> ovrRequest {
     let _ = (handle,);
     not_provided::request("ovr_Leaderboard_GetNextEntries", MessageType::Leaderboard_GetNextEntries)
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Leaderboard_GetNextLeaderboardArrayPage` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Leaderboard_GetNextLeaderboardArrayPage(
+    handle: ovrLeaderboardArrayHandle,
+) -> ovrRequest {
+    let _ = (handle,);
+    not_provided::request(
+        "ovr_Leaderboard_GetNextLeaderboardArrayPage",
+        MessageType::Leaderboard_GetNextLeaderboardArrayPage,
+    )
 }
 
 /// Not provided by ovrnet: returns a request id, and an `ovrMessage_Leaderboard_GetPreviousEntries` error
@@ -3159,7 +3875,7 @@ pub extern "C" fn ovr_Matchmaking_JoinRoom(roomID: ovrID, subscribeToUpdates: Bo
 pub extern "C" fn ovr_Matchmaking_ReportResultInsecure(
     roomID: ovrID,
     data: *mut KeyValuePair,
-    numItems: usize,
+    numItems: c_uint,
 ) -> ovrRequest {
     let _ = (roomID, data, numItems);
     not_provided::request(
@@ -3224,6 +3940,15 @@ pub extern "C" fn ovr_Message_GetAchievementUpdate(obj: ovrMessageHandle) -> ovr
 
 /// Not provided by ovrnet: returns NULL and logs.
 #[unsafe(no_mangle)]
+pub extern "C" fn ovr_Message_GetApplicationInviteArray(
+    obj: ovrMessageHandle,
+) -> ovrApplicationInviteArrayHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_Message_GetApplicationInviteArray", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
 pub extern "C" fn ovr_Message_GetApplicationVersion(obj: ovrMessageHandle) -> ovrApplicationVersionHandle {
     let _ = (obj,);
     not_provided::value("ovr_Message_GetApplicationVersion", std::ptr::null_mut())
@@ -3277,6 +4002,20 @@ pub extern "C" fn ovr_Message_GetAssetFileDownloadUpdate(
 ) -> ovrAssetFileDownloadUpdateHandle {
     let _ = (obj,);
     not_provided::value("ovr_Message_GetAssetFileDownloadUpdate", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Message_GetAvatarEditorResult(obj: ovrMessageHandle) -> ovrAvatarEditorResultHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_Message_GetAvatarEditorResult", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Message_GetBlockedUserArray(obj: ovrMessageHandle) -> ovrBlockedUserArrayHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_Message_GetBlockedUserArray", std::ptr::null_mut())
 }
 
 /// Not provided by ovrnet: returns NULL and logs.
@@ -3386,6 +4125,24 @@ pub extern "C" fn ovr_Message_GetDestinationArray(obj: ovrMessageHandle) -> ovrD
 
 /// Not provided by ovrnet: returns NULL and logs.
 #[unsafe(no_mangle)]
+pub extern "C" fn ovr_Message_GetGroupPresenceJoinIntent(
+    obj: ovrMessageHandle,
+) -> ovrGroupPresenceJoinIntentHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_Message_GetGroupPresenceJoinIntent", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Message_GetGroupPresenceLeaveIntent(
+    obj: ovrMessageHandle,
+) -> ovrGroupPresenceLeaveIntentHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_Message_GetGroupPresenceLeaveIntent", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
 pub extern "C" fn ovr_Message_GetHttpTransferUpdate(obj: ovrMessageHandle) -> ovrHttpTransferUpdateHandle {
     let _ = (obj,);
     not_provided::value("ovr_Message_GetHttpTransferUpdate", std::ptr::null_mut())
@@ -3398,6 +4155,15 @@ pub extern "C" fn ovr_Message_GetInstalledApplicationArray(
 ) -> ovrInstalledApplicationArrayHandle {
     let _ = (obj,);
     not_provided::value("ovr_Message_GetInstalledApplicationArray", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Message_GetInvitePanelResultInfo(
+    obj: ovrMessageHandle,
+) -> ovrInvitePanelResultInfoHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_Message_GetInvitePanelResultInfo", std::ptr::null_mut())
 }
 
 /// Not provided by ovrnet: returns NULL and logs.
@@ -3420,6 +4186,15 @@ pub extern "C" fn ovr_Message_GetLaunchFriendRequestFlowResult(
 
 /// Not provided by ovrnet: returns NULL and logs.
 #[unsafe(no_mangle)]
+pub extern "C" fn ovr_Message_GetLaunchInvitePanelFlowResult(
+    obj: ovrMessageHandle,
+) -> ovrLaunchInvitePanelFlowResultHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_Message_GetLaunchInvitePanelFlowResult", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
 pub extern "C" fn ovr_Message_GetLaunchReportFlowResult(
     obj: ovrMessageHandle,
 ) -> ovrLaunchReportFlowResultHandle {
@@ -3434,6 +4209,13 @@ pub extern "C" fn ovr_Message_GetLaunchUnblockFlowResult(
 ) -> ovrLaunchUnblockFlowResultHandle {
     let _ = (obj,);
     not_provided::value("ovr_Message_GetLaunchUnblockFlowResult", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Message_GetLeaderboardArray(obj: ovrMessageHandle) -> ovrLeaderboardArrayHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_Message_GetLeaderboardArray", std::ptr::null_mut())
 }
 
 /// Not provided by ovrnet: returns NULL and logs.
@@ -3549,6 +4331,15 @@ pub extern "C" fn ovr_Message_GetMatchmakingStats(obj: ovrMessageHandle) -> ovrM
 
 /// Not provided by ovrnet: returns NULL and logs.
 #[unsafe(no_mangle)]
+pub extern "C" fn ovr_Message_GetMicrophoneAvailabilityState(
+    obj: ovrMessageHandle,
+) -> ovrMicrophoneAvailabilityStateHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_Message_GetMicrophoneAvailabilityState", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
 pub extern "C" fn ovr_Message_GetNetSyncConnection(obj: ovrMessageHandle) -> ovrNetSyncConnectionHandle {
     let _ = (obj,);
     not_provided::value("ovr_Message_GetNetSyncConnection", std::ptr::null_mut())
@@ -3648,6 +4439,13 @@ pub extern "C" fn ovr_Message_GetPurchaseArray(obj: ovrMessageHandle) -> ovrPurc
 
 /// Not provided by ovrnet: returns NULL and logs.
 #[unsafe(no_mangle)]
+pub extern "C" fn ovr_Message_GetRejoinDialogResult(obj: ovrMessageHandle) -> ovrRejoinDialogResultHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_Message_GetRejoinDialogResult", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
 pub extern "C" fn ovr_Message_GetRoomArray(obj: ovrMessageHandle) -> ovrRoomArrayHandle {
     let _ = (obj,);
     not_provided::value("ovr_Message_GetRoomArray", std::ptr::null_mut())
@@ -3676,6 +4474,13 @@ pub extern "C" fn ovr_Message_GetRoomInviteNotificationArray(
 pub extern "C" fn ovr_Message_GetSdkAccountArray(obj: ovrMessageHandle) -> ovrSdkAccountArrayHandle {
     let _ = (obj,);
     not_provided::value("ovr_Message_GetSdkAccountArray", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Message_GetSendInvitesResult(obj: ovrMessageHandle) -> ovrSendInvitesResultHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_Message_GetSendInvitesResult", std::ptr::null_mut())
 }
 
 /// Not provided by ovrnet: returns NULL and logs.
@@ -3715,6 +4520,13 @@ pub extern "C" fn ovr_Message_GetUserAndRoomArray(obj: ovrMessageHandle) -> ovrU
 
 /// Not provided by ovrnet: returns NULL and logs.
 #[unsafe(no_mangle)]
+pub extern "C" fn ovr_Message_GetUserCapabilityArray(obj: ovrMessageHandle) -> ovrUserCapabilityArrayHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_Message_GetUserCapabilityArray", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
 pub extern "C" fn ovr_Message_GetUserDataStoreUpdateResponse(
     obj: ovrMessageHandle,
 ) -> ovrUserDataStoreUpdateResponseHandle {
@@ -3734,6 +4546,15 @@ pub extern "C" fn ovr_Message_GetUserProof(obj: ovrMessageHandle) -> ovrUserProo
 pub extern "C" fn ovr_Message_GetUserReportID(obj: ovrMessageHandle) -> ovrUserReportIDHandle {
     let _ = (obj,);
     not_provided::value("ovr_Message_GetUserReportID", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns false and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_MicrophoneAvailabilityState_GetMicrophoneAvailable(
+    obj: ovrMicrophoneAvailabilityStateHandle,
+) -> Bool32 {
+    let _ = (obj,);
+    not_provided::value("ovr_MicrophoneAvailabilityState_GetMicrophoneAvailable", Bool32::FALSE)
 }
 
 /// Not provided by ovrnet: returns NULL and logs.
@@ -3805,6 +4626,17 @@ pub extern "C" fn ovr_Microphone_SetAcceptableRecordingDelayHint(obj: ovrMicroph
 
 /// Not provided by ovrnet: returns nothing and logs.
 #[unsafe(no_mangle)]
+pub extern "C" fn ovr_Microphone_SetAudioDataAvailableCallback(
+    obj: ovrMicrophoneHandle,
+    cb: MicrophoneDataAvailableCallback,
+    userData: *mut c_void,
+) {
+    let _ = (obj, cb, userData);
+    not_provided::value("ovr_Microphone_SetAudioDataAvailableCallback", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
 pub extern "C" fn ovr_Microphone_Start(obj: ovrMicrophoneHandle) {
     let _ = (obj,);
     not_provided::value("ovr_Microphone_Start", ())
@@ -3815,6 +4647,29 @@ pub extern "C" fn ovr_Microphone_Start(obj: ovrMicrophoneHandle) {
 pub extern "C" fn ovr_Microphone_Stop(obj: ovrMicrophoneHandle) {
     let _ = (obj,);
     not_provided::value("ovr_Microphone_Stop", ())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_MultiplayerErrorOptions_Create() -> ovrMultiplayerErrorOptionsHandle {
+    not_provided::value("ovr_MultiplayerErrorOptions_Create", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_MultiplayerErrorOptions_Destroy(handle: ovrMultiplayerErrorOptionsHandle) {
+    let _ = (handle,);
+    not_provided::value("ovr_MultiplayerErrorOptions_Destroy", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_MultiplayerErrorOptions_SetErrorKey(
+    handle: ovrMultiplayerErrorOptionsHandle,
+    value: RawMultiplayerErrorErrorKey,
+) {
+    let _ = (handle, value);
+    not_provided::value("ovr_MultiplayerErrorOptions_SetErrorKey", ())
 }
 
 /// Not provided by ovrnet: returns 0 and logs.
@@ -4247,6 +5102,19 @@ pub extern "C" fn ovr_NetSync_SetVoipStreamMode(
     not_provided::value("ovr_NetSync_SetVoipStreamMode", 0)
 }
 
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Notification_GetNextRoomInviteNotificationArrayPage` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Notification_GetNextRoomInviteNotificationArrayPage(
+    handle: ovrRoomInviteNotificationArrayHandle,
+) -> ovrRequest {
+    let _ = (handle,);
+    not_provided::request(
+        "ovr_Notification_GetNextRoomInviteNotificationArrayPage",
+        MessageType::Notification_GetNextRoomInviteNotificationArrayPage,
+    )
+}
+
 /// Not provided by ovrnet: returns a request id, and an `ovrMessage_Notification_GetRoomInvites` error
 /// message with that id follows (0 when not initialised).
 #[unsafe(no_mangle)]
@@ -4576,6 +5444,13 @@ pub extern "C" fn ovr_PurchaseArray_HasNextPage(obj: ovrPurchaseArrayHandle) -> 
     not_provided::value("ovr_PurchaseArray_HasNextPage", Bool32::FALSE)
 }
 
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Purchase_GetDeveloperPayload(obj: ovrPurchaseHandle) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_Purchase_GetDeveloperPayload", c"".as_ptr())
+}
+
 /// Not provided by ovrnet: returns 0 and logs.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Purchase_GetExpirationTime(obj: ovrPurchaseHandle) -> c_ulonglong {
@@ -4599,9 +5474,30 @@ pub extern "C" fn ovr_Purchase_GetPurchaseID(obj: ovrPurchaseHandle) -> ovrID {
 
 /// Not provided by ovrnet: returns an empty string (static storage) and logs.
 #[unsafe(no_mangle)]
+pub extern "C" fn ovr_Purchase_GetPurchaseStrID(obj: ovrPurchaseHandle) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_Purchase_GetPurchaseStrID", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Purchase_GetReportingId(obj: ovrPurchaseHandle) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_Purchase_GetReportingId", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
 pub extern "C" fn ovr_Purchase_GetSKU(obj: ovrPurchaseHandle) -> *const c_char {
     let _ = (obj,);
     not_provided::value("ovr_Purchase_GetSKU", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns false and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_RejoinDialogResult_GetRejoinSelected(obj: ovrRejoinDialogResultHandle) -> Bool32 {
+    let _ = (obj,);
+    not_provided::value("ovr_RejoinDialogResult_GetRejoinSelected", Bool32::FALSE)
 }
 
 /// Not provided by ovrnet: returns nothing and logs.
@@ -4724,6 +5620,26 @@ pub extern "C" fn ovr_RichPresenceOptions_SetJoinableId(
 
 /// Not provided by ovrnet: returns nothing and logs.
 #[unsafe(no_mangle)]
+pub extern "C" fn ovr_RichPresenceOptions_SetLobbySessionId(
+    handle: ovrRichPresenceOptionsHandle,
+    value: *const c_char,
+) {
+    let _ = (handle, value);
+    not_provided::value("ovr_RichPresenceOptions_SetLobbySessionId", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_RichPresenceOptions_SetMatchSessionId(
+    handle: ovrRichPresenceOptionsHandle,
+    value: *const c_char,
+) {
+    let _ = (handle, value);
+    not_provided::value("ovr_RichPresenceOptions_SetMatchSessionId", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
 pub extern "C" fn ovr_RichPresenceOptions_SetMaxCapacity(
     handle: ovrRichPresenceOptionsHandle,
     value: c_uint,
@@ -4754,6 +5670,19 @@ pub extern "C" fn ovr_RichPresence_Clear() -> ovrRequest {
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_RichPresence_GetDestinations() -> ovrRequest {
     not_provided::request("ovr_RichPresence_GetDestinations", MessageType::RichPresence_GetDestinations)
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_RichPresence_GetNextDestinationArrayPage` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_RichPresence_GetNextDestinationArrayPage(
+    handle: ovrDestinationArrayHandle,
+) -> ovrRequest {
+    let _ = (handle,);
+    not_provided::request(
+        "ovr_RichPresence_GetNextDestinationArrayPage",
+        MessageType::RichPresence_GetNextDestinationArrayPage,
+    )
 }
 
 /// Not provided by ovrnet: returns a request id, and an `ovrMessage_RichPresence_Set` error
@@ -4901,6 +5830,14 @@ pub extern "C" fn ovr_Room_GetModeratedRooms() -> ovrRequest {
     not_provided::request("ovr_Room_GetModeratedRooms", MessageType::Room_GetModeratedRooms)
 }
 
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_GetNextRoomArrayPage` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Room_GetNextRoomArrayPage(handle: ovrRoomArrayHandle) -> ovrRequest {
+    let _ = (handle,);
+    not_provided::request("ovr_Room_GetNextRoomArrayPage", MessageType::Room_GetNextRoomArrayPage)
+}
+
 /// Not provided by ovrnet: returns 0 and logs.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Room_GetSocialRooms(appID: ovrID) -> ovrRequest {
@@ -4981,6 +5918,33 @@ pub extern "C" fn ovr_Room_UpdatePrivateRoomJoinPolicy(
     )
 }
 
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_RosterOptions_AddSuggestedUser(handle: ovrRosterOptionsHandle, value: ovrID) {
+    let _ = (handle, value);
+    not_provided::value("ovr_RosterOptions_AddSuggestedUser", ())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_RosterOptions_ClearSuggestedUsers(handle: ovrRosterOptionsHandle) {
+    let _ = (handle,);
+    not_provided::value("ovr_RosterOptions_ClearSuggestedUsers", ())
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_RosterOptions_Create() -> ovrRosterOptionsHandle {
+    not_provided::value("ovr_RosterOptions_Create", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns nothing and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_RosterOptions_Destroy(handle: ovrRosterOptionsHandle) {
+    let _ = (handle,);
+    not_provided::value("ovr_RosterOptions_Destroy", ())
+}
+
 /// Not provided by ovrnet: returns NULL and logs.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_SdkAccountArray_GetElement(
@@ -5010,6 +5974,15 @@ pub extern "C" fn ovr_SdkAccount_GetAccountType(obj: ovrSdkAccountHandle) -> ovr
 pub extern "C" fn ovr_SdkAccount_GetUserId(obj: ovrSdkAccountHandle) -> ovrID {
     let _ = (obj,);
     not_provided::value("ovr_SdkAccount_GetUserId", 0)
+}
+
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_SendInvitesResult_GetInvites(
+    obj: ovrSendInvitesResultHandle,
+) -> ovrApplicationInviteArrayHandle {
+    let _ = (obj,);
+    not_provided::value("ovr_SendInvitesResult_GetInvites", std::ptr::null_mut())
 }
 
 /// Not provided by ovrnet: returns the Unknown value and logs.
@@ -5248,6 +6221,65 @@ pub extern "C" fn ovr_UserAndRoom_GetUser(obj: ovrUserAndRoomHandle) -> ovrUserH
     not_provided::value("ovr_UserAndRoom_GetUser", std::ptr::null_mut())
 }
 
+/// Not provided by ovrnet: returns NULL and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_UserCapabilityArray_GetElement(
+    obj: ovrUserCapabilityArrayHandle,
+    index: usize,
+) -> ovrUserCapabilityHandle {
+    let _ = (obj, index);
+    not_provided::value("ovr_UserCapabilityArray_GetElement", std::ptr::null_mut())
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_UserCapabilityArray_GetNextUrl(obj: ovrUserCapabilityArrayHandle) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_UserCapabilityArray_GetNextUrl", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_UserCapabilityArray_GetSize(obj: ovrUserCapabilityArrayHandle) -> usize {
+    let _ = (obj,);
+    not_provided::value("ovr_UserCapabilityArray_GetSize", 0)
+}
+
+/// Not provided by ovrnet: returns false and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_UserCapabilityArray_HasNextPage(obj: ovrUserCapabilityArrayHandle) -> Bool32 {
+    let _ = (obj,);
+    not_provided::value("ovr_UserCapabilityArray_HasNextPage", Bool32::FALSE)
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_UserCapability_GetDescription(obj: ovrUserCapabilityHandle) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_UserCapability_GetDescription", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns false and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_UserCapability_GetIsEnabled(obj: ovrUserCapabilityHandle) -> Bool32 {
+    let _ = (obj,);
+    not_provided::value("ovr_UserCapability_GetIsEnabled", Bool32::FALSE)
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_UserCapability_GetName(obj: ovrUserCapabilityHandle) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_UserCapability_GetName", c"".as_ptr())
+}
+
+/// Not provided by ovrnet: returns an empty string (static storage) and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_UserCapability_GetReasonCode(obj: ovrUserCapabilityHandle) -> *const c_char {
+    let _ = (obj,);
+    not_provided::value("ovr_UserCapability_GetReasonCode", c"".as_ptr())
+}
+
 /// Not provided by ovrnet: returns false and logs.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_UserDataStoreUpdateResponse_GetSuccess(
@@ -5420,6 +6452,13 @@ pub extern "C" fn ovr_User_GetAccessToken() -> ovrRequest {
     not_provided::request("ovr_User_GetAccessToken", MessageType::User_GetAccessToken)
 }
 
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetBlockedUsers` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_User_GetBlockedUsers() -> ovrRequest {
+    not_provided::request("ovr_User_GetBlockedUsers", MessageType::User_GetBlockedUsers)
+}
+
 /// Not provided by ovrnet: returns 0 and logs.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_User_GetLinkedAccounts(userOptions: ovrUserOptionsHandle) -> ovrRequest {
@@ -5454,6 +6493,49 @@ pub extern "C" fn ovr_User_GetLoggedInUserRecentlyMetUsersAndRooms(
     not_provided::request(
         "ovr_User_GetLoggedInUserRecentlyMetUsersAndRooms",
         MessageType::User_GetLoggedInUserRecentlyMetUsersAndRooms,
+    )
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetNextBlockedUserArrayPage` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_User_GetNextBlockedUserArrayPage(handle: ovrBlockedUserArrayHandle) -> ovrRequest {
+    let _ = (handle,);
+    not_provided::request(
+        "ovr_User_GetNextBlockedUserArrayPage",
+        MessageType::User_GetNextBlockedUserArrayPage,
+    )
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetNextUserAndRoomArrayPage` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_User_GetNextUserAndRoomArrayPage(handle: ovrUserAndRoomArrayHandle) -> ovrRequest {
+    let _ = (handle,);
+    not_provided::request(
+        "ovr_User_GetNextUserAndRoomArrayPage",
+        MessageType::User_GetNextUserAndRoomArrayPage,
+    )
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetNextUserArrayPage` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_User_GetNextUserArrayPage(handle: ovrUserArrayHandle) -> ovrRequest {
+    let _ = (handle,);
+    not_provided::request("ovr_User_GetNextUserArrayPage", MessageType::User_GetNextUserArrayPage)
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetNextUserCapabilityArrayPage` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_User_GetNextUserCapabilityArrayPage(
+    handle: ovrUserCapabilityArrayHandle,
+) -> ovrRequest {
+    let _ = (handle,);
+    not_provided::request(
+        "ovr_User_GetNextUserCapabilityArrayPage",
+        MessageType::User_GetNextUserCapabilityArrayPage,
     )
 }
 
@@ -5588,8 +6670,8 @@ pub extern "C" fn ovr_User_TestUserCreateDeviceManifest(
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_VoipDecoder_Decode(
     obj: ovrVoipDecoderHandle,
-    compressedData: *const c_void,
-    compressedSize: c_ulonglong,
+    compressedData: *const u8,
+    compressedSize: usize,
 ) {
     let _ = (obj, compressedData, compressedSize);
     not_provided::value("ovr_VoipDecoder_Decode", ())
@@ -5621,7 +6703,7 @@ pub extern "C" fn ovr_VoipEncoder_AddPCM(
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_VoipEncoder_GetCompressedData(
     obj: ovrVoipEncoderHandle,
-    outputBuffer: *mut c_void,
+    outputBuffer: *mut u8,
     intputSize: usize,
 ) -> usize {
     let _ = (obj, outputBuffer, intputSize);
@@ -5713,6 +6795,13 @@ pub extern "C" fn ovr_Voip_GetIsConnectionUsingDtx(peerID: ovrID) -> ovrVoipDtxS
 pub extern "C" fn ovr_Voip_GetLocalBitrate(peerID: ovrID) -> ovrVoipBitrate {
     let _ = (peerID,);
     not_provided::value("ovr_Voip_GetLocalBitrate", ovrVoipBitrate::Unknown)
+}
+
+/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Voip_GetMicrophoneAvailability` error
+/// message with that id follows (0 when not initialised).
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Voip_GetMicrophoneAvailability() -> ovrRequest {
+    not_provided::request("ovr_Voip_GetMicrophoneAvailability", MessageType::Voip_GetMicrophoneAvailability)
 }
 
 /// Not provided by ovrnet: returns 0 and logs.
@@ -5809,7 +6898,7 @@ pub extern "C" fn ovr_Voip_GetSystemVoipStatus() -> ovrSystemVoipStatus {
 
 /// Not provided by ovrnet: returns nothing and logs.
 #[unsafe(no_mangle)]
-pub extern "C" fn ovr_Voip_SetMicrophoneFilterCallback(cb: ovrVoipFilterCallback) {
+pub extern "C" fn ovr_Voip_SetMicrophoneFilterCallback(cb: VoipFilterCallback) {
     let _ = (cb,);
     not_provided::value("ovr_Voip_SetMicrophoneFilterCallback", ())
 }
@@ -5817,7 +6906,7 @@ pub extern "C" fn ovr_Voip_SetMicrophoneFilterCallback(cb: ovrVoipFilterCallback
 /// Not provided by ovrnet: returns nothing and logs.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Voip_SetMicrophoneFilterCallbackWithFixedSizeBuffer(
-    cb: ovrVoipFilterCallback,
+    cb: VoipFilterCallback,
     bufferSizeElements: usize,
 ) {
     let _ = (cb, bufferSizeElements);

@@ -11,8 +11,8 @@ use super::super::prelude::*;
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct ovrMatchmakingCriterion {
-    pub key_: *const c_char,
-    pub importance_: ovrMatchmakingCriterionImportance,
+    pub key: *const c_char,
+    pub importance: ovrMatchmakingCriterionImportance,
     pub parameterArray: *mut KeyValuePair,
     pub parameterArrayCount: c_uint,
 }
@@ -21,10 +21,10 @@ pub struct ovrMatchmakingCriterion {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct ovrMatchmakingCustomQueryData {
-    pub dataArray: *mut KeyValuePair,
-    pub dataArrayCount: c_uint,
-    pub criterionArray: *mut ovrMatchmakingCriterion,
-    pub criterionArrayCount: c_uint,
+    pub customQueryDataArray: *mut KeyValuePair,
+    pub customQueryDataArrayCount: c_uint,
+    pub customQueryCriterionArray: *mut ovrMatchmakingCriterion,
+    pub customQueryCriterionArrayCount: c_uint,
 }
 
 /// Laid out as the original SDK's `ovrNetSyncVec3`.
@@ -36,5 +36,11 @@ pub struct ovrNetSyncVec3 {
     pub z: f32,
 }
 
-/// A function pointer of the original SDK's `ovrVoipFilterCallback` shape.
-pub type ovrVoipFilterCallback = Option<unsafe extern "C" fn(*mut i16, usize, c_int, c_int)>;
+/// A function pointer of the original SDK's `LogFunctionPtr` shape.
+pub type LogFunctionPtr = Option<unsafe extern "C" fn(*const c_char, *const c_char)>;
+
+/// A function pointer of the original SDK's `MicrophoneDataAvailableCallback` shape.
+pub type MicrophoneDataAvailableCallback = Option<unsafe extern "C" fn(*mut c_void)>;
+
+/// A function pointer of the original SDK's `VoipFilterCallback` shape.
+pub type VoipFilterCallback = Option<unsafe extern "C" fn(*mut i16, usize, c_int, c_int)>;
