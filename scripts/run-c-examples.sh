@@ -249,10 +249,39 @@ room_group() {
     if ((total > 0)); then pass "room_chat: $total positions received in all"; else fail "room_chat: positions received"; fi
 }
 
+# stock_pair BASE: the stock v49 game (C host, C++ guest), configured the ways a headset allows:
+# the host by its app id string, the guest by a login token and an ovrnet.cfg in its directory.
+stock_pair() {
+    local host=$(($1 + 1)) guest=$(($1 + 2)) n=5 dir="$work/$mode-stock" token
+    mkdir -p "$dir"
+    echo "== stock game ($mode): C host $host by app id, C++ guest $guest by token + ovrnet.cfg"
+    # The server runs in open mode: the token only names the user here.
+    token="$("$bin/ovrnet-server" token --secret any --user "$guest" --ttl 600)"
+    printf 'server = %s\n' "$server" >"$dir/ovrnet.cfg"
+    run "$dir/host.out" "$examples/stock_host" --app-id "server=$server;user_id=$host;credential=h" --timeout 60 &
+    local host_pid=$!
+    (cd "$dir" && run "$dir/guest.out" "$examples/stock_guest" --host "$host" --token "$token" --pings $n --timeout 60)
+    local guest_status=$?
+    wait $host_pid
+    local host_status=$?
+    check_exit "stock_host $host" $host_status "$dir/host.out"
+    check_exit "stock_guest $guest" $guest_status "$dir/guest.out"
+    for line in "host: platform SUCCESS" "host: entitled yes" "host: I am $host ($host), locale en-US" \
+        "host: achievements not available" "host: connect request from $guest" "host: peer $guest is CONNECTED" \
+        "host: answered $n pings" "host: peer $guest is CLOSED" "host: done"; do
+        check_line "stock_host $host" "$dir/host.out" "$line"
+    done
+    for line in "guest: logged in as $guest: yes" "guest: peer $host is CONNECTED" "guest: $n of $n pings answered" \
+        "guest: peer $host is CLOSED" "guest: done"; do
+        check_line "stock_guest $guest" "$dir/guest.out" "$line"
+    done
+}
+
 chat_pair 1000
 avatar_pair 1100 3
 ping_pair 1200
 room_group 1300
+stock_pair 1400
 
 if command -v valgrind >/dev/null; then
     mode=valgrind
@@ -260,6 +289,7 @@ if command -v valgrind >/dev/null; then
     avatar_pair 2100 6
     ping_pair 2200
     room_group 2300
+    stock_pair 2400
 else
     fail "valgrind is not installed (apt-get install valgrind)"
 fi
