@@ -252,8 +252,8 @@ class Surface:
 
     def enums_rs(self):
         out = [HEADER_NOTE, "//! Every SDK enum ovrnet does not define by hand, with its string conversions.\n\n",
-               "use std::ffi::{CStr, c_char, c_int};\n\n",
-               "use crate::capi::enums::{CEnum, from_string_export, to_string_export};\n"]
+               "use std::ffi::c_char;\n\n",
+               "use crate::capi::enums::{c_enum, from_string_export, to_string_export};\n"]
         for c in sorted(self.enums):
             if not self.generated_enum(c):
                 continue
@@ -268,17 +268,9 @@ class Surface:
             for n, v in values:
                 out.append(f"    {n[len(prefix):]} = {v},\n")
             out.append("}\n\n")
-            out.append(f"impl CEnum for {c} {{\n    const C_TYPE: &'static str = \"{c}\";\n")
-            out.append("    const TABLE: &'static [(Self, &'static CStr)] = &[\n")
-            for n, _ in values:
-                s = strings.get(n, n[len(prefix):].upper())
-                out.append(f"        (Self::{n[len(prefix):]}, c\"{s}\"),\n")
-            out.append("    ];\n")
-            out.append(f"    const UNKNOWN: Self = Self::{self.default_variant(c)};\n")
-            out.append("    fn to_raw(self) -> c_int {\n        self as c_int\n    }\n}\n\n")
-            out.append(f"/// A `{c}` as C passed it: not yet checked.\n/// cbindgen:no-export\n")
-            out.append("#[repr(transparent)]\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\n")
-            out.append(f"pub struct {raw}(pub c_int);\n")
+            pairs = ", ".join(
+                f'{n[len(prefix):]} => c"{strings.get(n, n[len(prefix):].upper())}"' for n, _ in values)
+            out.append(f'c_enum!({c}, {raw}, "{c}", unknown: {self.default_variant(c)}, [{pairs}]);\n')
             to_name = f"{c}_ToString" if c != "ovrInitConfigOption" else "ovrInitConfigOption_toString"
             if to_name not in self.hand_fns:
                 out.append(f"\n/// The upper-case name of a `{c}` value. Static storage: never free it. An unknown\n")

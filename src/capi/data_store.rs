@@ -5,7 +5,10 @@ use std::ffi::{CStr, CString, c_char, c_int, c_uint};
 
 use super::error::to_c_string;
 use super::guard::{self, CallError};
+use super::handle::{self, handle};
 use crate::signal::DataStore;
+
+handle!(Borrowed: RoomDataStore = "data store");
 
 /// A room's data store as C strings, in key order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -27,10 +30,8 @@ impl RoomDataStore {
 /// Opaque to C; borrowed from a room, valid until `ovr_FreeMessage` on the room's message.
 pub type ovrDataStoreHandle = *mut RoomDataStore;
 
-fn store<'a>(handle: ovrDataStoreHandle) -> Result<&'a RoomDataStore, CallError> {
-    // SAFETY: the C contract: NULL or a handle from `ovr_Room_GetDataStore` whose message has not
-    // been freed; payloads are never mutated.
-    unsafe { guard::borrow(handle.cast_const(), "data store") }
+fn store<'a>(obj: ovrDataStoreHandle) -> Result<&'a RoomDataStore, CallError> {
+    handle::get(obj.cast_const())
 }
 
 fn key_arg<'a>(key: *const c_char) -> Result<&'a CStr, CallError> {

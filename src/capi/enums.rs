@@ -42,6 +42,35 @@ pub trait CEnum: Copy + PartialEq + Sized + 'static {
     }
 }
 
+/// The shared half of a C enum: its [`CEnum`] impl (C type name, value names, Unknown value) and
+/// the `Raw*` type its exports take (any int C passes, checked with [`CEnum::from_raw`]). The
+/// enum itself stays written out, because cbindgen reads it for the header:
+/// `c_enum!(SendPolicy, RawSendPolicy, "ovrSendPolicy", unknown: Unknown, [Unreliable => c"UNRELIABLE", ...]);`
+macro_rules! c_enum {
+    ($ty:ident, $raw:ident, $c:literal, unknown: $unknown:ident, [$($variant:ident => $name:literal),+ $(,)?]) => {
+        impl $crate::capi::enums::CEnum for $ty {
+            const C_TYPE: &'static str = $c;
+            const TABLE: &'static [(Self, &'static ::std::ffi::CStr)] = &[$((Self::$variant, $name)),+];
+            const UNKNOWN: Self = Self::$unknown;
+            fn to_raw(self) -> ::std::ffi::c_int {
+                self as ::std::ffi::c_int
+            }
+        }
+
+        #[doc = concat!("A `", $c, "` as C passed it: not yet checked.")]
+        #[repr(transparent)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub struct $raw(pub ::std::ffi::c_int);
+
+        impl From<$ty> for $raw {
+            fn from(value: $ty) -> Self {
+                Self($crate::capi::enums::CEnum::to_raw(value))
+            }
+        }
+    };
+}
+pub(crate) use c_enum;
+
 /// Shared body of every `<Enum>_ToString`: unknown values log and give "UNKNOWN".
 pub(crate) fn to_string_export<E: CEnum>(func: &'static str, raw: c_int) -> *const c_char {
     let fallback = E::UNKNOWN.c_name().as_ptr();
@@ -70,27 +99,7 @@ pub enum SendPolicy {
     Unknown = 2,
 }
 
-impl CEnum for SendPolicy {
-    const C_TYPE: &'static str = "ovrSendPolicy";
-    const TABLE: &'static [(Self, &'static CStr)] =
-        &[(Self::Unreliable, c"UNRELIABLE"), (Self::Reliable, c"RELIABLE"), (Self::Unknown, c"UNKNOWN")];
-    const UNKNOWN: Self = Self::Unknown;
-    fn to_raw(self) -> c_int {
-        self as c_int
-    }
-}
-
-/// An `ovrSendPolicy` as C passed it: not yet checked.
-/// cbindgen:no-export
-#[repr(transparent)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RawSendPolicy(pub c_int);
-
-impl From<SendPolicy> for RawSendPolicy {
-    fn from(value: SendPolicy) -> Self {
-        Self(value.to_raw())
-    }
-}
+c_enum!(SendPolicy, RawSendPolicy, "ovrSendPolicy", unknown: Unknown, [Unreliable => c"UNRELIABLE", Reliable => c"RELIABLE", Unknown => c"UNKNOWN"]);
 
 /// State of the connection to one peer, as reported by ConnectionStateChange messages.
 /// cbindgen:rename-all=prefix:ovrPeerState_
@@ -107,31 +116,7 @@ pub enum PeerConnectionState {
     Closed = 3,
 }
 
-impl CEnum for PeerConnectionState {
-    const C_TYPE: &'static str = "ovrPeerConnectionState";
-    const TABLE: &'static [(Self, &'static CStr)] = &[
-        (Self::Unknown, c"UNKNOWN"),
-        (Self::Connected, c"CONNECTED"),
-        (Self::Timeout, c"TIMEOUT"),
-        (Self::Closed, c"CLOSED"),
-    ];
-    const UNKNOWN: Self = Self::Unknown;
-    fn to_raw(self) -> c_int {
-        self as c_int
-    }
-}
-
-/// An `ovrPeerConnectionState` as C passed it: not yet checked.
-/// cbindgen:no-export
-#[repr(transparent)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RawPeerConnectionState(pub c_int);
-
-impl From<PeerConnectionState> for RawPeerConnectionState {
-    fn from(value: PeerConnectionState) -> Self {
-        Self(value.to_raw())
-    }
-}
+c_enum!(PeerConnectionState, RawPeerConnectionState, "ovrPeerConnectionState", unknown: Unknown, [Unknown => c"UNKNOWN", Connected => c"CONNECTED", Timeout => c"TIMEOUT", Closed => c"CLOSED"]);
 
 /// Who may join a room.
 /// cbindgen:rename-all=prefix:ovrRoom_JoinPolicy
@@ -152,33 +137,7 @@ pub enum RoomJoinPolicy {
     Unknown = 5,
 }
 
-impl CEnum for RoomJoinPolicy {
-    const C_TYPE: &'static str = "ovrRoomJoinPolicy";
-    const TABLE: &'static [(Self, &'static CStr)] = &[
-        (Self::None, c"NONE"),
-        (Self::Everyone, c"EVERYONE"),
-        (Self::FriendsOfMembers, c"FRIENDS_OF_MEMBERS"),
-        (Self::FriendsOfOwner, c"FRIENDS_OF_OWNER"),
-        (Self::InvitedUsers, c"INVITED_USERS"),
-        (Self::Unknown, c"UNKNOWN"),
-    ];
-    const UNKNOWN: Self = Self::Unknown;
-    fn to_raw(self) -> c_int {
-        self as c_int
-    }
-}
-
-/// An `ovrRoomJoinPolicy` as C passed it: not yet checked.
-/// cbindgen:no-export
-#[repr(transparent)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RawRoomJoinPolicy(pub c_int);
-
-impl From<RoomJoinPolicy> for RawRoomJoinPolicy {
-    fn from(value: RoomJoinPolicy) -> Self {
-        Self(value.to_raw())
-    }
-}
+c_enum!(RoomJoinPolicy, RawRoomJoinPolicy, "ovrRoomJoinPolicy", unknown: Unknown, [None => c"NONE", Everyone => c"EVERYONE", FriendsOfMembers => c"FRIENDS_OF_MEMBERS", FriendsOfOwner => c"FRIENDS_OF_OWNER", InvitedUsers => c"INVITED_USERS", Unknown => c"UNKNOWN"]);
 
 /// Upper-case name of a send policy ("RELIABLE"). Static storage: never free it. An unknown value
 /// gives "UNKNOWN".

@@ -4,6 +4,9 @@
 use std::ffi::{CString, c_char, c_int};
 
 use super::guard::{self, CallError};
+use super::handle::{self, handle};
+
+handle!(Borrowed: PlatformError = "error");
 
 /// `ovr_Error_GetCode` of an asynchronous init whose login the server refused or never answered.
 pub const ERROR_CODE_LOGIN_FAILED: c_int = 1;
@@ -57,10 +60,8 @@ pub(crate) fn to_c_string(text: &str) -> CString {
 /// Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
 pub type ovrErrorHandle = *mut PlatformError;
 
-fn error<'a>(handle: ovrErrorHandle) -> Result<&'a PlatformError, CallError> {
-    // SAFETY: the C contract: NULL or a handle from `ovr_Message_GetError` whose message has not
-    // been freed; payloads are never mutated.
-    unsafe { guard::borrow(handle.cast_const(), "error") }
+fn error<'a>(obj: ovrErrorHandle) -> Result<&'a PlatformError, CallError> {
+    handle::get(obj.cast_const())
 }
 
 /// Technical description of the error. Owned by the message: valid until `ovr_FreeMessage`, do not

@@ -2,8 +2,9 @@
 //! room's data store after creation. Values travel as strings (the data store holds strings);
 //! integer and double values are stored as their decimal text.
 
-use std::ffi::{CStr, c_char, c_int, c_uint};
+use std::ffi::{c_char, c_int, c_uint};
 
+use super::enums::c_enum;
 use super::enums::{CEnum, from_string_export, to_string_export};
 use super::guard::{self, CallError};
 use super::ids::{ovrID, ovrRequest};
@@ -21,25 +22,7 @@ pub enum KeyValuePairType {
     Unknown = 3,
 }
 
-impl CEnum for KeyValuePairType {
-    const C_TYPE: &'static str = "ovrKeyValuePairType";
-    const TABLE: &'static [(Self, &'static CStr)] = &[
-        (Self::String, c"STRING"),
-        (Self::Int, c"INT"),
-        (Self::Double, c"DOUBLE"),
-        (Self::Unknown, c"UNKNOWN"),
-    ];
-    const UNKNOWN: Self = Self::Unknown;
-    fn to_raw(self) -> c_int {
-        self as c_int
-    }
-}
-
-/// An `ovrKeyValuePairType` as C passed it: not yet checked.
-/// cbindgen:no-export
-#[repr(transparent)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RawKeyValuePairType(pub c_int);
+c_enum!(KeyValuePairType, RawKeyValuePairType, "ovrKeyValuePairType", unknown: Unknown, [String => c"STRING", Int => c"INT", Double => c"DOUBLE", Unknown => c"UNKNOWN"]);
 
 /// One key and its value, laid out as the original SDK's struct. The caller owns the strings;
 /// they are copied during the call.

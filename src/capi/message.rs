@@ -8,6 +8,7 @@ use super::cbool::Bool32;
 use super::enums::PeerConnectionState;
 use super::error::{PlatformError, ovrErrorHandle, to_c_string};
 use super::guard::{self, CallError};
+use super::handle::{self, handle};
 use super::ids::{ovrID, ovrRequest};
 use super::message_type::MessageType;
 use super::peer::{NetworkingPeer, ovrNetworkingPeerHandle};
@@ -15,6 +16,8 @@ use super::ping::{PingResult, ovrPingResultHandle};
 use super::platform_initialize::{PlatformInitialize, ovrPlatformInitializeHandle};
 use super::room::{Room, ovrRoomHandle};
 use super::user::{User, UserArray, ovrUserArrayHandle, ovrUserHandle};
+
+handle!(Owned: Message = "message");
 
 /// What a message carries besides its type and request id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,18 +119,13 @@ pub type ovrMessageHandle = *mut Message;
 
 /// Moves a message to the heap and gives up ownership to the caller (C). Never NULL.
 pub fn into_handle(message: Message) -> ovrMessageHandle {
-    Box::into_raw(Box::new(message))
+    handle::into_owned(message)
 }
 
-fn message<'a>(handle: ovrMessageHandle) -> Result<&'a Message, CallError> {
-    // SAFETY: the C contract: NULL or a handle from `into_handle` not yet given to
-    // `ovr_FreeMessage`; messages are never mutated after creation, so payload addresses are stable.
-    unsafe { guard::borrow(handle.cast_const(), "message") }
-}
-
-/// Hands out a payload as the mutable-looking handle type C expects; nothing writes through it.
-fn handle_of<T>(payload: &T) -> *mut T {
-    std::ptr::from_ref(payload).cast_mut()
+/// Messages are never mutated after creation, so the addresses of their payloads are stable
+/// until `ovr_FreeMessage`.
+fn message<'a>(obj: ovrMessageHandle) -> Result<&'a Message, CallError> {
+    handle::get(obj.cast_const())
 }
 
 /// Frees a message and everything borrowed from it (payload handles, strings). NULL is allowed
@@ -135,11 +133,7 @@ fn handle_of<T>(payload: &T) -> *mut T {
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_FreeMessage(obj: ovrMessageHandle) {
     guard::call("ovr_FreeMessage", (), || {
-        if !obj.is_null() {
-            // SAFETY: non-NULL message handles come from `into_handle` (Box::into_raw), and the
-            // caller gives ownership back here exactly once.
-            drop(unsafe { Box::from_raw(obj) });
-        }
+        handle::free_owned(obj);
         Ok(())
     })
 }
@@ -172,7 +166,7 @@ pub extern "C" fn ovr_Message_GetError(obj: ovrMessageHandle) -> ovrErrorHandle 
     guard::call("ovr_Message_GetError", std::ptr::null_mut(), || {
         let msg = message(obj)?;
         match &msg.payload {
-            Payload::Error(error) => Ok(handle_of(error)),
+            Payload::Error(error) => Ok(handle::lend(error)),
             _ => Err(msg.wrong("an error")),
         }
     })
@@ -185,7 +179,7 @@ pub extern "C" fn ovr_Message_GetNetworkingPeer(obj: ovrMessageHandle) -> ovrNet
     guard::call("ovr_Message_GetNetworkingPeer", std::ptr::null_mut(), || {
         let msg = message(obj)?;
         match &msg.payload {
-            Payload::NetworkingPeer(peer) => Ok(handle_of(peer)),
+            Payload::NetworkingPeer(peer) => Ok(handle::lend(peer)),
             _ => Err(msg.wrong("a networking peer")),
         }
     })
@@ -198,7 +192,7 @@ pub extern "C" fn ovr_Message_GetPingResult(obj: ovrMessageHandle) -> ovrPingRes
     guard::call("ovr_Message_GetPingResult", std::ptr::null_mut(), || {
         let msg = message(obj)?;
         match &msg.payload {
-            Payload::PingResult(ping) => Ok(handle_of(ping)),
+            Payload::PingResult(ping) => Ok(handle::lend(ping)),
             _ => Err(msg.wrong("a ping result")),
         }
     })
@@ -211,7 +205,7 @@ pub extern "C" fn ovr_Message_GetRoom(obj: ovrMessageHandle) -> ovrRoomHandle {
     guard::call("ovr_Message_GetRoom", std::ptr::null_mut(), || {
         let msg = message(obj)?;
         match &msg.payload {
-            Payload::Room(room) => Ok(handle_of(room)),
+            Payload::Room(room) => Ok(handle::lend(room)),
             _ => Err(msg.wrong("a room")),
         }
     })
@@ -226,7 +220,7 @@ pub extern "C" fn ovr_Message_GetPlatformInitialize(obj: ovrMessageHandle) -> ov
     guard::call("ovr_Message_GetPlatformInitialize", std::ptr::null_mut(), || {
         let msg = message(obj)?;
         match &msg.payload {
-            Payload::PlatformInitialize(init) => Ok(handle_of(init)),
+            Payload::PlatformInitialize(init) => Ok(handle::lend(init)),
             _ => Err(msg.wrong("a platform initialize result")),
         }
     })
@@ -239,7 +233,7 @@ pub extern "C" fn ovr_Message_GetUser(obj: ovrMessageHandle) -> ovrUserHandle {
     guard::call("ovr_Message_GetUser", std::ptr::null_mut(), || {
         let msg = message(obj)?;
         match &msg.payload {
-            Payload::User(user) => Ok(handle_of(user)),
+            Payload::User(user) => Ok(handle::lend(user)),
             _ => Err(msg.wrong("a user")),
         }
     })
@@ -252,7 +246,7 @@ pub extern "C" fn ovr_Message_GetUserArray(obj: ovrMessageHandle) -> ovrUserArra
     guard::call("ovr_Message_GetUserArray", std::ptr::null_mut(), || {
         let msg = message(obj)?;
         match &msg.payload {
-            Payload::UserArray(users) => Ok(handle_of(users)),
+            Payload::UserArray(users) => Ok(handle::lend(users)),
             _ => Err(msg.wrong("a user array")),
         }
     })

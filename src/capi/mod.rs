@@ -41,6 +41,7 @@ pub mod enums;
 pub mod env_settings;
 pub mod error;
 pub mod guard;
+pub mod handle;
 pub mod ids;
 pub mod inspect;
 pub mod key_value;

@@ -4,7 +4,10 @@ use std::ffi::c_void;
 
 use super::enums::SendPolicy;
 use super::guard::{self, CallError};
+use super::handle::{self, handle};
 use super::ids::ovrID;
+
+handle!(Owned: Packet = "packet");
 
 /// A received packet: who sent it, how, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,14 +41,12 @@ pub type ovrPacketHandle = *mut Packet;
 
 /// Moves a packet to the heap and gives up ownership to the caller (C). Never NULL.
 pub fn into_handle(packet: Packet) -> ovrPacketHandle {
-    Box::into_raw(Box::new(packet))
+    handle::into_owned(packet)
 }
 
 /// Borrows the packet behind a handle.
-fn packet<'a>(handle: ovrPacketHandle) -> Result<&'a Packet, CallError> {
-    // SAFETY: the C contract: a packet handle is NULL or came from `into_handle` and has not been
-    // freed; packets are never mutated after creation.
-    unsafe { guard::borrow(handle.cast_const(), "packet") }
+fn packet<'a>(obj: ovrPacketHandle) -> Result<&'a Packet, CallError> {
+    handle::get(obj.cast_const())
 }
 
 /// Frees a packet returned by `ovr_Net_ReadPacket`, together with its bytes. NULL is allowed and
@@ -54,11 +55,7 @@ fn packet<'a>(handle: ovrPacketHandle) -> Result<&'a Packet, CallError> {
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Packet_Free(obj: ovrPacketHandle) {
     guard::call("ovr_Packet_Free", (), || {
-        if !obj.is_null() {
-            // SAFETY: non-NULL packet handles come from `into_handle` (Box::into_raw), and the
-            // caller gives ownership back here exactly once.
-            drop(unsafe { Box::from_raw(obj) });
-        }
+        handle::free_owned(obj);
         Ok(())
     })
 }

@@ -3,7 +3,10 @@
 
 use super::enums::PeerConnectionState;
 use super::guard::{self, CallError};
+use super::handle::{self, handle};
 use super::ids::ovrID;
+
+handle!(Borrowed: NetworkingPeer = "networking peer");
 
 /// A peer and the state of the connection to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,10 +32,8 @@ impl NetworkingPeer {
 /// Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
 pub type ovrNetworkingPeerHandle = *mut NetworkingPeer;
 
-fn peer<'a>(handle: ovrNetworkingPeerHandle) -> Result<&'a NetworkingPeer, CallError> {
-    // SAFETY: the C contract: NULL or a handle from `ovr_Message_GetNetworkingPeer` whose message
-    // has not been freed; payloads are never mutated.
-    unsafe { guard::borrow(handle.cast_const(), "networking peer") }
+fn peer<'a>(obj: ovrNetworkingPeerHandle) -> Result<&'a NetworkingPeer, CallError> {
+    handle::get(obj.cast_const())
 }
 
 /// The peer's user id; 0 for a NULL handle.

@@ -5,7 +5,10 @@ use std::ffi::c_ulonglong;
 
 use super::cbool::Bool32;
 use super::guard::{self, CallError};
+use super::handle::{self, handle};
 use super::ids::ovrID;
+
+handle!(Borrowed: PingResult = "ping result");
 
 /// Outcome of one `ovr_Net_Ping`.
 ///
@@ -46,10 +49,8 @@ impl PingResult {
 /// Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
 pub type ovrPingResultHandle = *mut PingResult;
 
-fn ping<'a>(handle: ovrPingResultHandle) -> Result<&'a PingResult, CallError> {
-    // SAFETY: the C contract: NULL or a handle from `ovr_Message_GetPingResult` whose message has
-    // not been freed; payloads are never mutated.
-    unsafe { guard::borrow(handle.cast_const(), "ping result") }
+fn ping<'a>(obj: ovrPingResultHandle) -> Result<&'a PingResult, CallError> {
+    handle::get(obj.cast_const())
 }
 
 /// The pinged peer's user id (see the type's docs); 0 for a NULL handle.

@@ -2,10 +2,14 @@
 //! initialising the platform, returned directly by `ovr_PlatformInitializeWindows` and carried by
 //! the reply messages of the asynchronous inits.
 
-use std::ffi::{CStr, c_char, c_int};
+use std::ffi::c_char;
 
 use super::enums::CEnum;
+use super::enums::c_enum;
 use super::guard::{self, CallError};
+use super::handle::{self, handle};
+
+handle!(Borrowed: PlatformInitialize = "platform initialize");
 
 /// Outcome of a platform initialisation. Values are the original SDK's; ovrnet produces
 /// `Success`, `Uninitialized` (configuration missing or invalid, socket failure, already
@@ -36,37 +40,7 @@ pub enum PlatformInitializeResult {
     NotEntitled = -9,
 }
 
-impl CEnum for PlatformInitializeResult {
-    const C_TYPE: &'static str = "ovrPlatformInitializeResult";
-    const TABLE: &'static [(Self, &'static CStr)] = &[
-        (Self::Success, c"SUCCESS"),
-        (Self::Uninitialized, c"UNINITIALIZED"),
-        (Self::PreLoaded, c"PRE_LOADED"),
-        (Self::FileInvalid, c"FILE_INVALID"),
-        (Self::SignatureInvalid, c"SIGNATURE_INVALID"),
-        (Self::UnableToVerify, c"UNABLE_TO_VERIFY"),
-        (Self::VersionMismatch, c"VERSION_MISMATCH"),
-        (Self::Unknown, c"UNKNOWN"),
-        (Self::InvalidCredentials, c"INVALID_CREDENTIALS"),
-        (Self::NotEntitled, c"NOT_ENTITLED"),
-    ];
-    const UNKNOWN: Self = Self::Unknown;
-    fn to_raw(self) -> c_int {
-        self as c_int
-    }
-}
-
-/// An `ovrPlatformInitializeResult` as C passed it: not yet checked.
-/// cbindgen:no-export
-#[repr(transparent)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RawPlatformInitializeResult(pub c_int);
-
-impl From<PlatformInitializeResult> for RawPlatformInitializeResult {
-    fn from(value: PlatformInitializeResult) -> Self {
-        Self(value.to_raw())
-    }
-}
+c_enum!(PlatformInitializeResult, RawPlatformInitializeResult, "ovrPlatformInitializeResult", unknown: Unknown, [Success => c"SUCCESS", Uninitialized => c"UNINITIALIZED", PreLoaded => c"PRE_LOADED", FileInvalid => c"FILE_INVALID", SignatureInvalid => c"SIGNATURE_INVALID", UnableToVerify => c"UNABLE_TO_VERIFY", VersionMismatch => c"VERSION_MISMATCH", Unknown => c"UNKNOWN", InvalidCredentials => c"INVALID_CREDENTIALS", NotEntitled => c"NOT_ENTITLED"]);
 
 /// Payload of a successful `ovrMessage_Platform_InitializeStandaloneOculus` or
 /// `ovrMessage_PlatformInitializeWithAccessToken` reply.
@@ -88,10 +62,8 @@ impl PlatformInitialize {
 /// Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
 pub type ovrPlatformInitializeHandle = *mut PlatformInitialize;
 
-fn platform_initialize<'a>(handle: ovrPlatformInitializeHandle) -> Result<&'a PlatformInitialize, CallError> {
-    // SAFETY: the C contract: NULL or a handle from `ovr_Message_GetPlatformInitialize` whose
-    // message has not been freed; payloads are never mutated.
-    unsafe { guard::borrow(handle.cast_const(), "platform initialize") }
+fn platform_initialize<'a>(obj: ovrPlatformInitializeHandle) -> Result<&'a PlatformInitialize, CallError> {
+    handle::get(obj.cast_const())
 }
 
 /// The result an asynchronous init reply reports; `ovrPlatformInitialize_Uninitialized` for a

@@ -15,10 +15,13 @@ use super::cbool::Bool32;
 use super::data_store::{RoomDataStore, ovrDataStoreHandle};
 use super::enums::RoomJoinPolicy;
 use super::guard::{self, CallError};
+use super::handle::{self, handle};
 use super::ids::ovrID;
 use super::room_enums::{RoomJoinability, RoomType};
 use super::user::{User, UserArray, ovrUserArrayHandle, ovrUserHandle};
 use crate::signal::{JoinPolicy, RoomSnapshot};
+
+handle!(Borrowed: Room = "room");
 
 /// A room as one message reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,16 +151,8 @@ pub struct Team {
 /// Opaque to C; always NULL here.
 pub type ovrTeamHandle = *mut Team;
 
-fn room<'a>(handle: ovrRoomHandle) -> Result<&'a Room, CallError> {
-    // SAFETY: the C contract: NULL or a handle from `ovr_Message_GetRoom` whose message has not
-    // been freed; payloads are never mutated, so inner addresses are stable.
-    unsafe { guard::borrow(handle.cast_const(), "room") }
-}
-
-/// Hands out a part of a room as the mutable-looking handle type C expects; nothing writes
-/// through it.
-fn handle_of<T>(part: &T) -> *mut T {
-    std::ptr::from_ref(part).cast_mut()
+fn room<'a>(obj: ovrRoomHandle) -> Result<&'a Room, CallError> {
+    handle::get(obj.cast_const())
 }
 
 /// The room's id; 0 for a NULL handle.
@@ -171,7 +166,7 @@ pub extern "C" fn ovr_Room_GetID(obj: ovrRoomHandle) -> ovrID {
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Room_GetOwner(obj: ovrRoomHandle) -> ovrUserHandle {
     guard::call("ovr_Room_GetOwner", std::ptr::null_mut(), || {
-        Ok(room(obj)?.owner.as_ref().map_or(std::ptr::null_mut(), handle_of))
+        Ok(room(obj)?.owner.as_ref().map_or(std::ptr::null_mut(), handle::lend))
     })
 }
 
@@ -179,7 +174,7 @@ pub extern "C" fn ovr_Room_GetOwner(obj: ovrRoomHandle) -> ovrUserHandle {
 /// (valid until `ovr_FreeMessage`). NULL for a NULL handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Room_GetUsers(obj: ovrRoomHandle) -> ovrUserArrayHandle {
-    guard::call("ovr_Room_GetUsers", std::ptr::null_mut(), || Ok(handle_of(&room(obj)?.users)))
+    guard::call("ovr_Room_GetUsers", std::ptr::null_mut(), || Ok(handle::lend(&room(obj)?.users)))
 }
 
 /// Who may join; `ovrRoom_JoinPolicyUnknown` for a NULL handle.
@@ -205,7 +200,7 @@ pub extern "C" fn ovr_Room_GetIsMembershipLocked(obj: ovrRoomHandle) -> Bool32 {
 /// NULL for a room (an empty store has 0 keys). NULL for a NULL handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Room_GetDataStore(obj: ovrRoomHandle) -> ovrDataStoreHandle {
-    guard::call("ovr_Room_GetDataStore", std::ptr::null_mut(), || Ok(handle_of(&room(obj)?.data_store)))
+    guard::call("ovr_Room_GetDataStore", std::ptr::null_mut(), || Ok(handle::lend(&room(obj)?.data_store)))
 }
 
 /// Always `ovrRoom_TypePrivate`: only private rooms exist here. `ovrRoom_TypeUnknown` for a NULL
@@ -267,7 +262,9 @@ pub extern "C" fn ovr_Room_GetJoinability(obj: ovrRoomHandle) -> RoomJoinability
 /// `ovr_FreeMessage`). NULL for a NULL handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Room_GetInvitedUsers(obj: ovrRoomHandle) -> ovrUserArrayHandle {
-    guard::call("ovr_Room_GetInvitedUsers", std::ptr::null_mut(), || Ok(handle_of(&room(obj)?.invited_users)))
+    guard::call("ovr_Room_GetInvitedUsers", std::ptr::null_mut(), || {
+        Ok(handle::lend(&room(obj)?.invited_users))
+    })
 }
 
 /// Always NULL: there is no matchmaking here ("value not present", as the original allows).

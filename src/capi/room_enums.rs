@@ -3,9 +3,10 @@
 //! (`ovrUserOrdering`, `ovrTimeWindow`). Values are the original SDK's; see [`super::enums`] for
 //! why each enum that arrives as an argument also has a `Raw*` newtype.
 
-use std::ffi::{CStr, c_char, c_int};
+use std::ffi::c_char;
 
-use super::enums::{CEnum, from_string_export, to_string_export};
+use super::enums::c_enum;
+use super::enums::{from_string_export, to_string_export};
 
 /// Whether the viewing user can join a room, as `ovr_Room_GetJoinability` reports it.
 /// cbindgen:rename-all=prefix:ovrRoom_Joinability
@@ -28,28 +29,7 @@ pub enum RoomJoinability {
     PolicyPrevents = 6,
 }
 
-impl CEnum for RoomJoinability {
-    const C_TYPE: &'static str = "ovrRoomJoinability";
-    const TABLE: &'static [(Self, &'static CStr)] = &[
-        (Self::Unknown, c"UNKNOWN"),
-        (Self::AreIn, c"ARE_IN"),
-        (Self::AreKicked, c"ARE_KICKED"),
-        (Self::CanJoin, c"CAN_JOIN"),
-        (Self::IsFull, c"IS_FULL"),
-        (Self::NoViewer, c"NO_VIEWER"),
-        (Self::PolicyPrevents, c"POLICY_PREVENTS"),
-    ];
-    const UNKNOWN: Self = Self::Unknown;
-    fn to_raw(self) -> c_int {
-        self as c_int
-    }
-}
-
-/// An `ovrRoomJoinability` as C passed it: not yet checked.
-/// cbindgen:no-export
-#[repr(transparent)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RawRoomJoinability(pub c_int);
+c_enum!(RoomJoinability, RawRoomJoinability, "ovrRoomJoinability", unknown: Unknown, [Unknown => c"UNKNOWN", AreIn => c"ARE_IN", AreKicked => c"ARE_KICKED", CanJoin => c"CAN_JOIN", IsFull => c"IS_FULL", NoViewer => c"NO_VIEWER", PolicyPrevents => c"POLICY_PREVENTS"]);
 
 /// The kind of a room. Only private rooms exist here.
 /// cbindgen:rename-all=prefix:ovrRoom_Type
@@ -68,26 +48,7 @@ pub enum RoomType {
     Solo = 4,
 }
 
-impl CEnum for RoomType {
-    const C_TYPE: &'static str = "ovrRoomType";
-    const TABLE: &'static [(Self, &'static CStr)] = &[
-        (Self::Unknown, c"UNKNOWN"),
-        (Self::Matchmaking, c"MATCHMAKING"),
-        (Self::Moderated, c"MODERATED"),
-        (Self::Private, c"PRIVATE"),
-        (Self::Solo, c"SOLO"),
-    ];
-    const UNKNOWN: Self = Self::Unknown;
-    fn to_raw(self) -> c_int {
-        self as c_int
-    }
-}
-
-/// An `ovrRoomType` as C passed it: not yet checked.
-/// cbindgen:no-export
-#[repr(transparent)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RawRoomType(pub c_int);
+c_enum!(RoomType, RawRoomType, "ovrRoomType", unknown: Unknown, [Unknown => c"UNKNOWN", Matchmaking => c"MATCHMAKING", Moderated => c"MODERATED", Private => c"PRIVATE", Solo => c"SOLO"]);
 
 /// Whether a user is online. There is no presence service here: always Unknown.
 /// cbindgen:rename-all=prefix:ovrUserPresenceStatus_
@@ -99,21 +60,7 @@ pub enum UserPresenceStatus {
     Offline = 2,
 }
 
-impl CEnum for UserPresenceStatus {
-    const C_TYPE: &'static str = "ovrUserPresenceStatus";
-    const TABLE: &'static [(Self, &'static CStr)] =
-        &[(Self::Unknown, c"UNKNOWN"), (Self::Online, c"ONLINE"), (Self::Offline, c"OFFLINE")];
-    const UNKNOWN: Self = Self::Unknown;
-    fn to_raw(self) -> c_int {
-        self as c_int
-    }
-}
-
-/// An `ovrUserPresenceStatus` as C passed it: not yet checked.
-/// cbindgen:no-export
-#[repr(transparent)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RawUserPresenceStatus(pub c_int);
+c_enum!(UserPresenceStatus, RawUserPresenceStatus, "ovrUserPresenceStatus", unknown: Unknown, [Unknown => c"UNKNOWN", Online => c"ONLINE", Offline => c"OFFLINE"]);
 
 /// Order of user lists in the original invitable-users request; accepted and ignored here.
 /// cbindgen:rename-all=prefix:ovrUserOrdering_
@@ -125,24 +72,7 @@ pub enum UserOrdering {
     PresenceAlphabetical = 2,
 }
 
-impl CEnum for UserOrdering {
-    const C_TYPE: &'static str = "ovrUserOrdering";
-    const TABLE: &'static [(Self, &'static CStr)] = &[
-        (Self::Unknown, c"UNKNOWN"),
-        (Self::None, c"NONE"),
-        (Self::PresenceAlphabetical, c"PRESENCE_ALPHABETICAL"),
-    ];
-    const UNKNOWN: Self = Self::Unknown;
-    fn to_raw(self) -> c_int {
-        self as c_int
-    }
-}
-
-/// An `ovrUserOrdering` as C passed it: not yet checked.
-/// cbindgen:no-export
-#[repr(transparent)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RawUserOrdering(pub c_int);
+c_enum!(UserOrdering, RawUserOrdering, "ovrUserOrdering", unknown: Unknown, [Unknown => c"UNKNOWN", None => c"NONE", PresenceAlphabetical => c"PRESENCE_ALPHABETICAL"]);
 
 /// A look-back period of the original "recently met" features; accepted and ignored here.
 /// cbindgen:rename-all=prefix:ovrTimeWindow_
@@ -157,27 +87,7 @@ pub enum TimeWindow {
     NinetyDays = 5,
 }
 
-impl CEnum for TimeWindow {
-    const C_TYPE: &'static str = "ovrTimeWindow";
-    const TABLE: &'static [(Self, &'static CStr)] = &[
-        (Self::Unknown, c"UNKNOWN"),
-        (Self::OneHour, c"ONE_HOUR"),
-        (Self::OneDay, c"ONE_DAY"),
-        (Self::OneWeek, c"ONE_WEEK"),
-        (Self::ThirtyDays, c"THIRTY_DAYS"),
-        (Self::NinetyDays, c"NINETY_DAYS"),
-    ];
-    const UNKNOWN: Self = Self::Unknown;
-    fn to_raw(self) -> c_int {
-        self as c_int
-    }
-}
-
-/// An `ovrTimeWindow` as C passed it: not yet checked.
-/// cbindgen:no-export
-#[repr(transparent)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RawTimeWindow(pub c_int);
+c_enum!(TimeWindow, RawTimeWindow, "ovrTimeWindow", unknown: Unknown, [Unknown => c"UNKNOWN", OneHour => c"ONE_HOUR", OneDay => c"ONE_DAY", OneWeek => c"ONE_WEEK", ThirtyDays => c"THIRTY_DAYS", NinetyDays => c"NINETY_DAYS"]);
 
 /// Upper-case name of a joinability value ("CAN_JOIN"). Static storage: never free it. An unknown
 /// value gives "UNKNOWN".

@@ -13,9 +13,12 @@ use std::ffi::{CStr, c_char, c_uint};
 use super::cbool::BoolArg;
 use super::enums::CEnum;
 use super::guard::{self, CallError};
+use super::handle::{self, handle};
 use super::ids::ovrID;
 use super::room_enums::{RawTimeWindow, RawUserOrdering, TimeWindow, UserOrdering};
 use crate::signal::DataStore;
+
+handle!(Owned: RoomOptions = "room options");
 
 const LOG: &str = "ovrnet::capi";
 
@@ -49,16 +52,12 @@ impl RoomOptions {
 pub type ovrRoomOptionsHandle = *mut RoomOptions;
 
 /// Borrows an options handle for a request; NULL means "no options" (the defaults).
-pub(crate) fn read(handle: ovrRoomOptionsHandle) -> RoomOptions {
-    // SAFETY: the C contract: NULL or a live handle from `ovr_RoomOptions_Create`, not being
-    // changed by another thread during the call.
-    unsafe { handle.cast_const().as_ref() }.cloned().unwrap_or_default()
+pub(crate) fn read(obj: ovrRoomOptionsHandle) -> RoomOptions {
+    handle::get(obj.cast_const()).ok().cloned().unwrap_or_default()
 }
 
-fn options<'a>(handle: ovrRoomOptionsHandle) -> Result<&'a mut RoomOptions, CallError> {
-    // SAFETY: the C contract: NULL or a live handle from `ovr_RoomOptions_Create` that no other
-    // thread uses during the call (the application owns it, as with the original SDK).
-    unsafe { handle.as_mut() }.ok_or(CallError::Null("room options"))
+fn options<'a>(obj: ovrRoomOptionsHandle) -> Result<&'a mut RoomOptions, CallError> {
+    handle::get_mut(obj)
 }
 
 fn utf8<'a>(text: *const c_char, what: &'static str) -> Result<&'a str, CallError> {
@@ -72,7 +71,7 @@ fn utf8<'a>(text: *const c_char, what: &'static str) -> Result<&'a str, CallErro
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_RoomOptions_Create() -> ovrRoomOptionsHandle {
     guard::call("ovr_RoomOptions_Create", std::ptr::null_mut(), || {
-        Ok(Box::into_raw(Box::new(RoomOptions::default())))
+        Ok(handle::into_owned(RoomOptions::default()))
     })
 }
 
@@ -81,11 +80,7 @@ pub extern "C" fn ovr_RoomOptions_Create() -> ovrRoomOptionsHandle {
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_RoomOptions_Destroy(handle: ovrRoomOptionsHandle) {
     guard::call("ovr_RoomOptions_Destroy", (), || {
-        if !handle.is_null() {
-            // SAFETY: non-NULL options handles come from `ovr_RoomOptions_Create`
-            // (Box::into_raw) and the caller gives ownership back here exactly once.
-            drop(unsafe { Box::from_raw(handle) });
-        }
+        super::handle::free_owned(handle);
         Ok(())
     })
 }

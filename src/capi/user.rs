@@ -10,8 +10,11 @@ use std::ffi::{CString, c_char};
 
 use super::cbool::Bool32;
 use super::guard::{self, CallError};
+use super::handle::{self, handle};
 use super::ids::ovrID;
 use super::room_enums::UserPresenceStatus;
+
+handle!(Borrowed: User = "user", UserArray = "user array");
 
 /// A user as a room reports it: the id and its decimal spelling.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,15 +58,12 @@ impl UserArray {
 /// Opaque to C; borrowed from its room, valid until `ovr_FreeMessage` on the message.
 pub type ovrUserArrayHandle = *mut UserArray;
 
-fn user<'a>(handle: ovrUserHandle) -> Result<&'a User, CallError> {
-    // SAFETY: the C contract: NULL or a handle from a room or user array whose message has not
-    // been freed; payloads are never mutated.
-    unsafe { guard::borrow(handle.cast_const(), "user") }
+fn user<'a>(obj: ovrUserHandle) -> Result<&'a User, CallError> {
+    handle::get(obj.cast_const())
 }
 
-fn array<'a>(handle: ovrUserArrayHandle) -> Result<&'a UserArray, CallError> {
-    // SAFETY: as in `user`.
-    unsafe { guard::borrow(handle.cast_const(), "user array") }
+fn array<'a>(obj: ovrUserArrayHandle) -> Result<&'a UserArray, CallError> {
+    handle::get(obj.cast_const())
 }
 
 /// The user's id; 0 for a NULL handle.
@@ -173,7 +173,7 @@ pub extern "C" fn ovr_UserArray_GetElement(obj: ovrUserArrayHandle, index: usize
         let found = users.get(index).ok_or_else(|| {
             CallError::Invalid(format!("index {index} is past the end of a {}-user array", users.len()))
         })?;
-        Ok(std::ptr::from_ref(found).cast_mut())
+        Ok(handle::lend(found))
     })
 }
 
