@@ -253,7 +253,7 @@ class Surface:
     def enums_rs(self):
         out = [HEADER_NOTE, "//! Every SDK enum ovrnet does not define by hand, with its string conversions.\n\n",
                "use std::ffi::c_char;\n\n",
-               "use crate::capi::enums::{c_enum, from_string_export, to_string_export};\n"]
+               "use crate::capi::abi::enums::{c_enum, from_string_export, to_string_export};\n"]
         for c in sorted(self.enums):
             if not self.generated_enum(c):
                 continue

@@ -2,9 +2,9 @@
 
 use std::ffi::{CString, c_char};
 
-use ovrnet::capi::enums::*;
-use ovrnet::capi::inspect::c_string;
-use ovrnet::capi::message_type::{
+use ovrnet::capi::abi::enums::*;
+use ovrnet::capi::abi::inspect::c_string;
+use ovrnet::capi::messages::message_type::{
     MessageType, RawMessageType, ovrMessageType_IsNotification, ovrMessageType_ToString,
 };
 

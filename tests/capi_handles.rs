@@ -1,26 +1,26 @@
 //! Packet and message handles: lifecycle, accessors, borrowed payloads, NULL and wrong kinds.
 
-use ovrnet::capi::enums::{PeerConnectionState, SendPolicy};
-use ovrnet::capi::error::PlatformError;
-use ovrnet::capi::error::{
+use ovrnet::capi::abi::enums::{PeerConnectionState, SendPolicy};
+use ovrnet::capi::abi::inspect::{bytes, c_string};
+use ovrnet::capi::messages::error::PlatformError;
+use ovrnet::capi::messages::error::{
     ovr_Error_GetCode, ovr_Error_GetDisplayableMessage, ovr_Error_GetHttpCode, ovr_Error_GetMessage,
 };
-use ovrnet::capi::inspect::{bytes, c_string};
-use ovrnet::capi::message::{self, Message, Payload, ovr_FreeMessage, ovrMessageHandle};
-use ovrnet::capi::message::{
+use ovrnet::capi::messages::message::{self, Message, Payload, ovr_FreeMessage, ovrMessageHandle};
+use ovrnet::capi::messages::message::{
     ovr_Message_GetError, ovr_Message_GetNativeMessage, ovr_Message_GetNetworkingPeer,
     ovr_Message_GetPingResult, ovr_Message_GetRequestID, ovr_Message_GetRoom, ovr_Message_GetString,
     ovr_Message_GetType, ovr_Message_IsError,
 };
-use ovrnet::capi::message_type::MessageType;
-use ovrnet::capi::packet::{self, Packet};
-use ovrnet::capi::packet::{
+use ovrnet::capi::messages::message_type::MessageType;
+use ovrnet::capi::messages::peer::{ovr_NetworkingPeer_GetID, ovr_NetworkingPeer_GetState};
+use ovrnet::capi::messages::ping::{
+    PingResult, ovr_PingResult_GetID, ovr_PingResult_GetPingTimeUsec, ovr_PingResult_IsTimeout,
+};
+use ovrnet::capi::net::packet::{self, Packet};
+use ovrnet::capi::net::packet::{
     ovr_Packet_Free, ovr_Packet_GetBytes, ovr_Packet_GetSendPolicy, ovr_Packet_GetSenderID,
     ovr_Packet_GetSize,
-};
-use ovrnet::capi::peer::{ovr_NetworkingPeer_GetID, ovr_NetworkingPeer_GetState};
-use ovrnet::capi::ping::{
-    PingResult, ovr_PingResult_GetID, ovr_PingResult_GetPingTimeUsec, ovr_PingResult_IsTimeout,
 };
 
 #[test]

@@ -2,7 +2,7 @@
 
 use std::ffi::{CString, c_char};
 
-use ovrnet::capi::ids::{ovrID, ovrID_FromString, ovrID_ToString};
+use ovrnet::capi::abi::ids::{ovrID, ovrID_FromString, ovrID_ToString};
 
 /// Calls ovrID_ToString into a buffer of `len` bytes pre-filled with 0x7F.
 fn to_string(id: ovrID, len: usize) -> (u32, Vec<u8>) {

@@ -3,7 +3,7 @@
 use std::ffi::CStr;
 use std::ptr;
 
-use ovrnet::capi::key_value::*;
+use ovrnet::capi::rooms::key_value::*;
 
 fn pair(key: &CStr, ty: i32, value: &CStr) -> KeyValuePair {
     KeyValuePair {
@@ -36,11 +36,11 @@ fn bad_arguments_and_calls_before_init_return_request_id_0() {
 fn pair_type_names_round_trip_and_unknown_values_are_refused() {
     for (v, name) in [(0, "STRING"), (1, "INT"), (2, "DOUBLE"), (3, "UNKNOWN")] {
         let s = ovrKeyValuePairType_ToString(RawKeyValuePairType(v));
-        assert_eq!(ovrnet::capi::inspect::c_string(s).as_deref(), Some(name));
+        assert_eq!(ovrnet::capi::abi::inspect::c_string(s).as_deref(), Some(name));
         assert_eq!(ovrKeyValuePairType_FromString(s) as i32, v);
     }
     let s = ovrKeyValuePairType_ToString(RawKeyValuePairType(17));
-    assert_eq!(ovrnet::capi::inspect::c_string(s).as_deref(), Some("UNKNOWN"));
+    assert_eq!(ovrnet::capi::abi::inspect::c_string(s).as_deref(), Some("UNKNOWN"));
     assert_eq!(ovrKeyValuePairType_FromString(ptr::null()), KeyValuePairType::Unknown);
 }
 

@@ -10,21 +10,21 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use capi_support::child;
 use capi_support::live::{Msg, ShutdownOnDrop, engine_expect, expect, peer_engine, server};
 use capi_support::serial;
-use ovrnet::capi::enums::PeerConnectionState;
-use ovrnet::capi::error::{ovr_Error_GetCode, ovr_Error_GetMessage};
-use ovrnet::capi::inspect::c_string;
-use ovrnet::capi::message::{
+use ovrnet::capi::abi::enums::PeerConnectionState;
+use ovrnet::capi::abi::inspect::c_string;
+use ovrnet::capi::messages::error::{ovr_Error_GetCode, ovr_Error_GetMessage};
+use ovrnet::capi::messages::message::{
     ovr_FreeMessage, ovr_Message_GetError, ovr_Message_GetPlatformInitialize, ovr_Message_GetRequestID,
     ovr_Message_GetType, ovr_Message_IsError,
 };
-use ovrnet::capi::net_peer::ovr_Net_Accept;
-use ovrnet::capi::oculus_init::{
+use ovrnet::capi::messages::queue::ovr_PopMessage;
+use ovrnet::capi::net::net_peer::ovr_Net_Accept;
+use ovrnet::capi::platform::oculus_init::{
     OculusInitParams, RawPlatformStructureType, ovr_GetLoggedInUserID, ovr_IsPlatformInitialized,
     ovr_Platform_InitializeStandaloneOculus, ovr_PlatformInitializeWindows,
     ovr_PlatformInitializeWithAccessToken,
 };
-use ovrnet::capi::platform_initialize::ovr_PlatformInitialize_GetResult;
-use ovrnet::capi::queue::ovr_PopMessage;
+use ovrnet::capi::platform::platform_initialize::ovr_PlatformInitialize_GetResult;
 use ovrnet::engine::{Notification, PeerState};
 use ovrnet::server::{AuthMode, token};
 
@@ -71,7 +71,7 @@ fn child_process_entry() {
         }
         other => panic!("unknown child role {other}"),
     }
-    ovrnet::capi::ovrnet_init::ovrnet_Shutdown();
+    ovrnet::capi::platform::ovrnet_init::ovrnet_Shutdown();
 }
 
 /// Prints the outcome of an asynchronous init: its request id and the reply message.

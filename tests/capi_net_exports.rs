@@ -8,24 +8,26 @@ use std::sync::Arc;
 
 use capi_support::fake_runtime::{Call, FakeRuntime};
 use capi_support::serial;
-use ovrnet::capi::enums::{PeerConnectionState, RawSendPolicy, SendPolicy};
-use ovrnet::capi::inspect::bytes;
-use ovrnet::capi::message::{Message, ovr_FreeMessage, ovr_Message_GetNetworkingPeer, ovr_Message_GetType};
-use ovrnet::capi::message_type::MessageType;
-use ovrnet::capi::net_packet::{ovr_Net_ReadPacket, ovr_Net_SendPacket};
-use ovrnet::capi::net_peer::{
+use ovrnet::capi::abi::enums::{PeerConnectionState, RawSendPolicy, SendPolicy};
+use ovrnet::capi::abi::inspect::bytes;
+use ovrnet::capi::messages::message::{
+    Message, ovr_FreeMessage, ovr_Message_GetNetworkingPeer, ovr_Message_GetType,
+};
+use ovrnet::capi::messages::message_type::MessageType;
+use ovrnet::capi::messages::peer::{ovr_NetworkingPeer_GetID, ovr_NetworkingPeer_GetState};
+use ovrnet::capi::messages::queue::ovr_PopMessage;
+use ovrnet::capi::net::net_packet::{ovr_Net_ReadPacket, ovr_Net_SendPacket};
+use ovrnet::capi::net::net_peer::{
     ovr_Net_Accept, ovr_Net_Close, ovr_Net_Connect, ovr_Net_IsConnected, ovr_Net_Ping,
 };
-use ovrnet::capi::net_room::{
+use ovrnet::capi::net::net_room::{
     ovr_Net_AcceptForCurrentRoom, ovr_Net_CloseForCurrentRoom, ovr_Net_SendPacketToCurrentRoom,
 };
-use ovrnet::capi::net_stats::{NetStats, ovrnet_Net_GetStats};
-use ovrnet::capi::oculus_init::{ovr_GetLoggedInUserID, ovr_IsPlatformInitialized};
-use ovrnet::capi::packet::{Packet, ovr_Packet_Free, ovr_Packet_GetBytes, ovr_Packet_GetSendPolicy};
-use ovrnet::capi::packet::{ovr_Packet_GetSenderID, ovr_Packet_GetSize};
-use ovrnet::capi::peer::{ovr_NetworkingPeer_GetID, ovr_NetworkingPeer_GetState};
-use ovrnet::capi::queue::ovr_PopMessage;
-use ovrnet::capi::runtime;
+use ovrnet::capi::net::net_stats::{NetStats, ovrnet_Net_GetStats};
+use ovrnet::capi::net::packet::{Packet, ovr_Packet_Free, ovr_Packet_GetBytes, ovr_Packet_GetSendPolicy};
+use ovrnet::capi::net::packet::{ovr_Packet_GetSenderID, ovr_Packet_GetSize};
+use ovrnet::capi::platform::oculus_init::{ovr_GetLoggedInUserID, ovr_IsPlatformInitialized};
+use ovrnet::capi::platform::runtime;
 use ovrnet::proto::{Policy, Stats};
 
 const ME: u64 = 100;

@@ -10,11 +10,11 @@ use capi_support::live::{
     peer_engine, read_n, send, server,
 };
 use capi_support::serial;
-use ovrnet::capi::enums::{PeerConnectionState, SendPolicy};
-use ovrnet::capi::net_peer::{
+use ovrnet::capi::abi::enums::{PeerConnectionState, SendPolicy};
+use ovrnet::capi::net::net_peer::{
     ovr_Net_Accept, ovr_Net_Close, ovr_Net_Connect, ovr_Net_IsConnected, ovr_Net_Ping,
 };
-use ovrnet::capi::net_stats::{NetStats, ovrnet_Net_GetStats};
+use ovrnet::capi::net::net_stats::{NetStats, ovrnet_Net_GetStats};
 use ovrnet::engine::{Notification, PeerState};
 use ovrnet::proto::Policy;
 use ovrnet::server::AuthMode;
@@ -157,7 +157,7 @@ fn init_validation_double_init_and_reinit() {
     let addr = s.local_addr();
 
     // Refused configurations leave nothing behind.
-    assert!(!ovrnet::capi::ovrnet_init::ovrnet_Initialize(std::ptr::null()).get());
+    assert!(!ovrnet::capi::platform::ovrnet_init::ovrnet_Initialize(std::ptr::null()).get());
     let mut bad = CConfig::new(addr, 0);
     assert!(!bad.init(), "user id 0");
     bad = CConfig::new(addr, 6001);
@@ -172,27 +172,27 @@ fn init_validation_double_init_and_reinit() {
     let owner = CConfig::new(addr, 6001);
     let mut raw = owner.raw();
     raw.server_address = std::ptr::null();
-    assert!(!ovrnet::capi::ovrnet_init::ovrnet_Initialize(&raw).get(), "NULL server");
-    assert!(!ovrnet::capi::oculus_init::ovr_IsPlatformInitialized().get());
-    assert_eq!(ovrnet::capi::oculus_init::ovr_GetLoggedInUserID(), 0);
+    assert!(!ovrnet::capi::platform::ovrnet_init::ovrnet_Initialize(&raw).get(), "NULL server");
+    assert!(!ovrnet::capi::platform::oculus_init::ovr_IsPlatformInitialized().get());
+    assert_eq!(ovrnet::capi::platform::oculus_init::ovr_GetLoggedInUserID(), 0);
 
     // A good one, then a second init that must not disturb it.
     assert!(CConfig::new(addr, 6001).init());
     let _shutdown = ShutdownOnDrop;
     assert!(!CConfig::new(addr, 6009).init(), "double init");
-    assert_eq!(ovrnet::capi::oculus_init::ovr_GetLoggedInUserID(), 6001);
+    assert_eq!(ovrnet::capi::platform::oculus_init::ovr_GetLoggedInUserID(), 6001);
     let peer = peer_engine(&s, 6002);
     connect_c_to(&peer, 6001);
 
     // Shutdown twice is fine; afterwards everything falls back; init works again.
-    ovrnet::capi::ovrnet_init::ovrnet_Shutdown();
-    ovrnet::capi::ovrnet_init::ovrnet_Shutdown();
+    ovrnet::capi::platform::ovrnet_init::ovrnet_Shutdown();
+    ovrnet::capi::platform::ovrnet_init::ovrnet_Shutdown();
     assert!(!ovr_Net_IsConnected(6002).get());
     assert_eq!(ovr_Net_Ping(6002), 0);
     engine_expect(&peer, |n| {
         *n == Notification::ConnectionStateChange { peer: 6001, state: PeerState::Closed }
     });
     assert!(CConfig::new(addr, 6001).init());
-    assert_eq!(ovrnet::capi::oculus_init::ovr_GetLoggedInUserID(), 6001);
+    assert_eq!(ovrnet::capi::platform::oculus_init::ovr_GetLoggedInUserID(), 6001);
     connect_c_to(&peer, 6001);
 }

@@ -14,10 +14,10 @@ use std::time::{Duration, Instant};
 use capi_support::child;
 use capi_support::live::{CConfig, connect_c_to, peer_engine, server};
 use capi_support::serial;
-use ovrnet::capi::net_packet::ovr_Net_ReadPacket;
-use ovrnet::capi::net_peer::ovr_Net_Ping;
-use ovrnet::capi::ovrnet_init::ovrnet_Shutdown;
-use ovrnet::capi::queue::ovr_PopMessage;
+use ovrnet::capi::messages::queue::ovr_PopMessage;
+use ovrnet::capi::net::net_packet::ovr_Net_ReadPacket;
+use ovrnet::capi::net::net_peer::ovr_Net_Ping;
+use ovrnet::capi::platform::ovrnet_init::ovrnet_Shutdown;
 use ovrnet::proto::Policy;
 use ovrnet::server::AuthMode;
 

@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 
 use capi_support::live::{CConfig, Msg, ShutdownOnDrop, connect_c_to, peer_engine, pop, read, send, server};
 use capi_support::serial;
-use ovrnet::capi::enums::SendPolicy;
-use ovrnet::capi::net_peer::{ovr_Net_IsConnected, ovr_Net_Ping};
-use ovrnet::capi::net_stats::{NetStats, ovrnet_Net_GetStats};
-use ovrnet::capi::ovrnet_init::ovrnet_Shutdown;
+use ovrnet::capi::abi::enums::SendPolicy;
+use ovrnet::capi::net::net_peer::{ovr_Net_IsConnected, ovr_Net_Ping};
+use ovrnet::capi::net::net_stats::{NetStats, ovrnet_Net_GetStats};
+use ovrnet::capi::platform::ovrnet_init::ovrnet_Shutdown;
 use ovrnet::proto::Policy;
 use ovrnet::server::AuthMode;
 

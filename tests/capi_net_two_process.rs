@@ -11,12 +11,12 @@ use std::time::{Duration, Instant};
 use capi_support::child;
 use capi_support::live::{CConfig, Msg, expect, read, send, server};
 use capi_support::serial;
-use ovrnet::capi::enums::{PeerConnectionState, SendPolicy};
-use ovrnet::capi::net_peer::{ovr_Net_Accept, ovr_Net_Close, ovr_Net_Connect, ovr_Net_Ping};
-use ovrnet::capi::net_stats::{NetStats, ovrnet_Net_GetStats};
-use ovrnet::capi::oculus_init::ovr_PlatformInitializeWindows;
-use ovrnet::capi::ovrnet_init::ovrnet_Shutdown;
-use ovrnet::capi::platform_initialize::PlatformInitializeResult;
+use ovrnet::capi::abi::enums::{PeerConnectionState, SendPolicy};
+use ovrnet::capi::net::net_peer::{ovr_Net_Accept, ovr_Net_Close, ovr_Net_Connect, ovr_Net_Ping};
+use ovrnet::capi::net::net_stats::{NetStats, ovrnet_Net_GetStats};
+use ovrnet::capi::platform::oculus_init::ovr_PlatformInitializeWindows;
+use ovrnet::capi::platform::ovrnet_init::ovrnet_Shutdown;
+use ovrnet::capi::platform::platform_initialize::PlatformInitializeResult;
 use ovrnet::server::AuthMode;
 
 const DISPATCH: &str = "child_process_entry";

@@ -9,14 +9,16 @@ use std::time::{Duration, Instant};
 
 use capi_support::live::{CConfig, server};
 use capi_support::serial;
-use ovrnet::capi::error::{ERROR_CODE_NOT_PROVIDED, ovr_Error_GetCode, ovr_Error_GetMessage};
-use ovrnet::capi::inspect::c_string;
-use ovrnet::capi::message::{
+use ovrnet::capi::abi::inspect::c_string;
+use ovrnet::capi::messages::error::{ERROR_CODE_NOT_PROVIDED, ovr_Error_GetCode, ovr_Error_GetMessage};
+use ovrnet::capi::messages::message::{
     ovr_FreeMessage, ovr_Message_GetError, ovr_Message_GetRequestID, ovr_Message_GetType, ovr_Message_IsError,
 };
-use ovrnet::capi::message_type::{MessageType, ovrMessageType_IsNotification, ovrMessageType_ToString};
-use ovrnet::capi::ovrnet_init::ovrnet_Shutdown;
-use ovrnet::capi::queue::ovr_PopMessage;
+use ovrnet::capi::messages::message_type::{
+    MessageType, ovrMessageType_IsNotification, ovrMessageType_ToString,
+};
+use ovrnet::capi::messages::queue::ovr_PopMessage;
+use ovrnet::capi::platform::ovrnet_init::ovrnet_Shutdown;
 use ovrnet::capi::sdk::generated::enums::{RawLeaderboardFilterType, ovrLeaderboardFilterType_ToString};
 use ovrnet::capi::sdk::generated::stubs::{
     ovr_AchievementDefinition_GetName, ovr_AchievementDefinition_GetType, ovr_Achievements_AddCount,
@@ -96,12 +98,13 @@ fn requests_get_an_error_reply_of_their_own_type_and_getters_give_empty_values()
 
 #[test]
 fn every_message_type_and_generated_enum_has_its_name() {
-    let name = |t: u32| c_string(ovrMessageType_ToString(ovrnet::capi::message_type::RawMessageType(t)));
+    let name =
+        |t: u32| c_string(ovrMessageType_ToString(ovrnet::capi::messages::message_type::RawMessageType(t)));
     assert_eq!(name(0x03E7_6231).as_deref(), Some("Achievements_AddCount"));
     assert_eq!(name(0x4D31_E2CF).as_deref(), Some("Notification_Networking_PeerConnectRequest"));
     assert_eq!(name(0x1234_5678).as_deref(), Some("Unknown"), "an unknown id logs and says Unknown");
     let notification =
-        |t: u32| ovrMessageType_IsNotification(ovrnet::capi::message_type::RawMessageType(t)).get();
+        |t: u32| ovrMessageType_IsNotification(ovrnet::capi::messages::message_type::RawMessageType(t)).get();
     assert!(notification(0x60EC_3C2F), "RoomUpdate is a notification");
     assert!(!notification(0x03E7_6231), "a request reply is not");
     let filter = |v: i32| c_string(ovrLeaderboardFilterType_ToString(RawLeaderboardFilterType(v)));

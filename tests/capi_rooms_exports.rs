@@ -9,21 +9,21 @@ use std::sync::Arc;
 
 use capi_support::fake_runtime::{Call, FakeRuntime};
 use capi_support::serial;
-use ovrnet::capi::cbool::BoolArg;
-use ovrnet::capi::data_store::{
+use ovrnet::capi::abi::cbool::BoolArg;
+use ovrnet::capi::abi::enums::{RawRoomJoinPolicy, RoomJoinPolicy};
+use ovrnet::capi::messages::message::{self, Message, Payload, ovr_FreeMessage, ovr_Message_GetRoom};
+use ovrnet::capi::messages::message_type::MessageType;
+use ovrnet::capi::platform::runtime;
+use ovrnet::capi::rooms::data_store::{
     ovr_DataStore_Contains, ovr_DataStore_GetKey, ovr_DataStore_GetNumKeys, ovr_DataStore_GetValue,
 };
-use ovrnet::capi::enums::{RawRoomJoinPolicy, RoomJoinPolicy};
-use ovrnet::capi::message::{self, Message, Payload, ovr_FreeMessage, ovr_Message_GetRoom};
-use ovrnet::capi::message_type::MessageType;
-use ovrnet::capi::room::*;
-use ovrnet::capi::room_enums::{
+use ovrnet::capi::rooms::room::*;
+use ovrnet::capi::rooms::room_enums::{
     RawTimeWindow, RawUserOrdering, RoomJoinability, RoomType, UserPresenceStatus,
 };
-use ovrnet::capi::room_options::*;
-use ovrnet::capi::room_requests::*;
-use ovrnet::capi::runtime;
-use ovrnet::capi::user::*;
+use ovrnet::capi::rooms::room_options::*;
+use ovrnet::capi::rooms::room_requests::*;
+use ovrnet::capi::users::user::*;
 use ovrnet::signal::{DataStore, JoinPolicy, RoomRequest, RoomSnapshot};
 
 const ME: u64 = 100;
@@ -321,7 +321,7 @@ fn null_handles_give_the_fallbacks() {
 
 #[test]
 fn error_replies_carry_no_room() {
-    let err = ovrnet::capi::error::PlatformError::new(1, 0, "no_such_room (1): gone", "gone");
+    let err = ovrnet::capi::messages::error::PlatformError::new(1, 0, "no_such_room (1): gone", "gone");
     let h = message::into_handle(Message::error(MessageType::Room_Join2, 4, err));
     assert!(ovr_Message_GetRoom(h).is_null());
     // Code that reads the joinability of a failed join's (NULL) room gets Unknown.

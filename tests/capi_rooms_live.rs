@@ -13,19 +13,19 @@ use capi_support::live::{
     peer_engine, read_n, room_reply, room_update, server,
 };
 use capi_support::serial;
-use ovrnet::capi::enums::{
+use ovrnet::capi::abi::enums::{
     PeerConnectionState, RawRoomJoinPolicy, RawSendPolicy, RoomJoinPolicy, SendPolicy,
 };
-use ovrnet::capi::message_type::MessageType;
-use ovrnet::capi::net_room::{
+use ovrnet::capi::messages::message_type::MessageType;
+use ovrnet::capi::net::net_room::{
     ovr_Net_AcceptForCurrentRoom, ovr_Net_CloseForCurrentRoom, ovr_Net_SendPacketToCurrentRoom,
 };
-use ovrnet::capi::room_enums::RoomJoinability;
-use ovrnet::capi::room_options::{
+use ovrnet::capi::rooms::room_enums::RoomJoinability;
+use ovrnet::capi::rooms::room_options::{
     ovr_RoomOptions_Create, ovr_RoomOptions_Destroy, ovr_RoomOptions_SetDataStoreString,
     ovr_RoomOptions_SetTurnOffUpdates,
 };
-use ovrnet::capi::room_requests::{
+use ovrnet::capi::rooms::room_requests::{
     ovr_Room_CreateAndJoinPrivate2, ovr_Room_Get, ovr_Room_GetCurrent, ovr_Room_Join2, ovr_Room_Leave,
 };
 use ovrnet::engine::{Engine, Notification, PeerState};

@@ -5,8 +5,8 @@ mod capi_support;
 use std::sync::Arc;
 
 use capi_support::fake_runtime::FakeRuntime;
-use ovrnet::capi::guard::CallError;
-use ovrnet::capi::runtime::{self, InstallError};
+use ovrnet::capi::abi::guard::CallError;
+use ovrnet::capi::platform::runtime::{self, InstallError};
 
 // One test function: the slot is process-wide and tests in a file run in parallel.
 #[test]

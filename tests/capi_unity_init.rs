@@ -11,23 +11,25 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use capi_support::child;
 use capi_support::live::server;
 use capi_support::serial;
-use ovrnet::capi::error::ovr_Error_GetCode;
-use ovrnet::capi::inspect::c_string;
-use ovrnet::capi::message::{
+use ovrnet::capi::abi::inspect::c_string;
+use ovrnet::capi::messages::error::ovr_Error_GetCode;
+use ovrnet::capi::messages::message::{
     ovr_FreeMessage, ovr_Message_GetError, ovr_Message_GetPlatformInitialize, ovr_Message_GetRequestID,
     ovr_Message_GetType, ovr_Message_GetUser, ovr_Message_IsError, ovrMessageHandle,
 };
-use ovrnet::capi::message_type::MessageType;
-use ovrnet::capi::oculus_init::{
+use ovrnet::capi::messages::message_type::MessageType;
+use ovrnet::capi::messages::queue::ovr_PopMessage;
+use ovrnet::capi::platform::oculus_init::{
     ovr_GetLoggedInUserID, ovr_PlatformInitializeWindowsEx, ovr_PlatformInitializeWithAccessTokenEx,
 };
-use ovrnet::capi::platform_initialize::{PlatformInitializeResult, ovr_PlatformInitialize_GetResult};
-use ovrnet::capi::queue::ovr_PopMessage;
-use ovrnet::capi::unity_init::{
+use ovrnet::capi::platform::platform_initialize::{
+    PlatformInitializeResult, ovr_PlatformInitialize_GetResult,
+};
+use ovrnet::capi::platform::unity_init::{
     ovr_PlatformInitializeAndroidAsynchronous, ovr_UnityInitWrapper, ovr_UnityInitWrapperWindowsAsynchronous,
 };
-use ovrnet::capi::user::{ovr_User_GetDisplayName, ovr_User_GetID, ovr_User_GetOculusID};
-use ovrnet::capi::user_requests::{
+use ovrnet::capi::users::user::{ovr_User_GetDisplayName, ovr_User_GetID, ovr_User_GetOculusID};
+use ovrnet::capi::users::user_requests::{
     ovr_Entitlement_GetIsViewerEntitled, ovr_GetLoggedInUserLocale, ovr_User_Get, ovr_User_GetLoggedInUser,
 };
 use ovrnet::server::{AuthMode, token};
@@ -131,7 +133,7 @@ fn child_process_entry() {
         }
         other => panic!("unknown child role {other}"),
     }
-    ovrnet::capi::ovrnet_init::ovrnet_Shutdown();
+    ovrnet::capi::platform::ovrnet_init::ovrnet_Shutdown();
 }
 
 fn app_id_for(addr: std::net::SocketAddr, user: &str) -> (&'static str, String) {

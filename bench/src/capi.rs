@@ -18,15 +18,15 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use ovrnet::capi::enums::{PeerConnectionState, SendPolicy};
-use ovrnet::capi::message::{ovr_FreeMessage, ovr_Message_GetNetworkingPeer, ovr_Message_GetType};
-use ovrnet::capi::message_type::MessageType;
-use ovrnet::capi::net_packet::{ovr_Net_ReadPacket, ovr_Net_SendPacket};
-use ovrnet::capi::net_peer::ovr_Net_Accept;
-use ovrnet::capi::ovrnet_init::{InitConfig, ovrnet_Initialize, ovrnet_Shutdown};
-use ovrnet::capi::packet::{ovr_Packet_Free, ovr_Packet_GetBytes, ovr_Packet_GetSize};
-use ovrnet::capi::peer::{ovr_NetworkingPeer_GetID, ovr_NetworkingPeer_GetState};
-use ovrnet::capi::queue::ovr_PopMessage;
+use ovrnet::capi::abi::enums::{PeerConnectionState, SendPolicy};
+use ovrnet::capi::messages::message::{ovr_FreeMessage, ovr_Message_GetNetworkingPeer, ovr_Message_GetType};
+use ovrnet::capi::messages::message_type::MessageType;
+use ovrnet::capi::messages::peer::{ovr_NetworkingPeer_GetID, ovr_NetworkingPeer_GetState};
+use ovrnet::capi::messages::queue::ovr_PopMessage;
+use ovrnet::capi::net::net_packet::{ovr_Net_ReadPacket, ovr_Net_SendPacket};
+use ovrnet::capi::net::net_peer::ovr_Net_Accept;
+use ovrnet::capi::net::packet::{ovr_Packet_Free, ovr_Packet_GetBytes, ovr_Packet_GetSize};
+use ovrnet::capi::platform::ovrnet_init::{InitConfig, ovrnet_Initialize, ovrnet_Shutdown};
 use ovrnet::engine::{Notification, PeerState};
 use ovrnet::server::ServerHandle;
 

@@ -6,10 +6,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use parking_lot::Mutex;
 
-use ovrnet::capi::guard::CallError;
-use ovrnet::capi::message::Message;
-use ovrnet::capi::packet::Packet;
-use ovrnet::capi::runtime::Runtime;
+use ovrnet::capi::abi::guard::CallError;
+use ovrnet::capi::messages::message::Message;
+use ovrnet::capi::net::packet::Packet;
+use ovrnet::capi::platform::runtime::Runtime;
 use ovrnet::proto::{Policy, Stats};
 use ovrnet::signal::RoomRequest;
 

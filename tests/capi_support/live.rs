@@ -6,30 +6,36 @@ use std::ffi::{CString, c_void};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use ovrnet::capi::data_store::{ovr_DataStore_GetKey, ovr_DataStore_GetNumKeys, ovr_DataStore_GetValue};
-use ovrnet::capi::enums::{PeerConnectionState, RawSendPolicy, SendPolicy};
-use ovrnet::capi::error::{ovr_Error_GetCode, ovr_Error_GetDisplayableMessage, ovr_Error_GetMessage};
-use ovrnet::capi::inspect::bytes;
-use ovrnet::capi::message::{
+use ovrnet::capi::abi::enums::{PeerConnectionState, RawSendPolicy, SendPolicy};
+use ovrnet::capi::abi::inspect::bytes;
+use ovrnet::capi::messages::error::{
+    ovr_Error_GetCode, ovr_Error_GetDisplayableMessage, ovr_Error_GetMessage,
+};
+use ovrnet::capi::messages::message::{
     ovr_FreeMessage, ovr_Message_GetError, ovr_Message_GetNetworkingPeer, ovr_Message_GetPingResult,
     ovr_Message_GetRequestID, ovr_Message_GetRoom, ovr_Message_GetType, ovr_Message_IsError,
 };
-use ovrnet::capi::message_type::MessageType;
-use ovrnet::capi::net_packet::{ovr_Net_ReadPacket, ovr_Net_SendPacket};
-use ovrnet::capi::ovrnet_init::{InitConfig, ovrnet_Initialize};
-use ovrnet::capi::packet::{
+use ovrnet::capi::messages::message_type::MessageType;
+use ovrnet::capi::messages::peer::{ovr_NetworkingPeer_GetID, ovr_NetworkingPeer_GetState};
+use ovrnet::capi::messages::ping::{
+    ovr_PingResult_GetID, ovr_PingResult_GetPingTimeUsec, ovr_PingResult_IsTimeout,
+};
+use ovrnet::capi::messages::queue::ovr_PopMessage;
+use ovrnet::capi::net::net_packet::{ovr_Net_ReadPacket, ovr_Net_SendPacket};
+use ovrnet::capi::net::packet::{
     ovr_Packet_Free, ovr_Packet_GetBytes, ovr_Packet_GetSendPolicy, ovr_Packet_GetSenderID,
     ovr_Packet_GetSize,
 };
-use ovrnet::capi::peer::{ovr_NetworkingPeer_GetID, ovr_NetworkingPeer_GetState};
-use ovrnet::capi::ping::{ovr_PingResult_GetID, ovr_PingResult_GetPingTimeUsec, ovr_PingResult_IsTimeout};
-use ovrnet::capi::queue::ovr_PopMessage;
-use ovrnet::capi::room::{
+use ovrnet::capi::platform::ovrnet_init::{InitConfig, ovrnet_Initialize};
+use ovrnet::capi::rooms::data_store::{
+    ovr_DataStore_GetKey, ovr_DataStore_GetNumKeys, ovr_DataStore_GetValue,
+};
+use ovrnet::capi::rooms::room::{
     ovr_Room_GetID, ovr_Room_GetJoinability, ovr_Room_GetMaxUsers, ovr_Room_GetOwner, ovr_Room_GetUsers,
     ovr_Room_GetVersion, ovrRoomHandle,
 };
-use ovrnet::capi::room_enums::RoomJoinability;
-use ovrnet::capi::user::{ovr_User_GetID, ovr_UserArray_GetElement, ovr_UserArray_GetSize};
+use ovrnet::capi::rooms::room_enums::RoomJoinability;
+use ovrnet::capi::users::user::{ovr_User_GetID, ovr_UserArray_GetElement, ovr_UserArray_GetSize};
 use ovrnet::engine::{Engine, EngineConfig, Notification};
 use ovrnet::server::{self, AuthMode, ServerConfig, ServerHandle};
 
@@ -163,7 +169,7 @@ fn owned(ptr: *const std::ffi::c_char) -> String {
 pub fn room_info(room: ovrRoomHandle) -> RoomInfo {
     assert!(!room.is_null());
     let users = ovr_Room_GetUsers(room);
-    let ds = ovrnet::capi::room::ovr_Room_GetDataStore(room);
+    let ds = ovrnet::capi::rooms::room::ovr_Room_GetDataStore(room);
     let owner = ovr_Room_GetOwner(room);
     RoomInfo {
         id: ovr_Room_GetID(room),
@@ -346,7 +352,7 @@ pub fn engine_read_n(e: &Engine, n: usize) -> Vec<ovrnet::engine::Packet> {
 
 /// The C instance (user `me`) connects to `peer`, which accepts; both see Connected.
 pub fn connect_c_to(peer: &Engine, me: u64) {
-    ovrnet::capi::net_peer::ovr_Net_Connect(peer.user_id());
+    ovrnet::capi::net::net_peer::ovr_Net_Connect(peer.user_id());
     engine_expect(peer, |n| *n == Notification::PeerConnectRequest { peer: me });
     assert!(peer.accept(me));
     let connected = Msg::State(peer.user_id(), PeerConnectionState::Connected);
@@ -362,6 +368,6 @@ pub struct ShutdownOnDrop;
 
 impl Drop for ShutdownOnDrop {
     fn drop(&mut self) {
-        ovrnet::capi::ovrnet_init::ovrnet_Shutdown();
+        ovrnet::capi::platform::ovrnet_init::ovrnet_Shutdown();
     }
 }

@@ -2,13 +2,13 @@
 //! and, through the message queue, an error reply of its own message type; anything else returns
 //! its fallback. Both log (rate-limited per function) that ovrnet does not provide the service.
 
-use super::super::error::{ERROR_CODE_NOT_PROVIDED, PlatformError};
-use super::super::guard::{self, CallError};
-use super::super::ids::ovrRequest;
-use super::super::message::{Message, Payload};
-use super::super::message_type::MessageType;
-use super::super::platform;
-use super::super::runtime;
+use crate::capi::abi::guard::{self, CallError};
+use crate::capi::abi::ids::ovrRequest;
+use crate::capi::messages::error::{ERROR_CODE_NOT_PROVIDED, PlatformError};
+use crate::capi::messages::message::{Message, Payload};
+use crate::capi::messages::message_type::MessageType;
+use crate::capi::platform::lifecycle;
+use crate::capi::platform::runtime;
 
 /// The error every refused request carries: `ovr_Error_GetMessage` names the function.
 pub fn error_for(func: &str) -> PlatformError {
@@ -25,7 +25,7 @@ pub fn error_for(func: &str) -> PlatformError {
 pub fn request(func: &'static str, kind: MessageType) -> ovrRequest {
     guard::call(func, 0, || {
         let instance = runtime::current()?;
-        let request_id = platform::next_local_request_id();
+        let request_id = lifecycle::next_local_request_id();
         instance.post_reply(Message::new(kind, request_id, Payload::Error(error_for(func))))?;
         log_refusal(func);
         Ok(request_id)

@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use crate::capi::enums::{c_enum, from_string_export, to_string_export};
+use crate::capi::abi::enums::{c_enum, from_string_export, to_string_export};
 
 /// `ovrAbuseReportType`: values as in the original SDK.
 /// cbindgen:rename-all=prefix:ovrAbuseReportType_
