@@ -8,6 +8,7 @@ use parking_lot::Mutex;
 
 use ovrnet::capi::abi::guard::CallError;
 use ovrnet::capi::messages::message::Message;
+use ovrnet::capi::messages::message_type::MessageType;
 use ovrnet::capi::net::packet::Packet;
 use ovrnet::capi::platform::runtime::Runtime;
 use ovrnet::proto::{Policy, Stats};
@@ -118,7 +119,7 @@ impl Runtime for FakeRuntime {
         Ok(self.knows(peer).then_some(self.stats))
     }
 
-    fn room_request(&self, req: RoomRequest) -> Result<u64, CallError> {
+    fn room_request(&self, req: RoomRequest, _reply_as: Option<MessageType>) -> Result<u64, CallError> {
         self.record(Call::Room(req));
         Ok(5000 + self.calls.lock().len() as u64)
     }

@@ -214,7 +214,16 @@ pub fn pop() -> Option<Msg> {
             }
         }
         kind @ (MessageType::Room_CreateAndJoinPrivate2
+        | MessageType::Room_CreateAndJoinPrivate
         | MessageType::Room_Join2
+        | MessageType::Room_Join
+        | MessageType::Room_KickUser
+        | MessageType::Room_InviteUser
+        | MessageType::Room_UpdateOwner
+        | MessageType::Room_UpdateMembershipLockStatus
+        | MessageType::Room_UpdatePrivateRoomJoinPolicy
+        | MessageType::Room_SetDescription
+        | MessageType::Room_GetCurrentForUser
         | MessageType::Room_Leave
         | MessageType::Room_Get
         | MessageType::Room_GetCurrent

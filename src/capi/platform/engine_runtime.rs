@@ -14,6 +14,7 @@ use super::runtime::Runtime;
 use crate::capi::abi::guard::CallError;
 use crate::capi::abi::ids::{ovrID, ovrRequest};
 use crate::capi::messages::message::Message;
+use crate::capi::messages::message_type::MessageType;
 use crate::capi::net::packet::Packet;
 use crate::engine::{Engine, EngineConfig, EngineError, EngineSendError};
 use crate::proto::{Policy, Stats};
@@ -114,11 +115,19 @@ impl Runtime for EngineRuntime {
         self.with(|e| e.stats(peer))
     }
 
-    fn room_request(&self, req: RoomRequest) -> Result<ovrRequest, CallError> {
+    fn room_request(&self, req: RoomRequest, reply_as: Option<MessageType>) -> Result<ovrRequest, CallError> {
+        // The pump lock is held across the request so its reply cannot be converted before the
+        // pump knows its type.
+        let mut pump = self.pump.lock();
         match self.with(|e| e.room_request(req))? {
             // The engine answers 0 only once it is shutting down.
             0 => Err(CallError::NotInitialised),
-            id => Ok(id),
+            id => {
+                if let Some(kind) = reply_as {
+                    pump.reply_as(id, kind);
+                }
+                Ok(id)
+            }
         }
     }
 

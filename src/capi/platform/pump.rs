@@ -39,7 +39,14 @@ pub struct Pump {
     init_reply: Option<InitReply>,
     /// Messages converted ahead of their turn (to queue a local reply behind them), in order.
     ready: VecDeque<Message>,
+    /// Room requests whose reply has another message type than their operation implies (the v1
+    /// calls), oldest first; an entry leaves when its reply arrives.
+    reply_types: VecDeque<(ovrRequest, MessageType)>,
 }
+
+/// Bound of [`Pump::reply_types`]: far above the signalling client's requests in flight, so an
+/// entry only falls out if its reply never came.
+const MAX_REPLY_TYPES: usize = 1024;
 
 /// Bound of [`Pump::ready`]: a game that asks for local replies and never pops its queue is
 /// refused rather than growing memory without end.
@@ -49,7 +56,23 @@ impl Pump {
     /// A pump for user `user_id` that answers `init_reply` (if any) when the first login outcome
     /// arrives.
     pub fn new(user_id: ovrID, init_reply: Option<InitReply>) -> Self {
-        Self { user_id, init_reply, ready: VecDeque::new() }
+        Self { user_id, init_reply, ready: VecDeque::new(), reply_types: VecDeque::new() }
+    }
+
+    /// The reply to room request `request_id` is a `kind` message.
+    pub fn reply_as(&mut self, request_id: ovrRequest, kind: MessageType) {
+        if self.reply_types.len() >= MAX_REPLY_TYPES {
+            self.reply_types.pop_front();
+        }
+        self.reply_types.push_back((request_id, kind));
+    }
+
+    /// The message type of the reply to room request `request_id` for operation `op`.
+    fn reply_type(&mut self, request_id: ovrRequest, op: RoomOp) -> MessageType {
+        match self.reply_types.iter().position(|(id, _)| *id == request_id) {
+            Some(at) => self.reply_types.remove(at).map_or_else(|| room_reply_type(op), |(_, kind)| kind),
+            None => room_reply_type(op),
+        }
     }
 
     /// The oldest message converted ahead of its turn.
@@ -104,7 +127,7 @@ impl Pump {
                 None
             }
             Notification::RoomReply { request_id, op, result } => {
-                let kind = room_reply_type(op);
+                let kind = self.reply_type(request_id, op);
                 Some(match result {
                     Ok(snapshot) => Message::new(kind, request_id, self.room_payload(&snapshot)),
                     Err(error) => Message::error(kind, request_id, room_error(&error)),

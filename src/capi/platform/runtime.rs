@@ -16,6 +16,7 @@ use parking_lot::RwLock;
 use crate::capi::abi::guard::CallError;
 use crate::capi::abi::ids::{ovrID, ovrRequest};
 use crate::capi::messages::message::Message;
+use crate::capi::messages::message_type::MessageType;
 use crate::capi::net::packet::Packet;
 use crate::proto::{Policy, Stats};
 use crate::signal::RoomRequest;
@@ -47,7 +48,9 @@ pub trait Runtime: Send + Sync + 'static {
     /// Transport statistics of the connection to `peer`, if there is one.
     fn stats(&self, peer: ovrID) -> Result<Option<Stats>, CallError>;
     /// Sends a room request; returns its non-zero request id (the reply message carries it).
-    fn room_request(&self, req: RoomRequest) -> Result<ovrRequest, CallError>;
+    /// `reply_as`, when given, is the message type of the reply instead of the one the
+    /// operation implies (the v1 room calls share the v2 operations but not their reply types).
+    fn room_request(&self, req: RoomRequest, reply_as: Option<MessageType>) -> Result<ovrRequest, CallError>;
     /// Auto-accepts current and future connect requests from members of the current room, until
     /// the user leaves it; false when not in a room.
     fn accept_for_current_room(&self) -> Result<bool, CallError>;

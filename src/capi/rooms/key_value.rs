@@ -101,7 +101,8 @@ pub extern "C" fn ovr_Room_UpdateDataStore(
             let (k, v) = read_pair(p)?;
             store.set(&k, &v).map_err(|e| CallError::Invalid(format!("data store: {e}")))?;
         }
-        runtime::current()?.room_request(RoomRequest::UpdateDataStore { room: roomID, data_store: store })
+        runtime::current()?
+            .room_request(RoomRequest::UpdateDataStore { room: roomID, data_store: store }, None)
     })
 }
 

@@ -12,9 +12,11 @@ use std::ffi::c_uint;
 
 use super::room::signal_join_policy;
 use super::room_options::{self, ovrRoomOptionsHandle};
+use crate::capi::abi::cbool::BoolArg;
 use crate::capi::abi::enums::{CEnum, RawRoomJoinPolicy, RoomJoinPolicy};
 use crate::capi::abi::guard::{self, CallError};
 use crate::capi::abi::ids::{ovrID, ovrRequest};
+use crate::capi::messages::message_type::MessageType;
 use crate::capi::platform::runtime;
 use crate::signal::RoomRequest;
 
@@ -26,7 +28,12 @@ fn check_room(room: ovrID) -> Result<ovrID, CallError> {
 }
 
 fn request(req: RoomRequest) -> Result<ovrRequest, CallError> {
-    runtime::current()?.room_request(req)
+    runtime::current()?.room_request(req, None)
+}
+
+/// A request whose reply is a `kind` message (the v1 calls).
+fn request_as(req: RoomRequest, kind: MessageType) -> Result<ovrRequest, CallError> {
+    runtime::current()?.room_request(req, Some(kind))
 }
 
 /// Creates a private room with the caller as owner and only member, leaving the room the caller
@@ -91,4 +98,37 @@ pub extern "C" fn ovr_Room_GetCurrent() -> ovrRequest {
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Room_Get(roomID: ovrID) -> ovrRequest {
     guard::call("ovr_Room_Get", 0, || request(RoomRequest::Get { room: check_room(roomID)? }))
+}
+
+/// Original (v1) entry point: `ovr_Room_CreateAndJoinPrivate2` without options, as older games
+/// call it. `subscribeToUpdates` false turns RoomUpdate messages off for this member. Reply:
+/// `ovrMessage_Room_CreateAndJoinPrivate` (not `...2`) with the new room, or an error as for the
+/// v2 call. Returns 0 for a join policy value outside the enum or when not initialised.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Room_CreateAndJoinPrivate(
+    joinPolicy: RawRoomJoinPolicy,
+    maxUsers: c_uint,
+    subscribeToUpdates: BoolArg,
+) -> ovrRequest {
+    guard::call("ovr_Room_CreateAndJoinPrivate", 0, || {
+        let join_policy = signal_join_policy(RoomJoinPolicy::from_raw(joinPolicy.0)?);
+        let req = RoomRequest::Create {
+            join_policy,
+            max_users: maxUsers,
+            updates_off: !subscribeToUpdates.get(),
+            data_store: Default::default(),
+        };
+        request_as(req, MessageType::Room_CreateAndJoinPrivate)
+    })
+}
+
+/// Original (v1) entry point: `ovr_Room_Join2` without options. `subscribeToUpdates` false turns
+/// RoomUpdate messages off for this member. Reply: `ovrMessage_Room_Join` (not `...2`) with the
+/// room, or an error as for the v2 call. Returns 0 for room 0 or when not initialised.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Room_Join(roomID: ovrID, subscribeToUpdates: BoolArg) -> ovrRequest {
+    guard::call("ovr_Room_Join", 0, || {
+        let req = RoomRequest::Join { room: check_room(roomID)?, updates_off: !subscribeToUpdates.get() };
+        request_as(req, MessageType::Room_Join)
+    })
 }

@@ -5788,18 +5788,6 @@ pub extern "C" fn ovr_RoomInviteNotification_GetSentTime(
     not_provided::value("ovr_RoomInviteNotification_GetSentTime", 0)
 }
 
-/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_CreateAndJoinPrivate` error
-/// message with that id follows (0 when not initialised).
-#[unsafe(no_mangle)]
-pub extern "C" fn ovr_Room_CreateAndJoinPrivate(
-    joinPolicy: RawRoomJoinPolicy,
-    maxUsers: c_uint,
-    subscribeToUpdates: BoolArg,
-) -> ovrRequest {
-    let _ = (joinPolicy, maxUsers, subscribeToUpdates);
-    not_provided::request("ovr_Room_CreateAndJoinPrivate", MessageType::Room_CreateAndJoinPrivate)
-}
-
 /// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_GetCurrentForUser` error
 /// message with that id follows (0 when not initialised).
 #[unsafe(no_mangle)]
@@ -5851,14 +5839,6 @@ pub extern "C" fn ovr_Room_GetSocialRooms(appID: ovrID) -> ovrRequest {
 pub extern "C" fn ovr_Room_InviteUser(roomID: ovrID, inviteToken: *const c_char) -> ovrRequest {
     let _ = (roomID, inviteToken);
     not_provided::request("ovr_Room_InviteUser", MessageType::Room_InviteUser)
-}
-
-/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_Join` error
-/// message with that id follows (0 when not initialised).
-#[unsafe(no_mangle)]
-pub extern "C" fn ovr_Room_Join(roomID: ovrID, subscribeToUpdates: BoolArg) -> ovrRequest {
-    let _ = (roomID, subscribeToUpdates);
-    not_provided::request("ovr_Room_Join", MessageType::Room_Join)
 }
 
 /// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_KickUser` error
