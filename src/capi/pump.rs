@@ -297,6 +297,8 @@ mod tests {
             data_store,
             version: 2,
             membership_locked: false,
+            invited_users: Vec::new(),
+            description: String::new(),
         }
     }
 

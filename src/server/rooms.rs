@@ -44,6 +44,8 @@ impl Room {
             data_store: self.data_store.clone(),
             version: self.version,
             membership_locked: self.membership_locked,
+            invited_users: Vec::new(),
+            description: String::new(),
         }
     }
 
@@ -315,5 +317,7 @@ fn empty_snapshot(room: u64) -> RoomSnapshot {
         data_store: DataStore::new(),
         version: 0,
         membership_locked: false,
+        invited_users: Vec::new(),
+        description: String::new(),
     }
 }

@@ -117,6 +117,8 @@ mod tests {
             data_store: DataStore::new(),
             version,
             membership_locked: false,
+            invited_users: Vec::new(),
+            description: String::new(),
         }
     }
 

@@ -53,6 +53,8 @@ fn snap(room: u64, members: &[u64], version: u64) -> RoomSnapshot {
         data_store: DataStore::new(),
         version,
         membership_locked: false,
+        invited_users: Vec::new(),
+        description: String::new(),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod messages;
 pub mod rng;
 pub mod room;
 mod room_codec;
+mod room_request_codec;
 
 pub use client::{ClientConfig, CommandError, SignalClient, SignalEvent};
 pub use client_rooms::{RoomEvent, RoomRequest};
