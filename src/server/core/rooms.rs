@@ -30,7 +30,7 @@ impl ServerCore {
                 self.publish(now, user, result)
             }
             RoomRequest::Join { room, updates_off } => {
-                let result = self.rooms.join(user, room, updates_off);
+                let result = self.rooms.join(now, user, room, updates_off);
                 if result.as_ref().is_ok_and(|o| !o.changed.is_empty()) {
                     info!("event=room_join room={room:016x} user={user}");
                 }
