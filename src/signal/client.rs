@@ -360,7 +360,7 @@ impl SignalClient {
             return;
         }
         if let Message::RoomUpdate { snapshot, .. } = msg {
-            if let Some(snapshot) = self.room.on_push(push, snapshot) {
+            if let Some(snapshot) = self.room.on_push(self.config.user_id, push, snapshot) {
                 self.emit_room(RoomEvent::RoomUpdate { snapshot });
             }
             return;

@@ -173,12 +173,17 @@ impl RoomTracker {
     }
 
     /// A first-time RoomUpdate push; returns it when it is newer than what is known.
-    pub fn on_push(&mut self, push: u32, snapshot: RoomSnapshot) -> Option<RoomSnapshot> {
+    pub fn on_push(&mut self, me: u64, push: u32, snapshot: RoomSnapshot) -> Option<RoomSnapshot> {
         if !self.advance(push) {
             return None;
         }
-        // Pushes go to members only, so at that point this was the client's room.
-        self.current = Some(snapshot.clone());
+        if snapshot.has_member(me) {
+            // Pushes go to members, so at that point this was the client's room.
+            self.current = Some(snapshot.clone());
+        } else if self.current.as_ref().is_some_and(|c| c.room_id == snapshot.room_id) {
+            // The one push to a non-member: the owner kicked this client out.
+            self.current = None;
+        }
         Some(snapshot)
     }
 
@@ -199,13 +204,13 @@ impl RoomTracker {
             (_, Ok(snap)) if snap.has_member(me) => self.current = Some(snap.clone()),
             (_, Ok(snap)) if Some(snap.room_id) == current_id => self.current = None,
             (RoomRequest::GetCurrent, Err(e)) if e.code == RoomErrorCode::NotInRoom => self.current = None,
-            (
-                RoomRequest::Leave { room }
-                | RoomRequest::Get { room }
-                | RoomRequest::UpdateDataStore { room, .. },
-                Err(e),
-            ) if Some(*room) == current_id
-                && matches!(e.code, RoomErrorCode::NoSuchRoom | RoomErrorCode::NotInRoom) =>
+            // Every request naming the current room: the room is gone, or the caller is not in
+            // it (codes about other users, such as UserNotInRoom, say nothing about the caller).
+            (_, Err(e))
+                if request.room().is_some()
+                    && request.room() == current_id
+                    && !matches!(request, RoomRequest::Join { .. })
+                    && matches!(e.code, RoomErrorCode::NoSuchRoom | RoomErrorCode::NotInRoom) =>
             {
                 self.current = None
             }
@@ -252,7 +257,7 @@ mod tests {
         let join_b = RoomRequest::Join { room: 2, updates_off: false };
         t.on_reply(ME, &join_b, 5, &Ok(snap(2, &[4, ME], 2)));
         // A push about room 1 made before the join of room 2 (id 3 < mark 5) arrives late.
-        assert_eq!(t.on_push(3, snap(1, &[3, ME, 9], 3)), None);
+        assert_eq!(t.on_push(ME, 3, snap(1, &[3, ME, 9], 3)), None);
         assert_eq!(t.current().map(|s| s.room_id), Some(2));
     }
 
@@ -262,7 +267,7 @@ mod tests {
         // Someone joined right after me: that push (id 2) comes after my reply (mark 1) but
         // arrives first.
         let newer = snap(1, &[3, ME, 9], 3);
-        assert_eq!(t.on_push(2, newer.clone()), Some(newer.clone()));
+        assert_eq!(t.on_push(ME, 2, newer.clone()), Some(newer.clone()));
         t.on_reply(ME, &RoomRequest::Join { room: 1, updates_off: false }, 1, &Ok(snap(1, &[3, ME], 2)));
         assert_eq!(t.current(), Some(&newer));
     }

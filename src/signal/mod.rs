@@ -24,6 +24,8 @@ pub use messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Mes
 pub use room::{DataStore, DataStoreError, JoinPolicy, RoomError, RoomErrorCode, RoomSnapshot};
 
 #[cfg(test)]
+mod client_room_admin_tests;
+#[cfg(test)]
 mod client_rooms_tests;
 #[cfg(test)]
 mod client_tests;
