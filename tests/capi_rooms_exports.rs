@@ -183,6 +183,8 @@ fn snapshot() -> RoomSnapshot {
         data_store: store(&[("map", "dust"), ("mode", "ctf")]),
         version: 6,
         membership_locked: false,
+        invited_users: Vec::new(),
+        description: String::new(),
     }
 }
 

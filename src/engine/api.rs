@@ -173,6 +173,13 @@ pub enum RoomOp {
     Get,
     GetCurrent,
     UpdateDataStore,
+    KickUser,
+    InviteUser,
+    UpdateOwner,
+    UpdateMembershipLockStatus,
+    UpdatePrivateRoomJoinPolicy,
+    SetDescription,
+    GetCurrentForUser,
 }
 
 impl RoomOp {
@@ -184,6 +191,13 @@ impl RoomOp {
             RoomRequest::Get { .. } => RoomOp::Get,
             RoomRequest::GetCurrent => RoomOp::GetCurrent,
             RoomRequest::UpdateDataStore { .. } => RoomOp::UpdateDataStore,
+            RoomRequest::KickUser { .. } => RoomOp::KickUser,
+            RoomRequest::InviteUser { .. } => RoomOp::InviteUser,
+            RoomRequest::UpdateOwner { .. } => RoomOp::UpdateOwner,
+            RoomRequest::UpdateMembershipLockStatus { .. } => RoomOp::UpdateMembershipLockStatus,
+            RoomRequest::UpdatePrivateRoomJoinPolicy { .. } => RoomOp::UpdatePrivateRoomJoinPolicy,
+            RoomRequest::SetDescription { .. } => RoomOp::SetDescription,
+            RoomRequest::GetCurrentForUser { .. } => RoomOp::GetCurrentForUser,
         }
     }
 }
@@ -407,7 +421,7 @@ impl Engine {
         self.shared.inbox.wait(timeout)
     }
 
-    /// Sends a room request (create, join, leave, get, ...); returns the non-zero request id the
+    /// Sends a room request (create, join, leave, get, kick, invite, ...); returns the non-zero request id the
     /// `Notification::RoomReply` will carry, or 0 when shut down.
     pub fn room_request(&self, req: RoomRequest) -> u64 {
         if self.stopped() {

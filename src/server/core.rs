@@ -187,6 +187,31 @@ impl ServerCore {
                 let op = RoomRequest::UpdateDataStore { room, data_store };
                 self.on_request(now, from, session, req, Op::Room(op))
             }
+            Message::RoomKickUser { req, session, room, user, kick_duration_seconds } => {
+                let op = RoomRequest::KickUser { room, user, kick_duration_seconds };
+                self.on_request(now, from, session, req, Op::Room(op))
+            }
+            Message::RoomInviteUser { req, session, room, user } => {
+                self.on_request(now, from, session, req, Op::Room(RoomRequest::InviteUser { room, user }))
+            }
+            Message::RoomUpdateOwner { req, session, room, user } => {
+                self.on_request(now, from, session, req, Op::Room(RoomRequest::UpdateOwner { room, user }))
+            }
+            Message::RoomUpdateMembershipLockStatus { req, session, room, locked } => {
+                let op = RoomRequest::UpdateMembershipLockStatus { room, locked };
+                self.on_request(now, from, session, req, Op::Room(op))
+            }
+            Message::RoomUpdatePrivateRoomJoinPolicy { req, session, room, join_policy } => {
+                let op = RoomRequest::UpdatePrivateRoomJoinPolicy { room, policy: join_policy };
+                self.on_request(now, from, session, req, Op::Room(op))
+            }
+            Message::RoomSetDescription { req, session, room, description } => {
+                let op = RoomRequest::SetDescription { room, description };
+                self.on_request(now, from, session, req, Op::Room(op))
+            }
+            Message::RoomGetCurrentForUser { req, session, user } => {
+                self.on_request(now, from, session, req, Op::Room(RoomRequest::GetCurrentForUser { user }))
+            }
             Message::PushAck { session, push } => {
                 if let Some(user) = self.session_for(now, from, session)
                     && let Some(s) = self.sessions.get_mut(&user)

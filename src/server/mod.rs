@@ -20,4 +20,6 @@ pub use run::{ServerHandle, spawn};
 #[cfg(test)]
 mod core_tests;
 #[cfg(test)]
+mod rooms_admin_tests;
+#[cfg(test)]
 mod rooms_tests;

@@ -4,11 +4,16 @@
 //! which rooms changed, so the caller can push their new snapshots. Rules (`docs/ROOMS.md`):
 //! a user is in at most one room; creating or joining another room leaves the first; the owner
 //! role passes to the longest-present member; an empty room is destroyed; every change bumps
-//! the room's version.
+//! the room's version. The owner's management operations live in `rooms/admin.rs`.
 
 use std::collections::HashMap;
 
 use crate::signal::room::{DataStore, JoinPolicy, MAX_ROOM_USERS, RoomError, RoomErrorCode, RoomSnapshot};
+
+mod admin;
+pub mod kicks;
+
+use kicks::KickList;
 
 /// One member of a room.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +35,11 @@ pub struct Room {
     pub data_store: DataStore,
     pub version: u64,
     pub membership_locked: bool,
+    /// Invited and not yet joined, oldest first (bounded by `MAX_ROOM_INVITED_USERS`).
+    pub invited_users: Vec<u64>,
+    pub description: String,
+    /// Users kicked out for a while; never shown to clients.
+    pub kicks: KickList,
 }
 
 impl Room {
@@ -44,6 +54,8 @@ impl Room {
             data_store: self.data_store.clone(),
             version: self.version,
             membership_locked: self.membership_locked,
+            invited_users: self.invited_users.clone(),
+            description: self.description.clone(),
         }
     }
 
@@ -75,6 +87,21 @@ pub struct Outcome {
     pub changed: Vec<u64>,
     /// A room destroyed by this change (its last member left).
     pub destroyed: Option<u64>,
+    /// A user this change kicked out who wants updates: no longer a member, it still gets the
+    /// new snapshot, which is how it learns it is out.
+    pub kicked: Option<u64>,
+}
+
+impl Outcome {
+    /// A success that changed nothing (no version bump, nobody to tell).
+    fn unchanged(snapshot: RoomSnapshot) -> Self {
+        Self { snapshot, changed: Vec::new(), destroyed: None, kicked: None }
+    }
+
+    /// A success that changed `room` alone.
+    fn changed(snapshot: RoomSnapshot, room: u64) -> Self {
+        Self { snapshot, changed: vec![room], destroyed: None, kicked: None }
+    }
 }
 
 /// Every room on the server and who is where.
@@ -151,29 +178,41 @@ impl RoomTable {
             data_store,
             version: 1,
             membership_locked: false,
+            invited_users: Vec::new(),
+            description: String::new(),
+            kicks: KickList::default(),
         };
         let snapshot = room.snapshot();
         self.rooms.insert(id, room);
         self.by_user.insert(user, id);
         changed.push(id);
-        Ok(Outcome { snapshot, changed, destroyed })
+        Ok(Outcome { snapshot, changed, destroyed, kicked: None })
     }
 
     /// Adds `user` to `room`, leaving `user`'s current room first. Joining the room one is
-    /// already in changes nothing (except the updates flag) and succeeds.
-    pub fn join(&mut self, user: u64, room: u64, updates_off: bool) -> Result<Outcome, RoomError> {
+    /// already in changes nothing (except the updates flag) and succeeds. Refusals, in order: a
+    /// kick that still holds (`now` is the server clock), a locked membership, the join policy
+    /// (InvitedUsers admits the invited list only), a full room.
+    pub fn join(&mut self, now: u64, user: u64, room: u64, updates_off: bool) -> Result<Outcome, RoomError> {
         let r = self.rooms.get_mut(&room).ok_or_else(|| no_such_room(room))?;
         if let Some(m) = r.members.iter_mut().find(|m| m.user == user) {
             m.updates = !updates_off;
-            return Ok(Outcome { snapshot: r.snapshot(), changed: Vec::new(), destroyed: None });
+            return Ok(Outcome::unchanged(r.snapshot()));
+        }
+        if let Some(left) = r.kicks.remaining(now, user) {
+            return Err(RoomError::new(
+                RoomErrorCode::Kicked,
+                format!("kicked from room {room:016x}; may rejoin in {} s", left.div_ceil(1_000_000)),
+            ));
         }
         if r.membership_locked {
-            return Err(RoomError::new(RoomErrorCode::NotAllowed, "the room's membership is locked"));
+            return Err(RoomError::new(RoomErrorCode::MembershipLocked, "the room's membership is locked"));
         }
-        if !r.join_policy.open_to_anyone() {
+        let invited = r.invited_users.contains(&user);
+        if !(r.join_policy.open_to_anyone() || r.join_policy == JoinPolicy::InvitedUsers && invited) {
             return Err(RoomError::new(
                 RoomErrorCode::NotAllowed,
-                format!("join policy {:?} does not let others join", r.join_policy),
+                format!("join policy {:?} does not let this user join", r.join_policy),
             ));
         }
         if r.members.len() >= r.max_users as usize {
@@ -188,32 +227,28 @@ impl RoomTable {
             return Err(no_such_room(room));
         };
         r.members.push(Member { user, updates: !updates_off });
+        // A member is no longer a pending invite, whatever the policy.
+        r.invited_users.retain(|&u| u != user);
         r.version += 1;
         let snapshot = r.snapshot();
         self.by_user.insert(user, room);
         changed.push(room);
-        Ok(Outcome { snapshot, changed, destroyed })
+        Ok(Outcome { snapshot, changed, destroyed, kicked: None })
     }
 
     /// Removes `user` from `room`. The snapshot is the room after the departure (no members,
     /// owner 0, when it was the last member and the room is gone).
     pub fn leave(&mut self, user: u64, room: u64) -> Result<Outcome, RoomError> {
-        let r = self.rooms.get(&room).ok_or_else(|| no_such_room(room))?;
-        if !r.has(user) {
-            return Err(RoomError::new(
-                RoomErrorCode::NotInRoom,
-                format!("not a member of room {room:016x}"),
-            ));
-        }
+        self.member_room(user, room)?;
         let (changed, destroyed, snapshot) = self.remove_member(user, room);
-        Ok(Outcome { snapshot, changed, destroyed })
+        Ok(Outcome { snapshot, changed, destroyed, kicked: None })
     }
 
     /// Takes `user` out of whatever room they are in (session ended). Returns what changed.
     pub fn remove_user(&mut self, user: u64) -> Option<Outcome> {
         let room = self.room_of(user)?;
         let (changed, destroyed, snapshot) = self.remove_member(user, room);
-        Some(Outcome { snapshot, changed, destroyed })
+        Some(Outcome { snapshot, changed, destroyed, kicked: None })
     }
 
     /// The snapshot of `room`.
@@ -236,6 +271,21 @@ impl RoomTable {
         room: u64,
         changes: &DataStore,
     ) -> Result<Outcome, RoomError> {
+        let r = self.owned_room(user, room, "change the data store")?;
+        let merged = r
+            .data_store
+            .merged(changes)
+            .map_err(|e| RoomError::new(RoomErrorCode::InvalidArgument, e.to_string()))?;
+        if merged == r.data_store {
+            return Ok(Outcome::unchanged(r.snapshot()));
+        }
+        r.data_store = merged;
+        r.version += 1;
+        Ok(Outcome::changed(r.snapshot(), room))
+    }
+
+    /// `room`, when `user` is a member of it.
+    fn member_room(&mut self, user: u64, room: u64) -> Result<&mut Room, RoomError> {
         let r = self.rooms.get_mut(&room).ok_or_else(|| no_such_room(room))?;
         if !r.has(user) {
             return Err(RoomError::new(
@@ -243,22 +293,16 @@ impl RoomTable {
                 format!("not a member of room {room:016x}"),
             ));
         }
+        Ok(r)
+    }
+
+    /// `room`, when `user` owns it; `what` completes "only the owner may ...".
+    fn owned_room(&mut self, user: u64, room: u64, what: &str) -> Result<&mut Room, RoomError> {
+        let r = self.member_room(user, room)?;
         if r.owner != user {
-            return Err(RoomError::new(
-                RoomErrorCode::NotAllowed,
-                "only the owner may change the data store",
-            ));
+            return Err(RoomError::new(RoomErrorCode::NotAllowed, format!("only the owner may {what}")));
         }
-        let merged = r
-            .data_store
-            .merged(changes)
-            .map_err(|e| RoomError::new(RoomErrorCode::InvalidArgument, e.to_string()))?;
-        if merged == r.data_store {
-            return Ok(Outcome { snapshot: r.snapshot(), changed: Vec::new(), destroyed: None });
-        }
-        r.data_store = merged;
-        r.version += 1;
-        Ok(Outcome { snapshot: r.snapshot(), changed: vec![room], destroyed: None })
+        Ok(r)
     }
 
     /// Leaves the user's current room, if any: (rooms changed, room destroyed).
@@ -315,5 +359,7 @@ fn empty_snapshot(room: u64) -> RoomSnapshot {
         data_store: DataStore::new(),
         version: 0,
         membership_locked: false,
+        invited_users: Vec::new(),
+        description: String::new(),
     }
 }

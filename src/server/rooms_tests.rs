@@ -10,21 +10,21 @@ use crate::signal::messages::{Credential, Message};
 use crate::signal::room::{DataStore, JoinPolicy, MAX_ROOM_USERS, RoomErrorCode, RoomSnapshot};
 
 const UNIX: u64 = 1_000_000;
-const S: u64 = 1_000_000;
+pub(super) const S: u64 = 1_000_000;
 
-fn addr(user: u64) -> SocketAddr {
+pub(super) fn addr(user: u64) -> SocketAddr {
     SocketAddr::from(([198, 51, 100, 2], 10_000 + user as u16))
 }
 
 /// A server core with logged-in users addressed by user id.
-struct Rooms {
-    core: ServerCore,
-    now: u64,
+pub(super) struct Rooms {
+    pub(super) core: ServerCore,
+    pub(super) now: u64,
     sessions: HashMap<u64, u64>,
     next_req: u32,
 }
 
-type Out = Vec<(SocketAddr, Message)>;
+pub(super) type Out = Vec<(SocketAddr, Message)>;
 
 impl Rooms {
     fn new() -> Self {
@@ -35,7 +35,7 @@ impl Rooms {
         Self { core: ServerCore::new(config, 7), now: 0, sessions: HashMap::new(), next_req: 100 }
     }
 
-    fn users(users: &[u64]) -> Self {
+    pub(super) fn users(users: &[u64]) -> Self {
         let mut r = Self::new();
         for &u in users {
             r.login(u);
@@ -43,7 +43,7 @@ impl Rooms {
         r
     }
 
-    fn raw(&mut self, from: SocketAddr, msg: &Message) -> Out {
+    pub(super) fn raw(&mut self, from: SocketAddr, msg: &Message) -> Out {
         self.core.handle_datagram(self.now, UNIX, from, &encode_to_vec(msg));
         let mut out = Vec::new();
         while let Some((to, bytes)) = self.core.poll_transmit() {
@@ -52,7 +52,7 @@ impl Rooms {
         out
     }
 
-    fn login(&mut self, user: u64) {
+    pub(super) fn login(&mut self, user: u64) {
         let cred = Credential::new(b"pw".to_vec()).unwrap();
         let out =
             self.raw(addr(user), &Message::Login { req: 1, user_id: user, nonce: user, credential: cred });
@@ -60,12 +60,12 @@ impl Rooms {
         self.sessions.insert(user, session);
     }
 
-    fn session(&self, user: u64) -> u64 {
+    pub(super) fn session(&self, user: u64) -> u64 {
         self.sessions[&user]
     }
 
     /// Sends a request built from (req, session) and returns (reply to the sender, all output).
-    fn request(&mut self, user: u64, make: impl FnOnce(u32, u64) -> Message) -> (Message, Out) {
+    pub(super) fn request(&mut self, user: u64, make: impl FnOnce(u32, u64) -> Message) -> (Message, Out) {
         self.next_req += 1;
         let msg = make(self.next_req, self.session(user));
         let out = self.raw(addr(user), &msg);
@@ -77,11 +77,11 @@ impl Rooms {
         (reply, out)
     }
 
-    fn create(&mut self, user: u64, policy: JoinPolicy, max_users: u32) -> (Message, Out) {
+    pub(super) fn create(&mut self, user: u64, policy: JoinPolicy, max_users: u32) -> (Message, Out) {
         self.create_with(user, policy, max_users, false, DataStore::new())
     }
 
-    fn create_with(
+    pub(super) fn create_with(
         &mut self,
         user: u64,
         join_policy: JoinPolicy,
@@ -100,28 +100,28 @@ impl Rooms {
     }
 
     /// Creates an Everyone room and returns its id.
-    fn room(&mut self, owner: u64, max_users: u32) -> u64 {
+    pub(super) fn room(&mut self, owner: u64, max_users: u32) -> u64 {
         snapshot(&self.create(owner, JoinPolicy::Everyone, max_users).0).room_id
     }
 
-    fn join(&mut self, user: u64, room: u64) -> (Message, Out) {
+    pub(super) fn join(&mut self, user: u64, room: u64) -> (Message, Out) {
         self.request(user, |req, session| Message::RoomJoin { req, session, room, updates_off: false })
     }
 
-    fn leave(&mut self, user: u64, room: u64) -> (Message, Out) {
+    pub(super) fn leave(&mut self, user: u64, room: u64) -> (Message, Out) {
         self.request(user, |req, session| Message::RoomLeave { req, session, room })
     }
 
-    fn get(&mut self, user: u64, room: u64) -> Message {
+    pub(super) fn get(&mut self, user: u64, room: u64) -> Message {
         self.request(user, |req, session| Message::RoomGet { req, session, room }).0
     }
 
-    fn current(&mut self, user: u64) -> Message {
+    pub(super) fn current(&mut self, user: u64) -> Message {
         self.request(user, |req, session| Message::RoomGetCurrent { req, session }).0
     }
 
     /// Keeps every user but `silent` alive until `to`, one heartbeat a second.
-    fn heartbeat_until(&mut self, to: u64, silent: u64) -> Out {
+    pub(super) fn heartbeat_until(&mut self, to: u64, silent: u64) -> Out {
         let mut out = Vec::new();
         while self.now < to {
             self.now = (self.now + S).min(to);
@@ -139,14 +139,14 @@ impl Rooms {
     }
 }
 
-fn snapshot(m: &Message) -> RoomSnapshot {
+pub(super) fn snapshot(m: &Message) -> RoomSnapshot {
     match m {
         Message::RoomOk { snapshot, .. } => snapshot.clone(),
         other => panic!("expected RoomOk, got {other:?}"),
     }
 }
 
-fn error_code(m: &Message) -> RoomErrorCode {
+pub(super) fn error_code(m: &Message) -> RoomErrorCode {
     match m {
         Message::RoomFailed { error, .. } => {
             assert!(!error.message().is_empty(), "errors carry a readable text");
@@ -157,7 +157,7 @@ fn error_code(m: &Message) -> RoomErrorCode {
 }
 
 /// RoomUpdate snapshots pushed to `user` in `out`.
-fn updates_to(out: &Out, user: u64) -> Vec<RoomSnapshot> {
+pub(super) fn updates_to(out: &Out, user: u64) -> Vec<RoomSnapshot> {
     out.iter()
         .filter(|(to, _)| *to == addr(user))
         .filter_map(|(_, m)| match m {

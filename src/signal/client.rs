@@ -13,7 +13,9 @@ use super::client_rooms::{self, RoomEvent, RoomRequest, RoomTracker};
 use super::codec::{self, MAX_SIGNAL_DATAGRAM};
 use super::dedup::PushWindow;
 use super::messages::{Credential, FailReason, LoginRefusal, Message};
-use super::room::{DataStore, JoinPolicy, RoomSnapshot};
+use super::room::RoomSnapshot;
+
+mod room_commands;
 
 /// Requests in flight at once (sent and retried until answered); the server keeps as many answers.
 pub const MAX_OUTSTANDING: usize = 64;
@@ -222,66 +224,6 @@ impl SignalClient {
         self.request(now_us, RequestKind::Decline(peer)).map(drop)
     }
 
-    /// Creates a private room and joins it (leaving the current room). Returns the request id
-    /// that the [`RoomEvent::RoomReply`] will carry. Limits are checked by the server.
-    pub fn room_create(
-        &mut self,
-        now_us: u64,
-        join_policy: JoinPolicy,
-        max_users: u32,
-        updates_off: bool,
-        data_store: DataStore,
-    ) -> Result<u32, CommandError> {
-        let req = RoomRequest::Create { join_policy, max_users, updates_off, data_store };
-        self.request(now_us, RequestKind::Room(req))
-    }
-
-    /// Joins `room` (leaving the current room); returns the request id.
-    pub fn room_join(&mut self, now_us: u64, room: u64, updates_off: bool) -> Result<u32, CommandError> {
-        self.request(now_us, RequestKind::Room(RoomRequest::Join { room, updates_off }))
-    }
-
-    /// Leaves `room`; returns the request id.
-    pub fn room_leave(&mut self, now_us: u64, room: u64) -> Result<u32, CommandError> {
-        self.request(now_us, RequestKind::Room(RoomRequest::Leave { room }))
-    }
-
-    /// Reads `room`; returns the request id.
-    pub fn room_get(&mut self, now_us: u64, room: u64) -> Result<u32, CommandError> {
-        self.request(now_us, RequestKind::Room(RoomRequest::Get { room }))
-    }
-
-    /// Reads the room this user is in (error `NotInRoom` when none); returns the request id.
-    pub fn room_get_current(&mut self, now_us: u64) -> Result<u32, CommandError> {
-        self.request(now_us, RequestKind::Room(RoomRequest::GetCurrent))
-    }
-
-    /// Owner only: merges `changes` into `room`'s data store (an empty value removes the key);
-    /// returns the request id.
-    pub fn room_update_data_store(
-        &mut self,
-        now_us: u64,
-        room: u64,
-        changes: DataStore,
-    ) -> Result<u32, CommandError> {
-        self.request(now_us, RequestKind::Room(RoomRequest::UpdateDataStore { room, data_store: changes }))
-    }
-
-    /// The id of the room this client is in, as far as the server has said.
-    pub fn current_room(&self) -> Option<u64> {
-        self.room.current().map(|s| s.room_id)
-    }
-
-    /// The newest known state of the room this client is in.
-    pub fn current_room_snapshot(&self) -> Option<&RoomSnapshot> {
-        self.room.current()
-    }
-
-    /// Next room event for the engine (a separate queue from [`Self::poll_event`]).
-    pub fn poll_room_event(&mut self) -> Option<RoomEvent> {
-        self.room_events.pop_front()
-    }
-
     /// Ends the session; `LoggedOut` follows once the server answers or after the logout
     /// timeout. Requests still waiting are abandoned.
     pub fn logout(&mut self, now_us: u64) {
@@ -418,7 +360,7 @@ impl SignalClient {
             return;
         }
         if let Message::RoomUpdate { snapshot, .. } = msg {
-            if let Some(snapshot) = self.room.on_push(push, snapshot) {
+            if let Some(snapshot) = self.room.on_push(self.config.user_id, push, snapshot) {
                 self.emit_room(RoomEvent::RoomUpdate { snapshot });
             }
             return;
@@ -545,7 +487,7 @@ impl SignalClient {
             RequestKind::Connect(to) => Message::ConnectRequest { req, session, to: *to },
             RequestKind::Accept(peer) => Message::Accept { req, session, peer: *peer },
             RequestKind::Decline(peer) => Message::Decline { req, session, peer: *peer },
-            RequestKind::Room(room) => room_message(req, session, room),
+            RequestKind::Room(room) => room.message(req, session),
         }
     }
 
@@ -583,21 +525,6 @@ impl SignalClient {
             self.dropped_events += 1;
         }
         self.room_events.push_back(event);
-    }
-}
-
-fn room_message(req: u32, session: u64, room: &RoomRequest) -> Message {
-    match room.clone() {
-        RoomRequest::Create { join_policy, max_users, updates_off, data_store } => {
-            Message::RoomCreate { req, session, join_policy, max_users, updates_off, data_store }
-        }
-        RoomRequest::Join { room, updates_off } => Message::RoomJoin { req, session, room, updates_off },
-        RoomRequest::Leave { room } => Message::RoomLeave { req, session, room },
-        RoomRequest::Get { room } => Message::RoomGet { req, session, room },
-        RoomRequest::GetCurrent => Message::RoomGetCurrent { req, session },
-        RoomRequest::UpdateDataStore { room, data_store } => {
-            Message::RoomUpdateDataStore { req, session, room, data_store }
-        }
     }
 }
 

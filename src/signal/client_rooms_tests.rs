@@ -8,24 +8,24 @@ use super::codec::{MAX_SIGNAL_DATAGRAM, decode, encode_to_vec};
 use super::messages::{Credential, Message};
 use super::room::{DataStore, JoinPolicy, RoomError, RoomErrorCode, RoomSnapshot};
 
-const MS: u64 = 1_000;
-const SESSION: u64 = 0x5E55;
-const ME: u64 = 7;
+pub(super) const MS: u64 = 1_000;
+pub(super) const SESSION: u64 = 0x5E55;
+pub(super) const ME: u64 = 7;
 
 fn server() -> SocketAddr {
     "192.0.2.1:7650".parse().unwrap()
 }
 
-fn sent(c: &mut SignalClient, now: u64) -> Vec<Message> {
+pub(super) fn sent(c: &mut SignalClient, now: u64) -> Vec<Message> {
     let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
     std::iter::from_fn(|| c.poll_transmit(now, &mut buf).map(|(_, n)| decode(&buf[..n]).unwrap())).collect()
 }
 
-fn room_events(c: &mut SignalClient) -> Vec<RoomEvent> {
+pub(super) fn room_events(c: &mut SignalClient) -> Vec<RoomEvent> {
     std::iter::from_fn(|| c.poll_room_event()).collect()
 }
 
-fn deliver(c: &mut SignalClient, now: u64, msg: Message) {
+pub(super) fn deliver(c: &mut SignalClient, now: u64, msg: Message) {
     c.handle_datagram(now, server(), &encode_to_vec(&msg));
 }
 
@@ -35,7 +35,7 @@ fn client() -> SignalClient {
     SignalClient::new(config, 0)
 }
 
-fn logged_in() -> SignalClient {
+pub(super) fn logged_in() -> SignalClient {
     let mut c = client();
     sent(&mut c, 0);
     deliver(&mut c, MS, Message::LoginOk { req: 1, session: SESSION, session_timeout_ms: 10_000 });
@@ -43,7 +43,7 @@ fn logged_in() -> SignalClient {
     c
 }
 
-fn snap(room: u64, members: &[u64], version: u64) -> RoomSnapshot {
+pub(super) fn snap(room: u64, members: &[u64], version: u64) -> RoomSnapshot {
     RoomSnapshot {
         room_id: room,
         owner: members[0],
@@ -53,6 +53,8 @@ fn snap(room: u64, members: &[u64], version: u64) -> RoomSnapshot {
         data_store: DataStore::new(),
         version,
         membership_locked: false,
+        invited_users: Vec::new(),
+        description: String::new(),
     }
 }
 

@@ -8,7 +8,7 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use super::messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
-use super::room_codec;
+use super::{room_codec, room_request_codec};
 
 /// First byte of every signalling datagram (the engine demultiplexes on it).
 pub const SIGNAL_V1: u8 = 0xB1;
@@ -32,6 +32,13 @@ pub mod kind {
     pub const ROOM_GET: u8 = 0x13;
     pub const ROOM_GET_CURRENT: u8 = 0x14;
     pub const ROOM_UPDATE_DATA_STORE: u8 = 0x15;
+    pub const ROOM_KICK_USER: u8 = 0x16;
+    pub const ROOM_INVITE_USER: u8 = 0x17;
+    pub const ROOM_UPDATE_OWNER: u8 = 0x18;
+    pub const ROOM_UPDATE_MEMBERSHIP_LOCK_STATUS: u8 = 0x19;
+    pub const ROOM_UPDATE_PRIVATE_ROOM_JOIN_POLICY: u8 = 0x1A;
+    pub const ROOM_SET_DESCRIPTION: u8 = 0x1B;
+    pub const ROOM_GET_CURRENT_FOR_USER: u8 = 0x1C;
 
     pub const LOGIN_OK: u8 = 0x41;
     pub const LOGIN_REFUSED: u8 = 0x42;
@@ -76,6 +83,8 @@ pub enum DecodeError {
     BadJoinPolicy(u8),
     /// A member count above the room size cap.
     TooManyMembers,
+    /// An invited-user count above the invite list cap.
+    TooManyInvited,
     /// A data store over its limits, with an empty key, or with keys not in ascending order.
     BadDataStore,
     /// A string that is not UTF-8 or is longer than its limit.
@@ -95,6 +104,7 @@ impl fmt::Display for DecodeError {
             DecodeError::BadFlag(b) => write!(f, "bad boolean byte {b}"),
             DecodeError::BadJoinPolicy(b) => write!(f, "bad join policy {b}"),
             DecodeError::TooManyMembers => f.write_str("too many room members"),
+            DecodeError::TooManyInvited => f.write_str("too many invited users"),
             DecodeError::BadDataStore => f.write_str("malformed room data store"),
             DecodeError::BadText => f.write_str("malformed or overlong text"),
         }
@@ -193,6 +203,13 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
             w.req_session_user(*req, *session, *room)?;
             room_codec::write_data_store(&mut w, data_store)?;
         }
+        Message::RoomKickUser { .. }
+        | Message::RoomInviteUser { .. }
+        | Message::RoomUpdateOwner { .. }
+        | Message::RoomUpdateMembershipLockStatus { .. }
+        | Message::RoomUpdatePrivateRoomJoinPolicy { .. }
+        | Message::RoomSetDescription { .. }
+        | Message::RoomGetCurrentForUser { .. } => room_request_codec::write(&mut w, msg)?,
         Message::RoomOk { req, mark, snapshot } => {
             w.u8(kind::ROOM_OK)?;
             w.u32(*req)?;
@@ -274,7 +291,7 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
 /// Encodes `msg` into a fresh vector (for queues that keep datagrams, e.g. retransmission).
 pub fn encode_to_vec(msg: &Message) -> Vec<u8> {
     let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
-    // Every message fits in MAX_SIGNAL_DATAGRAM (largest is a full room snapshot at 1098 bytes), so
+    // Every message fits in MAX_SIGNAL_DATAGRAM (largest is a full room snapshot at 1292 bytes), so
     // this cannot fail; an empty vector would only be dropped by the peer, never misread.
     let n = encode(msg, &mut buf).unwrap_or(0);
     buf[..n].to_vec()
@@ -352,6 +369,7 @@ pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
             room: r.u64()?,
             data_store: room_codec::read_data_store(&mut r)?,
         },
+        t @ kind::ROOM_KICK_USER..=kind::ROOM_GET_CURRENT_FOR_USER => room_request_codec::read(t, &mut r)?,
         kind::ROOM_OK => {
             Message::RoomOk { req: r.u32()?, mark: r.u32()?, snapshot: room_codec::read_snapshot(&mut r)? }
         }

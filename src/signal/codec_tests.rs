@@ -6,8 +6,8 @@ use super::codec::{DecodeError, MAX_SIGNAL_DATAGRAM, SIGNAL_V1, decode, encode, 
 use super::messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
 use super::rng::SplitMix64;
 use super::room::{
-    DataStore, JoinPolicy, MAX_DATA_STORE_BYTES, MAX_DATA_STORE_ENTRIES, MAX_ROOM_ERROR_TEXT, MAX_ROOM_USERS,
-    RoomError, RoomErrorCode, RoomSnapshot,
+    DataStore, JoinPolicy, MAX_DATA_STORE_BYTES, MAX_DATA_STORE_ENTRIES, MAX_ROOM_DESCRIPTION_LEN,
+    MAX_ROOM_ERROR_TEXT, MAX_ROOM_INVITED_USERS, MAX_ROOM_USERS, RoomError, RoomErrorCode, RoomSnapshot,
 };
 
 fn v4() -> SocketAddr {
@@ -48,6 +48,9 @@ fn biggest_snapshot() -> RoomSnapshot {
         data_store: full_store(),
         version: u64::MAX,
         membership_locked: true,
+        invited_users: (1000..1000 + MAX_ROOM_INVITED_USERS as u64).collect(),
+        // Two-byte characters right up to the limit.
+        description: "é".repeat(MAX_ROOM_DESCRIPTION_LEN / 2),
     }
 }
 
@@ -61,6 +64,8 @@ fn room_messages() -> Vec<Message> {
         data_store: small_store(),
         version: 3,
         membership_locked: false,
+        invited_users: vec![9, u64::MAX],
+        description: "Friday ☀ league".into(),
     };
     let mut out = vec![
         Message::RoomCreate {
@@ -85,6 +90,18 @@ fn room_messages() -> Vec<Message> {
         Message::RoomGet { req: 13, session: 9, room: 0x1234 },
         Message::RoomGetCurrent { req: 14, session: 9 },
         Message::RoomUpdateDataStore { req: 15, session: 9, room: 0x1234, data_store: small_store() },
+        Message::RoomKickUser { req: 16, session: 9, room: 0x1234, user: 8, kick_duration_seconds: 60 },
+        Message::RoomKickUser { req: 16, session: 9, room: 1, user: 2, kick_duration_seconds: -1 },
+        Message::RoomKickUser { req: 16, session: 9, room: 1, user: 2, kick_duration_seconds: i32::MIN },
+        Message::RoomKickUser { req: 16, session: 9, room: 1, user: 2, kick_duration_seconds: i32::MAX },
+        Message::RoomInviteUser { req: 17, session: 9, room: 0x1234, user: u64::MAX },
+        Message::RoomUpdateOwner { req: 18, session: 9, room: 0x1234, user: 8 },
+        Message::RoomUpdateMembershipLockStatus { req: 19, session: 9, room: 0x1234, locked: true },
+        Message::RoomUpdateMembershipLockStatus { req: 19, session: 9, room: 0x1234, locked: false },
+        Message::RoomSetDescription { req: 21, session: 9, room: 0x1234, description: String::new() },
+        // The wire carries any length a byte holds; the server enforces the real limit.
+        Message::RoomSetDescription { req: 21, session: 9, room: 0x1234, description: "d".repeat(255) },
+        Message::RoomGetCurrentForUser { req: 22, session: 9, user: 8 },
         Message::RoomOk { req: 10, mark: 0, snapshot: small.clone() },
         Message::RoomOk { req: 10, mark: 77, snapshot: biggest_snapshot() },
         Message::RoomFailed {
@@ -102,6 +119,7 @@ fn room_messages() -> Vec<Message> {
     ];
     for p in 0..=5 {
         let join_policy = JoinPolicy::from_code(p).unwrap();
+        out.push(Message::RoomUpdatePrivateRoomJoinPolicy { req: 20, session: 9, room: 0x1234, join_policy });
         out.push(Message::RoomCreate {
             req: 1,
             session: 1,
@@ -271,7 +289,9 @@ fn the_biggest_room_snapshot_fits_in_one_datagram() {
     let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
     let n = encode(&Message::RoomOk { req: 1, mark: 1, snapshot: biggest_snapshot() }, &mut buf).unwrap();
     // magic + type + req + mark + fixed snapshot fields (31) + 64 members + store (1 + 16*2 + 512)
-    assert_eq!(n, 2 + 4 + 4 + 31 + 64 * 8 + 1 + 16 * 2 + 512);
+    // + 16 invited users + 64-byte description
+    assert_eq!(n, 2 + 4 + 4 + 31 + 64 * 8 + 1 + 16 * 2 + 512 + 1 + 16 * 8 + 1 + 64);
+    assert_eq!(n, 1292);
     assert!(n <= MAX_SIGNAL_DATAGRAM);
 }
 
@@ -326,4 +346,93 @@ fn room_field_errors_are_typed() {
     assert_eq!(bad[count_at], MAX_ROOM_USERS as u8);
     bad[count_at] = MAX_ROOM_USERS as u8 + 1;
     assert_eq!(decode(&bad), Err(DecodeError::TooManyMembers));
+}
+
+/// Encodes `msg` into a fresh vector.
+fn bytes_of(msg: &Message) -> Vec<u8> {
+    let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
+    let n = encode(msg, &mut buf).unwrap();
+    buf[..n].to_vec()
+}
+
+#[test]
+fn room_management_requests_have_fixed_layouts() {
+    // magic + type + req + session + room + user + duration
+    let kick = Message::RoomKickUser { req: 1, session: 2, room: 3, user: 4, kick_duration_seconds: -2 };
+    let b = bytes_of(&kick);
+    assert_eq!((b[1], b.len()), (kind::ROOM_KICK_USER, 2 + 4 + 8 + 8 + 8 + 4));
+    assert_eq!(&b[b.len() - 4..], &[0xFF, 0xFF, 0xFF, 0xFE], "two's complement, big-endian");
+    let b = bytes_of(&Message::RoomGetCurrentForUser { req: 1, session: 2, user: 3 });
+    assert_eq!((b[1], b.len()), (kind::ROOM_GET_CURRENT_FOR_USER, 2 + 4 + 8 + 8));
+    let b = bytes_of(&Message::RoomSetDescription { req: 1, session: 2, room: 3, description: "ab".into() });
+    assert_eq!(&b[b.len() - 3..], &[2, b'a', b'b']);
+}
+
+#[test]
+fn hostile_room_management_requests_are_typed_errors() {
+    // Bad flag for the lock.
+    let lock =
+        bytes_of(&Message::RoomUpdateMembershipLockStatus { req: 1, session: 2, room: 3, locked: true });
+    let mut bad = lock.clone();
+    *bad.last_mut().unwrap() = 2;
+    assert_eq!(decode(&bad), Err(DecodeError::BadFlag(2)));
+    // A join policy past Unknown.
+    let policy = Message::RoomUpdatePrivateRoomJoinPolicy {
+        req: 1,
+        session: 2,
+        room: 3,
+        join_policy: JoinPolicy::Everyone,
+    };
+    let mut bad = bytes_of(&policy);
+    *bad.last_mut().unwrap() = 6;
+    assert_eq!(decode(&bad), Err(DecodeError::BadJoinPolicy(6)));
+    *bad.last_mut().unwrap() = 0xFF;
+    assert_eq!(decode(&bad), Err(DecodeError::BadJoinPolicy(0xFF)));
+    // A description that is not UTF-8, and one whose length byte runs past the datagram.
+    let desc =
+        bytes_of(&Message::RoomSetDescription { req: 1, session: 2, room: 3, description: "ab".into() });
+    let mut bad = desc.clone();
+    *bad.last_mut().unwrap() = 0xFF;
+    assert_eq!(decode(&bad), Err(DecodeError::BadText));
+    let mut bad = desc.clone();
+    let len_at = bad.len() - 3;
+    bad[len_at] = 200;
+    assert_eq!(decode(&bad), Err(DecodeError::Truncated));
+    // Every new type cut anywhere, or with a byte more, is refused.
+    for t in kind::ROOM_KICK_USER..=kind::ROOM_GET_CURRENT_FOR_USER {
+        assert_eq!(decode(&[SIGNAL_V1, t]), Err(DecodeError::Truncated), "type {t:#x}");
+        let mut long = vec![SIGNAL_V1, t];
+        long.extend_from_slice(&[0; 64]);
+        assert!(decode(&long).is_err(), "type {t:#x} with 64 zero bytes");
+    }
+    // The next type number is still unknown.
+    assert_eq!(
+        decode(&[SIGNAL_V1, kind::ROOM_GET_CURRENT_FOR_USER + 1]),
+        Err(DecodeError::UnknownType(kind::ROOM_GET_CURRENT_FOR_USER + 1))
+    );
+}
+
+#[test]
+fn oversize_invited_lists_and_descriptions_in_snapshots_are_refused() {
+    let update = bytes_of(&Message::RoomUpdate { push: 1, snapshot: biggest_snapshot() });
+    // The invited count sits after the data store; the description's 64 bytes and length and
+    // the 16 invited ids follow it.
+    let count_at = update.len() - 64 - 1 - MAX_ROOM_INVITED_USERS * 8 - 1;
+    assert_eq!(usize::from(update[count_at]), MAX_ROOM_INVITED_USERS);
+    let mut bad = update.clone();
+    bad[count_at] = MAX_ROOM_INVITED_USERS as u8 + 1;
+    assert_eq!(decode(&bad), Err(DecodeError::TooManyInvited));
+    bad[count_at] = 0xFF;
+    assert_eq!(decode(&bad), Err(DecodeError::TooManyInvited));
+    // A description one byte over the limit, with the byte really there.
+    let len_at = update.len() - 64 - 1;
+    assert_eq!(usize::from(update[len_at]), MAX_ROOM_DESCRIPTION_LEN);
+    let mut bad = update.clone();
+    bad[len_at] += 1;
+    bad.push(b'x');
+    assert_eq!(decode(&bad), Err(DecodeError::BadText));
+    // A description cut in the middle of a two-byte character is not UTF-8.
+    let mut bad = update[..update.len() - 1].to_vec();
+    bad[len_at] -= 1;
+    assert_eq!(decode(&bad), Err(DecodeError::BadText));
 }

@@ -111,6 +111,22 @@ pub enum Message {
     RoomGetCurrent { req: u32, session: u64 },
     /// Owner only: merge `data_store` into the room's (an empty value removes the key).
     RoomUpdateDataStore { req: u32, session: u64, room: u64, data_store: DataStore },
+    /// Owner only: remove `user` from the room; it may not rejoin for `kick_duration_seconds`
+    /// (zero or less: only removed).
+    RoomKickUser { req: u32, session: u64, room: u64, user: u64, kick_duration_seconds: i32 },
+    /// Any member: put `user` on the room's invited list.
+    RoomInviteUser { req: u32, session: u64, room: u64, user: u64 },
+    /// Owner only: hand ownership to the member `user`.
+    RoomUpdateOwner { req: u32, session: u64, room: u64, user: u64 },
+    /// Owner only: lock (no joins) or unlock the room's membership.
+    RoomUpdateMembershipLockStatus { req: u32, session: u64, room: u64, locked: bool },
+    /// Owner only: change who may join.
+    RoomUpdatePrivateRoomJoinPolicy { req: u32, session: u64, room: u64, join_policy: JoinPolicy },
+    /// Owner only: set the room's description. The wire carries up to 255 bytes so that the
+    /// server, not the decoder, refuses one over the limit, with an answer.
+    RoomSetDescription { req: u32, session: u64, room: u64, description: String },
+    /// Read the room `user` is in.
+    RoomGetCurrentForUser { req: u32, session: u64, user: u64 },
 
     // ---- server -> client: replies ----
     /// Login accepted; `session_timeout_ms` tells the client how long silence is tolerated.

@@ -15,6 +15,7 @@ pub mod messages;
 pub mod rng;
 pub mod room;
 mod room_codec;
+mod room_request_codec;
 
 pub use client::{ClientConfig, CommandError, SignalClient, SignalEvent};
 pub use client_rooms::{RoomEvent, RoomRequest};
@@ -22,6 +23,8 @@ pub use codec::{DecodeError, EncodeError, MAX_SIGNAL_DATAGRAM, SIGNAL_V1, decode
 pub use messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
 pub use room::{DataStore, DataStoreError, JoinPolicy, RoomError, RoomErrorCode, RoomSnapshot};
 
+#[cfg(test)]
+mod client_room_admin_tests;
 #[cfg(test)]
 mod client_rooms_tests;
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Room values carried by signalling: join policy, data store, snapshot and error.
 //!
 //! Every value here is bounded so that the largest snapshot still fits in one signalling
-//! datagram (worst case 1098 of the 1300 bytes; see `docs/ROOMS.md`).
+//! datagram (worst case 1292 of the 1300 bytes; see `docs/ROOMS.md`).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,11 +18,17 @@ pub const MAX_DATA_STORE_VALUE_LEN: usize = 255;
 pub const MAX_DATA_STORE_BYTES: usize = 512;
 /// Longest readable text in a [`RoomError`], in bytes.
 pub const MAX_ROOM_ERROR_TEXT: usize = 200;
+/// Most pending invites a room keeps. A full room with a full data store takes 1098 bytes; the
+/// invited list (1 + 8 per user) and the description (1 + its length) share the 202 bytes left
+/// of the 1300-byte datagram, so 16 invites and 64 description bytes end at 1292.
+pub const MAX_ROOM_INVITED_USERS: usize = 16;
+/// Longest room description in bytes (UTF-8); see [`MAX_ROOM_INVITED_USERS`] for why.
+pub const MAX_ROOM_DESCRIPTION_LEN: usize = 64;
 
 /// Who may join a room, with the Oculus `ovrRoomJoinPolicy` values on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum JoinPolicy {
-    /// Nobody but the creator (no invites exist yet).
+    /// Nobody joins (the creator is in from the start; invites do not open it either).
     None,
     /// Anyone who knows the room id.
     Everyone,
@@ -30,7 +36,7 @@ pub enum JoinPolicy {
     FriendsOfMembers,
     /// No friend graph exists here: treated like [`JoinPolicy::Everyone`].
     FriendsOfOwner,
-    /// Invites do not exist yet: treated like [`JoinPolicy::None`].
+    /// Only users on the room's invited list (see [`RoomSnapshot::invited_users`]).
     InvitedUsers,
     /// Oculus' "unknown" value; a room cannot be created with it.
     Unknown,
@@ -188,8 +194,13 @@ pub struct RoomSnapshot {
     pub data_store: DataStore,
     /// Bumped on every change; strictly increasing over the room's life.
     pub version: u64,
-    /// Whether membership is locked (no call sets it yet, so always false for now).
+    /// Whether membership is locked: while it is, nobody joins (the owner toggles it).
     pub membership_locked: bool,
+    /// Users invited and not yet joined, oldest invite first (at most
+    /// [`MAX_ROOM_INVITED_USERS`]). With [`JoinPolicy::InvitedUsers`] only they may join.
+    pub invited_users: Vec<u64>,
+    /// Free text the owner sets (at most [`MAX_ROOM_DESCRIPTION_LEN`] bytes); empty at creation.
+    pub description: String,
 }
 
 impl RoomSnapshot {
@@ -206,7 +217,7 @@ pub enum RoomErrorCode {
     NoSuchRoom,
     /// 2: the room already holds `max_users` members.
     RoomFull,
-    /// 3: the join policy, a membership lock or missing ownership forbids it.
+    /// 3: the join policy or missing ownership forbids it (a locked room answers 8).
     NotAllowed,
     /// 4: the caller is not in that room (or in no room at all).
     NotInRoom,
@@ -217,6 +228,15 @@ pub enum RoomErrorCode {
     /// 7: made by the client, never sent by the server: the session ended (server lost,
     /// logout, session replaced) before the request was answered.
     Disconnected,
+    /// 8: the owner locked the room's membership; nobody joins until it is unlocked.
+    MembershipLocked,
+    /// 9: the user a request names (kick, new owner, current room of) is not in that room, or
+    /// in no room. Distinct from `NotInRoom`, which is about the caller.
+    UserNotInRoom,
+    /// 10: the owner kicked this user from the room and the kick has not run out yet.
+    Kicked,
+    /// 11: the room already keeps [`MAX_ROOM_INVITED_USERS`] pending invites.
+    InviteListFull,
     /// A code this build does not know (sent by a newer server).
     Other(u32),
 }
@@ -232,6 +252,10 @@ impl RoomErrorCode {
             RoomErrorCode::InvalidArgument => 5,
             RoomErrorCode::TooManyRooms => 6,
             RoomErrorCode::Disconnected => 7,
+            RoomErrorCode::MembershipLocked => 8,
+            RoomErrorCode::UserNotInRoom => 9,
+            RoomErrorCode::Kicked => 10,
+            RoomErrorCode::InviteListFull => 11,
             RoomErrorCode::Other(c) => c,
         }
     }
@@ -246,6 +270,10 @@ impl RoomErrorCode {
             5 => RoomErrorCode::InvalidArgument,
             6 => RoomErrorCode::TooManyRooms,
             7 => RoomErrorCode::Disconnected,
+            8 => RoomErrorCode::MembershipLocked,
+            9 => RoomErrorCode::UserNotInRoom,
+            10 => RoomErrorCode::Kicked,
+            11 => RoomErrorCode::InviteListFull,
             c => RoomErrorCode::Other(c),
         }
     }
@@ -261,6 +289,10 @@ impl fmt::Display for RoomErrorCode {
             RoomErrorCode::InvalidArgument => f.write_str("invalid_argument"),
             RoomErrorCode::TooManyRooms => f.write_str("too_many_rooms"),
             RoomErrorCode::Disconnected => f.write_str("disconnected"),
+            RoomErrorCode::MembershipLocked => f.write_str("membership_locked"),
+            RoomErrorCode::UserNotInRoom => f.write_str("user_not_in_room"),
+            RoomErrorCode::Kicked => f.write_str("kicked"),
+            RoomErrorCode::InviteListFull => f.write_str("invite_list_full"),
             RoomErrorCode::Other(c) => write!(f, "other_{c}"),
         }
     }
@@ -300,6 +332,14 @@ impl fmt::Display for RoomError {
 }
 
 impl std::error::Error for RoomError {}
+
+/// The refusal of an over-long description: one text whether the client or the server says it.
+pub fn description_too_long(len: usize) -> RoomError {
+    RoomError::new(
+        RoomErrorCode::InvalidArgument,
+        format!("description is {len} bytes; at most {MAX_ROOM_DESCRIPTION_LEN} are kept"),
+    )
+}
 
 #[cfg(test)]
 mod tests {
@@ -352,8 +392,12 @@ mod tests {
             assert_eq!(JoinPolicy::from_code(c).map(JoinPolicy::code), Some(c));
         }
         assert_eq!(JoinPolicy::from_code(6), None);
-        for c in 0..10 {
+        for c in 0..16 {
             assert_eq!(RoomErrorCode::from_code(c).code(), c);
+        }
+        // Codes 1-11 are named; none of them falls back to Other.
+        for c in 1..=11 {
+            assert!(!matches!(RoomErrorCode::from_code(c), RoomErrorCode::Other(_)), "{c}");
         }
         let long = "é".repeat(MAX_ROOM_ERROR_TEXT);
         let e = RoomError::new(RoomErrorCode::RoomFull, long);

@@ -4,7 +4,8 @@
 //! * data store: count u8 (<= 16), then per pair key_len u8 (1..=64), key, value_len u8,
 //!   value; keys strictly ascending, UTF-8, at most 512 bytes of keys plus values.
 //! * snapshot: room u64, owner u64, join_policy u8, max_users u32, membership_locked flag,
-//!   version u64, member count u8 (<= 64), members u64 each, data store.
+//!   version u64, member count u8 (<= 64), members u64 each, data store, invited count u8
+//!   (<= 16), invited u64 each, description_len u8 (<= 64), UTF-8 description.
 //! * error: code u32, text_len u8 (<= 200), UTF-8 text.
 //!
 //! Decoding accepts exactly what encoding produces, so every accepted datagram re-encodes to
@@ -12,8 +13,8 @@
 
 use super::codec::{DecodeError, EncodeError, Reader, Writer};
 use super::room::{
-    DataStore, JoinPolicy, MAX_DATA_STORE_ENTRIES, MAX_ROOM_ERROR_TEXT, MAX_ROOM_USERS, RoomError,
-    RoomErrorCode, RoomSnapshot,
+    DataStore, JoinPolicy, MAX_DATA_STORE_ENTRIES, MAX_ROOM_DESCRIPTION_LEN, MAX_ROOM_ERROR_TEXT,
+    MAX_ROOM_INVITED_USERS, MAX_ROOM_USERS, RoomError, RoomErrorCode, RoomSnapshot,
 };
 
 pub(super) fn write_data_store(w: &mut Writer<'_>, d: &DataStore) -> Result<(), EncodeError> {
@@ -38,7 +39,18 @@ pub(super) fn write_snapshot(w: &mut Writer<'_>, s: &RoomSnapshot) -> Result<(),
     for &m in &s.members {
         w.u64(m)?;
     }
-    write_data_store(w, &s.data_store)
+    write_data_store(w, &s.data_store)?;
+    w.u8(len_u8(s.invited_users.len())?)?;
+    for &u in &s.invited_users {
+        w.u64(u)?;
+    }
+    write_str(w, &s.description)
+}
+
+/// A length-prefixed (u8) string; longer than 255 bytes cannot be encoded.
+pub(super) fn write_str(w: &mut Writer<'_>, s: &str) -> Result<(), EncodeError> {
+    w.u8(len_u8(s.len())?)?;
+    w.bytes(s.as_bytes())
 }
 
 pub(super) fn write_error(w: &mut Writer<'_>, e: &RoomError) -> Result<(), EncodeError> {
@@ -92,6 +104,12 @@ pub(super) fn read_snapshot(r: &mut Reader<'_>) -> Result<RoomSnapshot, DecodeEr
     }
     let members = (0..count).map(|_| r.u64()).collect::<Result<Vec<_>, _>>()?;
     let data_store = read_data_store(r)?;
+    let invited = usize::from(r.u8()?);
+    if invited > MAX_ROOM_INVITED_USERS {
+        return Err(DecodeError::TooManyInvited);
+    }
+    let invited_users = (0..invited).map(|_| r.u64()).collect::<Result<Vec<_>, _>>()?;
+    let description = read_str(r, MAX_ROOM_DESCRIPTION_LEN)?;
     Ok(RoomSnapshot {
         room_id,
         owner,
@@ -101,6 +119,8 @@ pub(super) fn read_snapshot(r: &mut Reader<'_>) -> Result<RoomSnapshot, DecodeEr
         data_store,
         version,
         membership_locked,
+        invited_users,
+        description,
     })
 }
 
@@ -111,7 +131,7 @@ pub(super) fn read_error(r: &mut Reader<'_>) -> Result<RoomError, DecodeError> {
 }
 
 /// A length-prefixed (u8) UTF-8 string of at most `max` bytes.
-fn read_str(r: &mut Reader<'_>, max: usize) -> Result<String, DecodeError> {
+pub(super) fn read_str(r: &mut Reader<'_>, max: usize) -> Result<String, DecodeError> {
     let len = usize::from(r.u8()?);
     if len > max {
         return Err(DecodeError::BadText);

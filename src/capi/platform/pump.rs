@@ -156,6 +156,15 @@ pub fn room_reply_type(op: RoomOp) -> MessageType {
         RoomOp::Get => MessageType::Room_Get,
         RoomOp::GetCurrent => MessageType::Room_GetCurrent,
         RoomOp::UpdateDataStore => MessageType::Room_UpdateDataStore,
+        // Placeholders until the C layer has message types for these: the closest existing
+        // reply that carries the changed room, or the room read.
+        RoomOp::KickUser
+        | RoomOp::InviteUser
+        | RoomOp::UpdateOwner
+        | RoomOp::UpdateMembershipLockStatus
+        | RoomOp::UpdatePrivateRoomJoinPolicy
+        | RoomOp::SetDescription => MessageType::Room_UpdateDataStore,
+        RoomOp::GetCurrentForUser => MessageType::Room_GetCurrent,
     }
 }
 
@@ -320,6 +329,8 @@ mod tests {
             data_store,
             version: 2,
             membership_locked: false,
+            invited_users: Vec::new(),
+            description: String::new(),
         }
     }
 

@@ -341,6 +341,8 @@ mod tests {
             data_store: DataStore::new(),
             version: 3,
             membership_locked: false,
+            invited_users: Vec::new(),
+            description: String::new(),
         }
     }
 

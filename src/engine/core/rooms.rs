@@ -15,21 +15,12 @@ impl Core {
     pub fn room_request(&mut self, now: u64, req: RoomRequest, inbox: &Inbox) -> u64 {
         let request_id = self.next_request_id();
         let op = RoomOp::of(&req);
-        let sent = match req {
-            RoomRequest::Create { join_policy, max_users, updates_off, data_store } => {
-                self.signal.room_create(now, join_policy, max_users, updates_off, data_store)
-            }
-            RoomRequest::Join { room, updates_off } => self.signal.room_join(now, room, updates_off),
-            RoomRequest::Leave { room } => self.signal.room_leave(now, room),
-            RoomRequest::Get { room } => self.signal.room_get(now, room),
-            RoomRequest::GetCurrent => self.signal.room_get_current(now),
-            RoomRequest::UpdateDataStore { room, data_store } => {
-                self.signal.room_update_data_store(now, room, data_store)
-            }
-        };
+        let sent = self.signal.room_request(now, req);
         match sent {
             Ok(signal_id) => {
                 self.room_ops.insert(signal_id, (request_id, op));
+                // A request the client refused without sending has its reply queued already.
+                self.pump_rooms(now, inbox);
             }
             Err(e) => {
                 warn!("event=room_request_refused op={op:?} error={e}");

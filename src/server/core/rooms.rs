@@ -2,7 +2,8 @@
 //!
 //! Who hears about a change: every member of a changed room that did not turn updates off,
 //! except the member whose own request caused it (that one gets the same snapshot in its
-//! reply). A newer RoomUpdate for a room replaces an older one still waiting for its ack, so a
+//! reply), plus a user just kicked out if it wanted updates (its last update shows it is no
+//! longer a member). A newer RoomUpdate for a room replaces an older one still waiting for its ack, so a
 //! slow client holds at most one room update per room in its push queue.
 
 use log::info;
@@ -30,7 +31,7 @@ impl ServerCore {
                 self.publish(now, user, result)
             }
             RoomRequest::Join { room, updates_off } => {
-                let result = self.rooms.join(user, room, updates_off);
+                let result = self.rooms.join(now, user, room, updates_off);
                 if result.as_ref().is_ok_and(|o| !o.changed.is_empty()) {
                     info!("event=room_join room={room:016x} user={user}");
                 }
@@ -49,6 +50,36 @@ impl ServerCore {
                 let result = self.rooms.update_data_store(user, room, &data_store);
                 self.publish(now, user, result)
             }
+            RoomRequest::KickUser { room, user: kicked, kick_duration_seconds } => {
+                let result = self.rooms.kick(now, user, room, kicked, kick_duration_seconds);
+                if result.is_ok() {
+                    info!(
+                        "event=room_kick room={room:016x} owner={user} user={kicked} seconds={kick_duration_seconds}"
+                    );
+                }
+                self.publish(now, user, result)
+            }
+            RoomRequest::InviteUser { room, user: invited } => {
+                let result = self.rooms.invite(user, room, invited);
+                self.publish(now, user, result)
+            }
+            RoomRequest::UpdateOwner { room, user: owner } => {
+                let result = self.rooms.update_owner(user, room, owner);
+                self.publish(now, user, result)
+            }
+            RoomRequest::UpdateMembershipLockStatus { room, locked } => {
+                let result = self.rooms.update_lock(user, room, locked);
+                self.publish(now, user, result)
+            }
+            RoomRequest::UpdatePrivateRoomJoinPolicy { room, policy } => {
+                let result = self.rooms.update_join_policy(user, room, policy);
+                self.publish(now, user, result)
+            }
+            RoomRequest::SetDescription { room, description } => {
+                let result = self.rooms.set_description(user, room, &description);
+                self.publish(now, user, result)
+            }
+            RoomRequest::GetCurrentForUser { user: other } => self.rooms.current_for_user(other),
         };
         let mark = self.take_mark(user);
         match result {
@@ -89,6 +120,9 @@ impl ServerCore {
             for user in to {
                 self.push_room_update(now, user, &snapshot);
             }
+        }
+        if let Some(kicked) = outcome.kicked {
+            self.push_room_update(now, kicked, &outcome.snapshot);
         }
         Ok(outcome.snapshot)
     }
