@@ -2,7 +2,8 @@
 # The C# wrapper (unity_bindings/) under Mono, against the freshly built native library and a
 # real ovrnet-server: compiles the wrapper (everything but the Unity-only runner) and the console
 # test program in unity_bindings/Tests~/Mono with mcs at C# 7.2, runs it (it spawns two more mono
-# processes as the other users), prints `N passed, N failed` and exits non-zero on any failure.
+# processes as the other users and one for the Unity init family), prints `N passed, N failed`
+# and exits non-zero on any failure.
 # The program also checks the Unity package's layout (.meta files with fixed, unique GUIDs,
 # plugin platform settings) and runs the samples' network logic against real peers.
 # Installs mono-mcs and mono-runtime when missing (needs root for apt-get).

@@ -48,10 +48,10 @@ namespace Oculus.Platform
       return Initialize(new OvrnetConfig { ServerAddress = serverAddress, UserId = userId, Credential = credential });
     }
 
-    // Initialises from the same configuration the C drop-in init reads: OVRNET_SERVER,
-    // OVRNET_USER_ID, OVRNET_CREDENTIAL, OVRNET_BIND, OVRNET_CONNECT_TIMEOUT_MS,
-    // OVRNET_IDLE_TIMEOUT_MS, and the `key = value` file named by OVRNET_CONFIG (environment
-    // wins). Core.Initialize() does the same.
+    // Initialises from the same configuration the C drop-in init reads: the `key = value` file
+    // named by OVRNET_CONFIG (else an ovrnet.cfg in the working directory) and the OVRNET_*
+    // variables (OVRNET_SERVER, OVRNET_USER_ID, OVRNET_CREDENTIAL, ...; they win). Core.Initialize()
+    // with no app id settings does the same.
     public static PlatformInitializeResult InitializeFromConfiguration()
     {
       PlatformInitializeResult result = CAPI.ovr_PlatformInitializeWindows(null);

@@ -125,12 +125,7 @@ namespace Oculus.Platform
 
     private static bool Initialized()
     {
-      if (Core.IsInitialized())
-      {
-        return true;
-      }
-      OvrnetLog.Error(Core.PlatformUninitializedError);
-      return false;
+      return Core.InitializedOrLog();
     }
   }
 }

@@ -15,8 +15,18 @@ namespace Oculus.Platform
     {
       Unknown = 0,
 
+      // Replies to the init requests; payload: PlatformInitialize. Core.AsyncInitialize gets the
+      // Windows form on desktops and the Android form on Android, as with the stock scripts.
       Platform_InitializeStandaloneOculus = 0x51F8CE0C,
+      PlatformInitializeAndroidAsynchronous = 0x1AD307B4,
+      PlatformInitializeWindowsAsynchronous = 0x6DA7BA8F,
       PlatformInitializeWithAccessToken = 0x35692F2B,
+
+      // Replies to Users.Get / Users.GetLoggedInUser; payload: User.
+      User_Get = 0x6BCF9E47,
+      User_GetLoggedInUser = 0x436F345D,
+      // Reply to Entitlements.IsUserEntitledToApplication: no payload; not an error = entitled.
+      Entitlement_GetIsViewerEntitled = 0x186B58B1,
 
       Room_CreateAndJoinPrivate2 = 0x5A3A6243,
       Room_Get = 0x659A8FB8,
@@ -63,11 +73,13 @@ namespace Oculus.Platform
     public virtual PingResult GetPingResult() { return null; }
     public virtual Room GetRoom() { return null; }
     public virtual PlatformInitialize GetPlatformInitialize() { return null; }
+    public virtual User GetUser() { return null; }
     public virtual string GetString() { return null; }
 
-    // Wraps a native message in the class its type calls for. Types this wrapper does not know
-    // still become a plain Message, so the pump never stops on them (and request ids still
-    // route). IntPtr.Zero gives null.
+    // Wraps a native message in the class its type calls for. Types without a payload
+    // (Entitlement_GetIsViewerEntitled) and types this wrapper does not know (the "not provided"
+    // replies of other services) become a plain Message, so the pump never stops on them and
+    // request ids still route. IntPtr.Zero gives null.
     internal static Message ParseMessageHandle(IntPtr messageHandle)
     {
       if (messageHandle == IntPtr.Zero)
@@ -90,8 +102,13 @@ namespace Oculus.Platform
         case MessageType.Notification_Room_RoomUpdate:
           return new MessageWithRoom(messageHandle);
         case MessageType.Platform_InitializeStandaloneOculus:
+        case MessageType.PlatformInitializeAndroidAsynchronous:
+        case MessageType.PlatformInitializeWindowsAsynchronous:
         case MessageType.PlatformInitializeWithAccessToken:
           return new MessageWithPlatformInitialize(messageHandle);
+        case MessageType.User_Get:
+        case MessageType.User_GetLoggedInUser:
+          return new MessageWithUser(messageHandle);
         default:
           return new Message(messageHandle);
       }

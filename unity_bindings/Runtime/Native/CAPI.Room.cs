@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 
 namespace Oculus.Platform
 {
-  // ovr_Room_*, ovr_RoomOptions_*, ovr_DataStore_*, ovr_User_*, ovr_UserArray_*, under the
-  // original SDK's names and signatures (docs/CAPI.md lists what ovrnet returns for concepts it
-  // does not have).
+  // ovr_Room_*, ovr_RoomOptions_*, ovr_DataStore_*, under the original SDK's names and
+  // signatures (docs/CAPI.md lists what ovrnet returns for concepts it does not have). Users
+  // are in CAPI.User.cs.
   public static partial class CAPI
   {
     // Requests: each returns a request id (0 = refused); the reply message carries a room.
@@ -139,43 +139,5 @@ namespace Oculus.Platform
 
     [DllImport(DLL_NAME, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ovr_DataStore_GetValue")]
     private static extern IntPtr ovr_DataStore_GetValue_Native(IntPtr obj, byte[] key);
-
-    // Users and user lists; borrowed from their room.
-    [DllImport(DLL_NAME, CallingConvention = CallingConvention.Cdecl)]
-    public static extern ulong ovr_User_GetID(IntPtr obj);
-
-    public static string ovr_User_GetOculusID(IntPtr obj)
-    {
-      return Utf8.FromNative(ovr_User_GetOculusID_Native(obj));
-    }
-
-    [DllImport(DLL_NAME, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ovr_User_GetOculusID")]
-    private static extern IntPtr ovr_User_GetOculusID_Native(IntPtr obj);
-
-    public static string ovr_User_GetDisplayName(IntPtr obj)
-    {
-      return Utf8.FromNative(ovr_User_GetDisplayName_Native(obj));
-    }
-
-    [DllImport(DLL_NAME, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ovr_User_GetDisplayName")]
-    private static extern IntPtr ovr_User_GetDisplayName_Native(IntPtr obj);
-
-    [DllImport(DLL_NAME, CallingConvention = CallingConvention.Cdecl)]
-    public static extern UIntPtr ovr_UserArray_GetSize(IntPtr obj);
-
-    [DllImport(DLL_NAME, CallingConvention = CallingConvention.Cdecl)]
-    public static extern IntPtr ovr_UserArray_GetElement(IntPtr obj, UIntPtr index);
-
-    public static string ovr_UserArray_GetNextUrl(IntPtr obj)
-    {
-      return Utf8.FromNative(ovr_UserArray_GetNextUrl_Native(obj));
-    }
-
-    [DllImport(DLL_NAME, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ovr_UserArray_GetNextUrl")]
-    private static extern IntPtr ovr_UserArray_GetNextUrl_Native(IntPtr obj);
-
-    [DllImport(DLL_NAME, CallingConvention = CallingConvention.Cdecl)]
-    [return: MarshalAs(UnmanagedType.I1)]
-    public static extern bool ovr_UserArray_HasNextPage(IntPtr obj);
   }
 }

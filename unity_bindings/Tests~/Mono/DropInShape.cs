@@ -14,7 +14,14 @@ sealed class DropInShape
   void Start()
   {
     Core.Initialize();
+    Core.Initialize("1234");
     Core.AsyncInitialize().OnComplete(OnInitialized);
+    Core.AsyncInitialize("1234").OnComplete(OnInitialized);
+    Entitlements.IsUserEntitledToApplication().OnComplete(EntitlementCallback);
+    Users.GetLoggedInUser().OnComplete(LoggedInUserCallback);
+    Users.Get(myID).OnComplete(LoggedInUserCallback);
+    string locale = Users.GetLoggedInUserLocale();
+    Console.WriteLine(locale);
     Net.SetPeerConnectRequestCallback(PeerConnectRequestCallback);
     Net.SetConnectionStateChangedCallback(ConnectionStateChangedCallback);
     Net.SetPingResultNotificationCallback(PingResultCallback);
@@ -28,6 +35,19 @@ sealed class DropInShape
   {
     if (msg.IsError) Console.WriteLine(msg.GetError().Message + msg.GetError().Code + msg.GetError().HttpCode);
     else if (msg.Data.Result == PlatformInitializeResult.Success) myID = 1;
+  }
+
+  void EntitlementCallback(Message msg)
+  {
+    if (msg.IsError) Console.WriteLine("not entitled: " + msg.GetError().Message);
+  }
+
+  void LoggedInUserCallback(Message<User> msg)
+  {
+    if (msg.IsError) return;
+    User user = msg.Data;
+    myID = user.ID;
+    Console.WriteLine(user.OculusID + user.DisplayName + msg.GetUser().ID);
   }
 
   void PeerConnectRequestCallback(Message<NetworkingPeer> msg)
@@ -81,6 +101,14 @@ sealed class DropInShape
     if (message != null && message.Type == Message.MessageType.Notification_Networking_PingResult)
     {
       Console.WriteLine(message.RequestID);
+    }
+    if (message != null && message.Type == Message.MessageType.User_GetLoggedInUser)
+    {
+      Console.WriteLine(message.GetUser().ID);
+    }
+    if (message != null && message.Type == Message.MessageType.PlatformInitializeWindowsAsynchronous)
+    {
+      Console.WriteLine(message.GetPlatformInitialize().Result);
     }
     if (Net.IsConnected(2)) Net.CloseForCurrentRoom();
   }

@@ -15,16 +15,15 @@ namespace Ovrnet.Tests
     readonly string name;
 
     public PeerProcess(string name, string exe, ulong userId, string server, Dictionary<string, string> env)
+      : this(name, StartInfo(exe, "peer " + userId, env))
+    {
+    }
+
+    // Any child mode of the test program; `start` comes from StartInfo and may be adjusted
+    // (working directory, environment) before it is passed here.
+    public PeerProcess(string name, ProcessStartInfo start)
     {
       this.name = name;
-      var start = new ProcessStartInfo(MonoPath(), "--debug \"" + exe + "\" peer " + userId);
-      start.UseShellExecute = false;
-      start.RedirectStandardInput = true;
-      start.RedirectStandardOutput = true;
-      foreach (var pair in env)
-      {
-        start.EnvironmentVariables[pair.Key] = pair.Value;
-      }
       process = Process.Start(start);
       var reader = new Thread(ReadLoop);
       reader.IsBackground = true;
@@ -112,6 +111,20 @@ namespace Ovrnet.Tests
           Console.Error.WriteLine("[" + name + "] " + line);
         }
       }
+    }
+
+    // `mono <exe> <arguments>` with our environment plus `env`, stdin and stdout redirected.
+    public static ProcessStartInfo StartInfo(string exe, string arguments, Dictionary<string, string> env)
+    {
+      var start = new ProcessStartInfo(MonoPath(), "--debug \"" + exe + "\" " + arguments);
+      start.UseShellExecute = false;
+      start.RedirectStandardInput = true;
+      start.RedirectStandardOutput = true;
+      foreach (var pair in env)
+      {
+        start.EnvironmentVariables[pair.Key] = pair.Value;
+      }
+      return start;
     }
 
     // The same runtime binary that runs us.

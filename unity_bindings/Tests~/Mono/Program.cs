@@ -9,6 +9,7 @@ namespace Ovrnet.Tests
   // real ovrnet-server (scripts/test-csharp.sh builds and starts both).
   //   OvrnetTests.exe main <server host:port> <path to libovrnet.so> <path to ovrnet.h> <package root>
   //   OvrnetTests.exe peer <user id>          (child process; configured by the environment)
+  //   OvrnetTests.exe unityinit <server>      (child process; the Unity init family, no environment)
   static class Program
   {
     static int Main(string[] args)
@@ -17,9 +18,13 @@ namespace Ovrnet.Tests
       {
         return PeerMain.Run(ulong.Parse(args[1]));
       }
+      if (args.Length == 2 && args[0] == "unityinit")
+      {
+        return UnityInitTests.ChildMain(args[1]);
+      }
       if (args.Length != 5 || args[0] != "main")
       {
-        Console.Error.WriteLine("usage: OvrnetTests.exe main SERVER LIBRARY HEADER PACKAGE_ROOT | peer USER_ID");
+        Console.Error.WriteLine("usage: OvrnetTests.exe main SERVER LIBRARY HEADER PACKAGE_ROOT | peer USER_ID | unityinit SERVER");
         return 2;
       }
       string server = args[1];
@@ -33,6 +38,8 @@ namespace Ovrnet.Tests
       AbiTests.Run(runner, library, header);
       World.InstallHandlers();
       BeforeInitTests.Run(runner);
+      // In a child process of its own, so it does not depend on (or disturb) this one's init.
+      UnityInitTests.Run(runner, exe, server);
       if (!InitTests.Run(runner, server))
       {
         runner.Summary();
