@@ -5076,8 +5076,10 @@ void ovr_RoomOptions_SetRoomId(ovrRoomOptionsHandle handle, ovrID value);
 // options (it still gets the reply to its own requests). Default false.
 void ovr_RoomOptions_SetTurnOffUpdates(ovrRoomOptionsHandle handle, bool value);
 
-// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_CreateAndJoinPrivate` error
-// message with that id follows (0 when not initialised).
+// Original (v1) entry point: `ovr_Room_CreateAndJoinPrivate2` without options, as older games
+// call it. `subscribeToUpdates` false turns RoomUpdate messages off for this member. Reply:
+// `ovrMessage_Room_CreateAndJoinPrivate` (not `...2`) with the new room, or an error as for the
+// v2 call. Returns 0 for a join policy value outside the enum or when not initialised.
 ovrRequest ovr_Room_CreateAndJoinPrivate(ovrRoomJoinPolicy joinPolicy,
                                          unsigned int maxUsers,
                                          bool subscribeToUpdates);
@@ -5103,15 +5105,17 @@ ovrID ovr_Room_GetApplicationID(ovrRoomHandle obj);
 // when the caller is in no room. Returns 0 when not initialised.
 ovrRequest ovr_Room_GetCurrent(void);
 
-// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_GetCurrentForUser` error
-// message with that id follows (0 when not initialised).
+// The room user `userID` is in. Any logged-in user may ask (the original limited this to
+// friends; there is no friend graph here). Reply: `ovrMessage_Room_GetCurrentForUser` with the
+// room, or error 4 when that user is in no room.
 ovrRequest ovr_Room_GetCurrentForUser(ovrID userID);
 
 // The room's key/value strings, borrowed from the room (valid until `ovr_FreeMessage`); never
 // NULL for a room (an empty store has 0 keys). NULL for a NULL handle.
 ovrDataStoreHandle ovr_Room_GetDataStore(ovrRoomHandle obj);
 
-// Always "": rooms have no description here. Static storage. NULL for a NULL handle.
+// The description the owner set with `ovr_Room_SetDescription` ("" if none). Owned by the
+// message: valid until `ovr_FreeMessage`. NULL for a NULL handle.
 const char *ovr_Room_GetDescription(ovrRoomHandle obj);
 
 // The room's id; 0 for a NULL handle.
@@ -5125,8 +5129,8 @@ ovrRequest ovr_Room_GetInvitableUsers(void);
 // message with that id follows (0 when not initialised).
 ovrRequest ovr_Room_GetInvitableUsers2(ovrRoomOptionsHandle roomOptions);
 
-// An empty user array: there are no invites here. Borrowed from the room (valid until
-// `ovr_FreeMessage`). NULL for a NULL handle.
+// The users invited (`ovr_Room_InviteUser`) who have not joined yet, at most 16. Borrowed from
+// the room (valid until `ovr_FreeMessage`). NULL for a NULL handle.
 ovrUserArrayHandle ovr_Room_GetInvitedUsers(ovrRoomHandle obj);
 
 // Whether membership is locked. No request sets it yet, so it is false; false for a NULL
@@ -5137,8 +5141,8 @@ bool ovr_Room_GetIsMembershipLocked(ovrRoomHandle obj);
 ovrRoomJoinPolicy ovr_Room_GetJoinPolicy(ovrRoomHandle obj);
 
 // Whether the local user can join, as of this message: AreIn for a member, IsFull, PolicyPrevents
-// (policy None or InvitedUsers, or membership locked), CanJoin; Unknown for a room that no longer
-// exists or a NULL handle.
+// (membership locked, policy None, or InvitedUsers without an invite), CanJoin; Unknown for a
+// room that no longer exists or a NULL handle.
 ovrRoomJoinability ovr_Room_GetJoinability(ovrRoomHandle obj);
 
 // Always NULL: there is no matchmaking here ("value not present", as the original allows).
@@ -5180,12 +5184,16 @@ ovrUserArrayHandle ovr_Room_GetUsers(ovrRoomHandle obj);
 // a NULL handle.
 unsigned int ovr_Room_GetVersion(ovrRoomHandle obj);
 
-// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_InviteUser` error
-// message with that id follows (0 when not initialised).
+// Any member: invites the user whose invite token is `inviteToken` (`ovr_User_GetInviteToken`:
+// the user id in decimal) to room `roomID`; an `ovrRoom_JoinPolicyInvitedUsers` room admits
+// invited users only. ovrnet does not notify the invitee: the game tells it the room id (for
+// example in a packet). Reply: `ovrMessage_Room_InviteUser` with the room (the user is in
+// `ovr_Room_GetInvitedUsers`), or an error (11 the invited list is full, ...).
 ovrRequest ovr_Room_InviteUser(ovrID roomID, const char *inviteToken);
 
-// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_Join` error
-// message with that id follows (0 when not initialised).
+// Original (v1) entry point: `ovr_Room_Join2` without options. `subscribeToUpdates` false turns
+// RoomUpdate messages off for this member. Reply: `ovrMessage_Room_Join` (not `...2`) with the
+// room, or an error as for the v2 call. Returns 0 for room 0 or when not initialised.
 ovrRequest ovr_Room_Join(ovrID roomID, bool subscribeToUpdates);
 
 // Joins room `roomID` (leaving the room the caller was in, if any; joining the room one is in
@@ -5195,8 +5203,10 @@ ovrRequest ovr_Room_Join(ovrID roomID, bool subscribeToUpdates);
 // initialised.
 ovrRequest ovr_Room_Join2(ovrID roomID, ovrRoomOptionsHandle roomOptions);
 
-// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_KickUser` error
-// message with that id follows (0 when not initialised).
+// Owner only: removes member `userID` from room `roomID`; it may not rejoin that room for
+// `kickDurationSeconds` (0 or less: only removed). The kicked user gets a RoomUpdate without
+// itself. Reply: `ovrMessage_Room_KickUser` with the room, or an error (6 not the owner, 9 that
+// user is not in the room, ...).
 ovrRequest ovr_Room_KickUser(ovrID roomID, ovrID userID, int kickDurationSeconds);
 
 // Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_LaunchInvitableUserFlow` error
@@ -5209,8 +5219,8 @@ ovrRequest ovr_Room_LaunchInvitableUserFlow(ovrID roomID);
 // 0 or when not initialised.
 ovrRequest ovr_Room_Leave(ovrID roomID);
 
-// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_SetDescription` error
-// message with that id follows (0 when not initialised).
+// Owner only: sets the room's description (at most 64 bytes of UTF-8; longer is refused with an
+// error reply). Reply: `ovrMessage_Room_SetDescription` with the room (`ovr_Room_GetDescription`).
 ovrRequest ovr_Room_SetDescription(ovrID roomID, const char *description);
 
 // Sets keys in the data store of room `roomID` (the caller must own it). Reply:
@@ -5222,19 +5232,19 @@ ovrRequest ovr_Room_UpdateDataStore(ovrID roomID,
                                     const ovrKeyValuePair *data,
                                     unsigned int numItems);
 
-// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_UpdateMembershipLockStatus` error
-// message with that id follows (0 when not initialised).
+// Owner only: locks (no one may join) or unlocks the room. Reply:
+// `ovrMessage_Room_UpdateMembershipLockStatus` with the room (`ovr_Room_GetIsMembershipLocked`),
+// or an error. `ovrRoomMembershipLockStatus_Unknown` and values outside the enum return 0.
 ovrRequest ovr_Room_UpdateMembershipLockStatus(ovrID roomID,
                                                ovrRoomMembershipLockStatus membershipLockStatus);
 
-// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_UpdateOwner` error
-// message with that id follows (0 when not initialised).
+// Owner only: makes member `userID` the owner. Reply: `ovrMessage_Room_UpdateOwner` with the
+// room, or an error (6 not the owner, 9 that user is not in the room).
 ovrRequest ovr_Room_UpdateOwner(ovrID roomID, ovrID userID);
 
-// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_UpdatePrivateRoomJoinPolicy` error
-// message with that id follows (0 when not initialised).
-ovrRequest ovr_Room_UpdatePrivateRoomJoinPolicy(ovrID roomID,
-                                                ovrRoomJoinPolicy newJoinPolicy);
+// Owner only: changes who may join. Reply: `ovrMessage_Room_UpdatePrivateRoomJoinPolicy` with the
+// room, or an error (5 for `ovrRoom_JoinPolicyUnknown`). Values outside the enum return 0.
+ovrRequest ovr_Room_UpdatePrivateRoomJoinPolicy(ovrID roomID, ovrRoomJoinPolicy newJoinPolicy);
 
 // Not provided by ovrnet: returns nothing and logs.
 void ovr_RosterOptions_AddSuggestedUser(ovrRosterOptionsHandle handle, ovrID value);
@@ -5381,7 +5391,10 @@ bool ovr_UnityInitWrapperWindows(const char *appId, void *loggingCB);
 // is an `ovrMessage_PlatformInitializeWindowsAsynchronous` message.
 ovrRequest ovr_UnityInitWrapperWindowsAsynchronous(const char *appId, void *loggingCB);
 
-// Original entry point of the SDK's own test harness; nothing to reset here.
+// Original entry point: the stock Unity scripts call it when play mode ends in the editor
+// (`CallbackRunner.OnDestroy`). The editor keeps native libraries loaded between play sessions,
+// so ovrnet shuts the instance down here (as `ovrnet_Shutdown`); otherwise the next play's init
+// would find it still running and fail. Nothing happens when not initialised.
 void ovr_UnityResetTestPlatform(void);
 
 // Not provided by ovrnet: returns NULL and logs.
@@ -5537,7 +5550,8 @@ ovrID ovr_User_GetID(ovrUserHandle obj);
 // Always "" (no profile pictures here); NULL for a NULL handle. Static storage.
 const char *ovr_User_GetImageUrl(ovrUserHandle obj);
 
-// Always "" (no invites here); NULL for a NULL handle. Static storage.
+// The token `ovr_Room_InviteUser` takes to invite this user: the id in decimal. Owned by the
+// message: valid until `ovr_FreeMessage`. NULL for a NULL handle.
 const char *ovr_User_GetInviteToken(ovrUserHandle obj);
 
 // Not provided by ovrnet: returns 0 and logs.

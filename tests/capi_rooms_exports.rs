@@ -232,7 +232,6 @@ fn room_getters_report_the_snapshot_and_the_absent_concepts() {
     for getter in [
         ovr_User_GetImageUrl,
         ovr_User_GetSmallImageUrl,
-        ovr_User_GetInviteToken,
         ovr_User_GetPresence,
         ovr_User_GetPresenceDeeplinkMessage,
         ovr_User_GetPresenceDestinationApiName,
@@ -243,6 +242,9 @@ fn room_getters_report_the_snapshot_and_the_absent_concepts() {
         assert_eq!(text(getter(std::ptr::null_mut())), None);
     }
     assert_eq!(ovr_User_GetPresenceStatus(me), UserPresenceStatus::Unknown);
+    // The invite token `ovr_Room_InviteUser` takes is the user id in decimal.
+    assert_eq!(text(ovr_User_GetInviteToken(me)).as_deref(), Some(ME.to_string().as_str()));
+    assert_eq!(text(ovr_User_GetInviteToken(std::ptr::null_mut())), None);
 
     let ds = ovr_Room_GetDataStore(room);
     assert_eq!(ovr_DataStore_GetNumKeys(ds), 2);

@@ -20,13 +20,15 @@ use ovrnet::capi::messages::message::{
 use ovrnet::capi::messages::message_type::MessageType;
 use ovrnet::capi::messages::queue::ovr_PopMessage;
 use ovrnet::capi::platform::oculus_init::{
-    ovr_GetLoggedInUserID, ovr_PlatformInitializeWindowsEx, ovr_PlatformInitializeWithAccessTokenEx,
+    ovr_GetLoggedInUserID, ovr_IsPlatformInitialized, ovr_PlatformInitializeWindowsEx,
+    ovr_PlatformInitializeWithAccessTokenEx,
 };
 use ovrnet::capi::platform::platform_initialize::{
     PlatformInitializeResult, ovr_PlatformInitialize_GetResult,
 };
 use ovrnet::capi::platform::unity_init::{
     ovr_PlatformInitializeAndroidAsynchronous, ovr_UnityInitWrapper, ovr_UnityInitWrapperWindowsAsynchronous,
+    ovr_UnityResetTestPlatform,
 };
 use ovrnet::capi::users::user::{ovr_User_GetDisplayName, ovr_User_GetID, ovr_User_GetOculusID};
 use ovrnet::capi::users::user_requests::{
@@ -104,6 +106,10 @@ fn child_process_entry() {
             println!("RESULT init={ok}");
             if ok == 1 {
                 user_requests();
+                // The editor path: play mode ends, the stock scripts reset, the next play inits.
+                ovr_UnityResetTestPlatform();
+                println!("RESULT after reset initialised={}", ovr_IsPlatformInitialized().raw());
+                println!("RESULT init again={}", ovr_UnityInitWrapper(app_id.as_ptr()).raw());
             }
         }
         "unity-windows-async" => {
@@ -155,6 +161,8 @@ fn unity_init_takes_everything_from_the_app_id_and_answers_the_user_requests() {
             "User_Get error=2",
             "Entitlement_GetIsViewerEntitled ok",
             "locale=en-US",
+            "after reset initialised=0",
+            "init again=1",
         ],
         "{out}"
     );

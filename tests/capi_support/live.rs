@@ -124,6 +124,9 @@ pub struct RoomInfo {
     pub version: u32,
     pub joinability: RoomJoinability,
     pub data_store: Vec<(String, String)>,
+    pub description: String,
+    pub invited: Vec<u64>,
+    pub locked: bool,
 }
 
 /// A room error payload: code, message, displayable message.
@@ -186,6 +189,14 @@ pub fn room_info(room: ovrRoomHandle) -> RoomInfo {
                 (owned(key), owned(ovr_DataStore_GetValue(ds, key)))
             })
             .collect(),
+        description: owned(ovrnet::capi::rooms::room::ovr_Room_GetDescription(room)),
+        invited: {
+            let invited = ovrnet::capi::rooms::room::ovr_Room_GetInvitedUsers(room);
+            (0..ovr_UserArray_GetSize(invited))
+                .map(|i| ovr_User_GetID(ovr_UserArray_GetElement(invited, i)))
+                .collect()
+        },
+        locked: ovrnet::capi::rooms::room::ovr_Room_GetIsMembershipLocked(room).get(),
     }
 }
 

@@ -156,15 +156,13 @@ pub fn room_reply_type(op: RoomOp) -> MessageType {
         RoomOp::Get => MessageType::Room_Get,
         RoomOp::GetCurrent => MessageType::Room_GetCurrent,
         RoomOp::UpdateDataStore => MessageType::Room_UpdateDataStore,
-        // Placeholders until the C layer has message types for these: the closest existing
-        // reply that carries the changed room, or the room read.
-        RoomOp::KickUser
-        | RoomOp::InviteUser
-        | RoomOp::UpdateOwner
-        | RoomOp::UpdateMembershipLockStatus
-        | RoomOp::UpdatePrivateRoomJoinPolicy
-        | RoomOp::SetDescription => MessageType::Room_UpdateDataStore,
-        RoomOp::GetCurrentForUser => MessageType::Room_GetCurrent,
+        RoomOp::KickUser => MessageType::Room_KickUser,
+        RoomOp::InviteUser => MessageType::Room_InviteUser,
+        RoomOp::UpdateOwner => MessageType::Room_UpdateOwner,
+        RoomOp::UpdateMembershipLockStatus => MessageType::Room_UpdateMembershipLockStatus,
+        RoomOp::UpdatePrivateRoomJoinPolicy => MessageType::Room_UpdatePrivateRoomJoinPolicy,
+        RoomOp::SetDescription => MessageType::Room_SetDescription,
+        RoomOp::GetCurrentForUser => MessageType::Room_GetCurrentForUser,
     }
 }
 
@@ -343,6 +341,13 @@ mod tests {
             (RoomOp::Get, MessageType::Room_Get),
             (RoomOp::GetCurrent, MessageType::Room_GetCurrent),
             (RoomOp::UpdateDataStore, MessageType::Room_UpdateDataStore),
+            (RoomOp::KickUser, MessageType::Room_KickUser),
+            (RoomOp::InviteUser, MessageType::Room_InviteUser),
+            (RoomOp::UpdateOwner, MessageType::Room_UpdateOwner),
+            (RoomOp::UpdateMembershipLockStatus, MessageType::Room_UpdateMembershipLockStatus),
+            (RoomOp::UpdatePrivateRoomJoinPolicy, MessageType::Room_UpdatePrivateRoomJoinPolicy),
+            (RoomOp::SetDescription, MessageType::Room_SetDescription),
+            (RoomOp::GetCurrentForUser, MessageType::Room_GetCurrentForUser),
         ];
         let mut pump = Pump::new(5, None);
         for (op, kind) in cases {

@@ -5,6 +5,7 @@
 
 use std::ffi::{c_char, c_void};
 
+use super::lifecycle;
 use super::oculus_init::{Overrides, init_async, init_sync};
 use super::platform_initialize::PlatformInitializeResult;
 use crate::capi::abi::cbool::Bool32;
@@ -82,10 +83,16 @@ pub extern "C" fn ovr_UnityInitGlobals(loggingCB: *mut c_void) {
     guard::call("ovr_UnityInitGlobals", (), || Ok(()));
 }
 
-/// Original entry point of the SDK's own test harness; nothing to reset here.
+/// Original entry point: the stock Unity scripts call it when play mode ends in the editor
+/// (`CallbackRunner.OnDestroy`). The editor keeps native libraries loaded between play sessions,
+/// so ovrnet shuts the instance down here (as `ovrnet_Shutdown`); otherwise the next play's init
+/// would find it still running and fail. Nothing happens when not initialised.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_UnityResetTestPlatform() {
-    guard::call("ovr_UnityResetTestPlatform", (), || Ok(()));
+    guard::call("ovr_UnityResetTestPlatform", (), || {
+        lifecycle::shutdown();
+        Ok(())
+    });
 }
 
 /// Original Android entry point: as `ovr_PlatformInitializeWindows`; `activityObject` and `jni`

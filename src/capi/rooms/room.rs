@@ -4,12 +4,11 @@
 //! made, so every handle and string taken from it stays valid (and unchanged) until
 //! `ovr_FreeMessage`, whatever happens to the room afterwards.
 //!
-//! What this project has no concept of (see docs/CAPI.md, "Rooms"): names and descriptions
-//! (empty strings), application ids (0), invites (an empty invited-users list), matchmaking
-//! (`ovr_Room_GetMatchedUsers` is NULL) and teams (`ovr_Room_GetTeams` is NULL). Every room is
-//! private.
+//! What this project has no concept of (see docs/CAPI.md, "Rooms"): names (empty strings),
+//! application ids (0), matchmaking (`ovr_Room_GetMatchedUsers` is NULL) and teams
+//! (`ovr_Room_GetTeams` is NULL). Every room is private.
 
-use std::ffi::{CStr, c_char, c_uint};
+use std::ffi::{CStr, CString, c_char, c_uint};
 
 use super::data_store::{RoomDataStore, ovrDataStoreHandle};
 use super::room_enums::{RoomJoinability, RoomType};
@@ -18,6 +17,7 @@ use crate::capi::abi::enums::RoomJoinPolicy;
 use crate::capi::abi::guard::{self, CallError};
 use crate::capi::abi::handle::{self, handle};
 use crate::capi::abi::ids::ovrID;
+use crate::capi::messages::error::to_c_string;
 use crate::capi::users::user::{User, UserArray, ovrUserArrayHandle, ovrUserHandle};
 use crate::signal::{JoinPolicy, RoomSnapshot};
 
@@ -37,6 +37,8 @@ pub struct Room {
     data_store: RoomDataStore,
     joinability: RoomJoinability,
     invited_users: UserArray,
+    /// The owner's description (`ovr_Room_SetDescription`); NUL bytes dropped.
+    description: CString,
 }
 
 impl Room {
@@ -54,7 +56,8 @@ impl Room {
             version: u32::try_from(snapshot.version).unwrap_or(u32::MAX),
             data_store: RoomDataStore::from_store(&snapshot.data_store),
             joinability: joinability(snapshot, viewer),
-            invited_users: UserArray::default(),
+            invited_users: UserArray::from_ids(&snapshot.invited_users),
+            description: to_c_string(&snapshot.description),
         }
     }
 
@@ -104,7 +107,11 @@ fn joinability(snapshot: &RoomSnapshot, viewer: ovrID) -> RoomJoinability {
         RoomJoinability::Unknown
     } else if snapshot.members.len() >= usize::try_from(snapshot.max_users).unwrap_or(usize::MAX) {
         RoomJoinability::IsFull
-    } else if !snapshot.join_policy.open_to_anyone() || snapshot.membership_locked {
+    } else if snapshot.membership_locked {
+        RoomJoinability::PolicyPrevents
+    } else if snapshot.join_policy == JoinPolicy::InvitedUsers && snapshot.invited_users.contains(&viewer) {
+        RoomJoinability::CanJoin
+    } else if !snapshot.join_policy.open_to_anyone() {
         RoomJoinability::PolicyPrevents
     } else {
         RoomJoinability::CanJoin
@@ -235,10 +242,11 @@ pub extern "C" fn ovr_Room_GetName(obj: ovrRoomHandle) -> *const c_char {
     no_text("ovr_Room_GetName", obj)
 }
 
-/// Always "": rooms have no description here. Static storage. NULL for a NULL handle.
+/// The description the owner set with `ovr_Room_SetDescription` ("" if none). Owned by the
+/// message: valid until `ovr_FreeMessage`. NULL for a NULL handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Room_GetDescription(obj: ovrRoomHandle) -> *const c_char {
-    no_text("ovr_Room_GetDescription", obj)
+    guard::call("ovr_Room_GetDescription", std::ptr::null(), || Ok(room(obj)?.description.as_ptr()))
 }
 
 /// Always 0: one server serves one game, rooms carry no application id.
@@ -251,15 +259,15 @@ pub extern "C" fn ovr_Room_GetApplicationID(obj: ovrRoomHandle) -> ovrID {
 }
 
 /// Whether the local user can join, as of this message: AreIn for a member, IsFull, PolicyPrevents
-/// (policy None or InvitedUsers, or membership locked), CanJoin; Unknown for a room that no longer
-/// exists or a NULL handle.
+/// (membership locked, policy None, or InvitedUsers without an invite), CanJoin; Unknown for a
+/// room that no longer exists or a NULL handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Room_GetJoinability(obj: ovrRoomHandle) -> RoomJoinability {
     guard::call("ovr_Room_GetJoinability", RoomJoinability::Unknown, || Ok(room(obj)?.joinability))
 }
 
-/// An empty user array: there are no invites here. Borrowed from the room (valid until
-/// `ovr_FreeMessage`). NULL for a NULL handle.
+/// The users invited (`ovr_Room_InviteUser`) who have not joined yet, at most 16. Borrowed from
+/// the room (valid until `ovr_FreeMessage`). NULL for a NULL handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Room_GetInvitedUsers(obj: ovrRoomHandle) -> ovrUserArrayHandle {
     guard::call("ovr_Room_GetInvitedUsers", std::ptr::null_mut(), || {

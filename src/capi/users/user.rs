@@ -107,10 +107,11 @@ pub extern "C" fn ovr_User_GetSmallImageUrl(obj: ovrUserHandle) -> *const c_char
     empty_string("ovr_User_GetSmallImageUrl", obj)
 }
 
-/// Always "" (no invites here); NULL for a NULL handle. Static storage.
+/// The token `ovr_Room_InviteUser` takes to invite this user: the id in decimal. Owned by the
+/// message: valid until `ovr_FreeMessage`. NULL for a NULL handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_User_GetInviteToken(obj: ovrUserHandle) -> *const c_char {
-    empty_string("ovr_User_GetInviteToken", obj)
+    guard::call("ovr_User_GetInviteToken", std::ptr::null(), || Ok(user(obj)?.name.as_ptr()))
 }
 
 /// Always "" (no presence service here); NULL for a NULL handle. Static storage.

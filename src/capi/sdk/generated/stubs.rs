@@ -5788,14 +5788,6 @@ pub extern "C" fn ovr_RoomInviteNotification_GetSentTime(
     not_provided::value("ovr_RoomInviteNotification_GetSentTime", 0)
 }
 
-/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_GetCurrentForUser` error
-/// message with that id follows (0 when not initialised).
-#[unsafe(no_mangle)]
-pub extern "C" fn ovr_Room_GetCurrentForUser(userID: ovrID) -> ovrRequest {
-    let _ = (userID,);
-    not_provided::request("ovr_Room_GetCurrentForUser", MessageType::Room_GetCurrentForUser)
-}
-
 /// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_GetInvitableUsers` error
 /// message with that id follows (0 when not initialised).
 #[unsafe(no_mangle)]
@@ -5833,69 +5825,12 @@ pub extern "C" fn ovr_Room_GetSocialRooms(appID: ovrID) -> ovrRequest {
     not_provided::value("ovr_Room_GetSocialRooms", 0)
 }
 
-/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_InviteUser` error
-/// message with that id follows (0 when not initialised).
-#[unsafe(no_mangle)]
-pub extern "C" fn ovr_Room_InviteUser(roomID: ovrID, inviteToken: *const c_char) -> ovrRequest {
-    let _ = (roomID, inviteToken);
-    not_provided::request("ovr_Room_InviteUser", MessageType::Room_InviteUser)
-}
-
-/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_KickUser` error
-/// message with that id follows (0 when not initialised).
-#[unsafe(no_mangle)]
-pub extern "C" fn ovr_Room_KickUser(roomID: ovrID, userID: ovrID, kickDurationSeconds: c_int) -> ovrRequest {
-    let _ = (roomID, userID, kickDurationSeconds);
-    not_provided::request("ovr_Room_KickUser", MessageType::Room_KickUser)
-}
-
 /// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_LaunchInvitableUserFlow` error
 /// message with that id follows (0 when not initialised).
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Room_LaunchInvitableUserFlow(roomID: ovrID) -> ovrRequest {
     let _ = (roomID,);
     not_provided::request("ovr_Room_LaunchInvitableUserFlow", MessageType::Room_LaunchInvitableUserFlow)
-}
-
-/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_SetDescription` error
-/// message with that id follows (0 when not initialised).
-#[unsafe(no_mangle)]
-pub extern "C" fn ovr_Room_SetDescription(roomID: ovrID, description: *const c_char) -> ovrRequest {
-    let _ = (roomID, description);
-    not_provided::request("ovr_Room_SetDescription", MessageType::Room_SetDescription)
-}
-
-/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_UpdateMembershipLockStatus` error
-/// message with that id follows (0 when not initialised).
-#[unsafe(no_mangle)]
-pub extern "C" fn ovr_Room_UpdateMembershipLockStatus(
-    roomID: ovrID,
-    membershipLockStatus: RawRoomMembershipLockStatus,
-) -> ovrRequest {
-    let _ = (roomID, membershipLockStatus);
-    not_provided::request("ovr_Room_UpdateMembershipLockStatus", MessageType::Room_UpdateMembershipLockStatus)
-}
-
-/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_UpdateOwner` error
-/// message with that id follows (0 when not initialised).
-#[unsafe(no_mangle)]
-pub extern "C" fn ovr_Room_UpdateOwner(roomID: ovrID, userID: ovrID) -> ovrRequest {
-    let _ = (roomID, userID);
-    not_provided::request("ovr_Room_UpdateOwner", MessageType::Room_UpdateOwner)
-}
-
-/// Not provided by ovrnet: returns a request id, and an `ovrMessage_Room_UpdatePrivateRoomJoinPolicy` error
-/// message with that id follows (0 when not initialised).
-#[unsafe(no_mangle)]
-pub extern "C" fn ovr_Room_UpdatePrivateRoomJoinPolicy(
-    roomID: ovrID,
-    newJoinPolicy: RawRoomJoinPolicy,
-) -> ovrRequest {
-    let _ = (roomID, newJoinPolicy);
-    not_provided::request(
-        "ovr_Room_UpdatePrivateRoomJoinPolicy",
-        MessageType::Room_UpdatePrivateRoomJoinPolicy,
-    )
 }
 
 /// Not provided by ovrnet: returns nothing and logs.
