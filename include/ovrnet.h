@@ -2015,10 +2015,12 @@ bool ovrID_ToString(char *outParam, size_t bufferLength, ovrID id);
 // value gives the Unknown value's name.
 const char *ovrInitConfigOption_toString(ovrInitConfigOption value);
 
-// Parses an upper-case name; NULL or unknown text gives `ovrKeyValuePairType_Unknown`.
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
 ovrKeyValuePairType ovrKeyValuePairType_FromString(const char *str);
 
-// Returns the upper-case name of `value` (static; do not free), or "UNKNOWN".
+// The upper-case name of a `ovrKeyValuePairType` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
 const char *ovrKeyValuePairType_ToString(ovrKeyValuePairType value);
 
 // Original entry point: a double pair. The key pointer is stored as given, not copied.
@@ -2191,12 +2193,12 @@ ovrPartyUpdateAction ovrPartyUpdateAction_FromString(const char *str);
 // value gives the Unknown value's name.
 const char *ovrPartyUpdateAction_ToString(ovrPartyUpdateAction value);
 
-// Parses an upper-case name ("TIMEOUT"). `str` may be NULL; NULL or an unknown name gives
-// `ovrPeerState_Unknown`. The string is only read during the call.
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
 ovrPeerConnectionState ovrPeerConnectionState_FromString(const char *str);
 
-// Upper-case name of a connection state ("CONNECTED"). Static storage: never free it. An
-// unknown value gives "UNKNOWN".
+// The upper-case name of a `ovrPeerConnectionState` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
 const char *ovrPeerConnectionState_ToString(ovrPeerConnectionState value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
@@ -2215,12 +2217,12 @@ ovrPermissionType ovrPermissionType_FromString(const char *str);
 // value gives the Unknown value's name.
 const char *ovrPermissionType_ToString(ovrPermissionType value);
 
-// Parses an upper-case name ("SUCCESS"). `str` may be NULL; NULL or an unknown name gives
-// `ovrPlatformInitialize_Unknown`. The string is only read during the call.
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
 ovrPlatformInitializeResult ovrPlatformInitializeResult_FromString(const char *str);
 
-// Upper-case name of an init result ("SUCCESS", "INVALID_CREDENTIALS"). Static storage: never
-// free it. An unknown value gives "UNKNOWN".
+// The upper-case name of a `ovrPlatformInitializeResult` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
 const char *ovrPlatformInitializeResult_ToString(ovrPlatformInitializeResult value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
@@ -2239,20 +2241,20 @@ ovrRichPresenceExtraContext ovrRichPresenceExtraContext_FromString(const char *s
 // value gives the Unknown value's name.
 const char *ovrRichPresenceExtraContext_ToString(ovrRichPresenceExtraContext value);
 
-// Parses an upper-case name ("INVITED_USERS"). `str` may be NULL; NULL or an unknown name gives
-// `ovrRoom_JoinPolicyUnknown`. The string is only read during the call.
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
 ovrRoomJoinPolicy ovrRoomJoinPolicy_FromString(const char *str);
 
-// Upper-case name of a join policy ("EVERYONE"). Static storage: never free it. An unknown value
-// gives "UNKNOWN".
+// The upper-case name of a `ovrRoomJoinPolicy` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
 const char *ovrRoomJoinPolicy_ToString(ovrRoomJoinPolicy value);
 
-// Parses an upper-case name ("IS_FULL"). NULL or an unknown name gives
-// `ovrRoom_JoinabilityUnknown`. The string is only read during the call.
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
 ovrRoomJoinability ovrRoomJoinability_FromString(const char *str);
 
-// Upper-case name of a joinability value ("CAN_JOIN"). Static storage: never free it. An unknown
-// value gives "UNKNOWN".
+// The upper-case name of a `ovrRoomJoinability` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
 const char *ovrRoomJoinability_ToString(ovrRoomJoinability value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
@@ -2263,12 +2265,12 @@ ovrRoomMembershipLockStatus ovrRoomMembershipLockStatus_FromString(const char *s
 // value gives the Unknown value's name.
 const char *ovrRoomMembershipLockStatus_ToString(ovrRoomMembershipLockStatus value);
 
-// Parses an upper-case name ("PRIVATE"). NULL or an unknown name gives `ovrRoom_TypeUnknown`.
-// The string is only read during the call.
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
 ovrRoomType ovrRoomType_FromString(const char *str);
 
-// Upper-case name of a room type ("PRIVATE"). Static storage: never free it. An unknown value
-// gives "UNKNOWN".
+// The upper-case name of a `ovrRoomType` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
 const char *ovrRoomType_ToString(ovrRoomType value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
@@ -2279,12 +2281,12 @@ ovrSdkAccountType ovrSdkAccountType_FromString(const char *str);
 // value gives the Unknown value's name.
 const char *ovrSdkAccountType_ToString(ovrSdkAccountType value);
 
-// Parses an upper-case name ("UNRELIABLE"). `str` may be NULL; NULL or an unknown name gives
-// `ovrSend_Unknown`. The string is only read during the call.
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
 ovrSendPolicy ovrSendPolicy_FromString(const char *str);
 
-// Upper-case name of a send policy ("RELIABLE"). Static storage: never free it. An unknown value
-// gives "UNKNOWN".
+// The upper-case name of a `ovrSendPolicy` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
 const char *ovrSendPolicy_ToString(ovrSendPolicy value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
@@ -2311,28 +2313,28 @@ ovrSystemVoipStatus ovrSystemVoipStatus_FromString(const char *str);
 // value gives the Unknown value's name.
 const char *ovrSystemVoipStatus_ToString(ovrSystemVoipStatus value);
 
-// Parses an upper-case name ("ONE_DAY"). NULL or an unknown name gives `ovrTimeWindow_Unknown`.
-// The string is only read during the call.
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
 ovrTimeWindow ovrTimeWindow_FromString(const char *str);
 
-// Upper-case name of a time window ("ONE_WEEK"). Static storage: never free it. An unknown value
-// gives "UNKNOWN".
+// The upper-case name of a `ovrTimeWindow` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
 const char *ovrTimeWindow_ToString(ovrTimeWindow value);
 
-// Parses an upper-case name ("NONE"). NULL or an unknown name gives `ovrUserOrdering_Unknown`.
-// The string is only read during the call.
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
 ovrUserOrdering ovrUserOrdering_FromString(const char *str);
 
-// Upper-case name of a user ordering ("PRESENCE_ALPHABETICAL"). Static storage: never free it.
-// An unknown value gives "UNKNOWN".
+// The upper-case name of a `ovrUserOrdering` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
 const char *ovrUserOrdering_ToString(ovrUserOrdering value);
 
-// Parses an upper-case name ("OFFLINE"). NULL or an unknown name gives
-// `ovrUserPresenceStatus_Unknown`. The string is only read during the call.
+// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
+// Unknown value. The string is only read during the call.
 ovrUserPresenceStatus ovrUserPresenceStatus_FromString(const char *str);
 
-// Upper-case name of a presence status ("ONLINE"). Static storage: never free it. An unknown
-// value gives "UNKNOWN".
+// The upper-case name of a `ovrUserPresenceStatus` value. Static storage: never free it. An unknown
+// value gives the Unknown value's name.
 const char *ovrUserPresenceStatus_ToString(ovrUserPresenceStatus value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the

@@ -251,9 +251,12 @@ class Surface:
     # ------------------------------------------------------------------ output
 
     def enums_rs(self):
-        out = [HEADER_NOTE, "//! Every SDK enum ovrnet does not define by hand, with its string conversions.\n\n",
+        out = [HEADER_NOTE, "//! Every SDK enum ovrnet does not define by hand, and the string conversions of every\n",
+               "//! SDK enum (`<Enum>_ToString` / `_FromString`) not written by hand.\n\n",
+               "#![allow(unused_imports)]\n\n",
                "use std::ffi::c_char;\n\n",
-               "use crate::capi::abi::enums::{c_enum, from_string_export, to_string_export};\n"]
+               "use crate::capi::abi::enums::{c_enum, from_string_export, to_string_export};\n",
+               "use super::super::prelude::*;\n"]
         for c in sorted(self.enums):
             if not self.generated_enum(c):
                 continue
@@ -271,18 +274,31 @@ class Surface:
             pairs = ", ".join(
                 f'{n[len(prefix):]} => c"{strings.get(n, n[len(prefix):].upper())}"' for n, _ in values)
             out.append(f'c_enum!({c}, {raw}, "{c}", unknown: {self.default_variant(c)}, [{pairs}]);\n')
-            to_name = f"{c}_ToString" if c != "ovrInitConfigOption" else "ovrInitConfigOption_toString"
-            if to_name not in self.hand_fns:
-                out.append(f"\n/// The upper-case name of a `{c}` value. Static storage: never free it. An unknown\n")
-                out.append("/// value gives the Unknown value's name.\n#[unsafe(no_mangle)]\n")
-                out.append(f"pub extern \"C\" fn {to_name}(value: {raw}) -> *const c_char {{\n")
-                out.append(f"    to_string_export::<{c}>(\"{to_name}\", value.0)\n}}\n")
-            from_name = f"{c}_FromString"
-            if c != "ovrInitConfigOption" and from_name not in self.hand_fns:
-                out.append(f"\n/// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the\n")
-                out.append("/// Unknown value. The string is only read during the call.\n#[unsafe(no_mangle)]\n")
-                out.append(f"pub extern \"C\" fn {from_name}(str: *const c_char) -> {c} {{\n")
-                out.append(f"    from_string_export(\"{from_name}\", str)\n}}\n")
+            out.append(self.conversions(c, c, raw))
+        for c in sorted(self.enums):
+            if self.generated_enum(c) or c == "ovrMessageType":
+                continue
+            plain, raw = self.enum_rust(c)
+            out.append(self.conversions(c, plain, raw))
+        return "".join(out)
+
+    def conversions(self, c, plain, raw):
+        """`<Enum>_ToString` / `_FromString` for the C enum `c` (Rust enum `plain`, raw argument
+        type `raw`): each one the original SDK has and the hand-written code does not."""
+        wanted = {f[0] for f in self.fns} - self.hand_fns
+        to_name = f"{c}_ToString" if c != "ovrInitConfigOption" else "ovrInitConfigOption_toString"
+        from_name = f"{c}_FromString"
+        out = []
+        if to_name in wanted:
+            out.append(f"\n/// The upper-case name of a `{c}` value. Static storage: never free it. An unknown\n")
+            out.append("/// value gives the Unknown value's name.\n#[unsafe(no_mangle)]\n")
+            out.append(f"pub extern \"C\" fn {to_name}(value: {raw}) -> *const c_char {{\n")
+            out.append(f"    to_string_export::<{plain}>(\"{to_name}\", value.0)\n}}\n")
+        if from_name in wanted:
+            out.append(f"\n/// Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the\n")
+            out.append("/// Unknown value. The string is only read during the call.\n#[unsafe(no_mangle)]\n")
+            out.append(f"pub extern \"C\" fn {from_name}(str: *const c_char) -> {plain} {{\n")
+            out.append(f"    from_string_export(\"{from_name}\", str)\n}}\n")
         return "".join(out)
 
     def message_types_rs(self):

@@ -7,6 +7,7 @@ use ovrnet::capi::abi::inspect::c_string;
 use ovrnet::capi::messages::message_type::{
     MessageType, RawMessageType, ovrMessageType_IsNotification, ovrMessageType_ToString,
 };
+use ovrnet::capi::sdk::generated::enums::*;
 
 fn text(ptr: *const c_char) -> String {
     c_string(ptr).expect("ToString must never return NULL")

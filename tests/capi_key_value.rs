@@ -4,6 +4,7 @@ use std::ffi::CStr;
 use std::ptr;
 
 use ovrnet::capi::rooms::key_value::*;
+use ovrnet::capi::sdk::generated::enums::{ovrKeyValuePairType_FromString, ovrKeyValuePairType_ToString};
 
 fn pair(key: &CStr, ty: i32, value: &CStr) -> KeyValuePair {
     KeyValuePair {

@@ -2,9 +2,6 @@
 //! initialising the platform, returned directly by `ovr_PlatformInitializeWindows` and carried by
 //! the reply messages of the asynchronous inits.
 
-use std::ffi::c_char;
-
-use crate::capi::abi::enums::CEnum;
 use crate::capi::abi::enums::c_enum;
 use crate::capi::abi::guard::{self, CallError};
 use crate::capi::abi::handle::{self, handle};
@@ -75,21 +72,4 @@ pub extern "C" fn ovr_PlatformInitialize_GetResult(
     guard::call("ovr_PlatformInitialize_GetResult", PlatformInitializeResult::Uninitialized, || {
         Ok(platform_initialize(obj)?.result)
     })
-}
-
-/// Upper-case name of an init result ("SUCCESS", "INVALID_CREDENTIALS"). Static storage: never
-/// free it. An unknown value gives "UNKNOWN".
-#[unsafe(no_mangle)]
-pub extern "C" fn ovrPlatformInitializeResult_ToString(value: RawPlatformInitializeResult) -> *const c_char {
-    let fallback = c"UNKNOWN".as_ptr();
-    guard::call("ovrPlatformInitializeResult_ToString", fallback, || {
-        Ok(PlatformInitializeResult::from_raw(value.0)?.c_name().as_ptr())
-    })
-}
-
-/// Parses an upper-case name ("SUCCESS"). `str` may be NULL; NULL or an unknown name gives
-/// `ovrPlatformInitialize_Unknown`. The string is only read during the call.
-#[unsafe(no_mangle)]
-pub extern "C" fn ovrPlatformInitializeResult_FromString(str: *const c_char) -> PlatformInitializeResult {
-    crate::capi::abi::enums::from_string_export("ovrPlatformInitializeResult_FromString", str)
 }

@@ -4,8 +4,8 @@
 
 use std::ffi::{c_char, c_int, c_uint};
 
+use crate::capi::abi::enums::CEnum;
 use crate::capi::abi::enums::c_enum;
-use crate::capi::abi::enums::{CEnum, from_string_export, to_string_export};
 use crate::capi::abi::guard::{self, CallError};
 use crate::capi::abi::ids::{ovrID, ovrRequest};
 use crate::capi::platform::runtime;
@@ -35,18 +35,6 @@ pub struct KeyValuePair {
     pub stringValue: *const c_char,
     pub intValue: c_int,
     pub doubleValue: f64,
-}
-
-/// Returns the upper-case name of `value` (static; do not free), or "UNKNOWN".
-#[unsafe(no_mangle)]
-pub extern "C" fn ovrKeyValuePairType_ToString(value: RawKeyValuePairType) -> *const c_char {
-    to_string_export::<KeyValuePairType>("ovrKeyValuePairType_ToString", value.0)
-}
-
-/// Parses an upper-case name; NULL or unknown text gives `ovrKeyValuePairType_Unknown`.
-#[unsafe(no_mangle)]
-pub extern "C" fn ovrKeyValuePairType_FromString(str: *const c_char) -> KeyValuePairType {
-    from_string_export("ovrKeyValuePairType_FromString", str)
 }
 
 /// Most pairs one call may pass (the data store itself holds at most 16 keys).

@@ -3,10 +3,7 @@
 //! (`ovrUserOrdering`, `ovrTimeWindow`). Values are the original SDK's; see [`crate::capi::abi::enums`] for
 //! why each enum that arrives as an argument also has a `Raw*` newtype.
 
-use std::ffi::c_char;
-
 use crate::capi::abi::enums::c_enum;
-use crate::capi::abi::enums::{from_string_export, to_string_export};
 
 /// Whether the viewing user can join a room, as `ovr_Room_GetJoinability` reports it.
 /// cbindgen:rename-all=prefix:ovrRoom_Joinability
@@ -88,73 +85,3 @@ pub enum TimeWindow {
 }
 
 c_enum!(TimeWindow, RawTimeWindow, "ovrTimeWindow", unknown: Unknown, [Unknown => c"UNKNOWN", OneHour => c"ONE_HOUR", OneDay => c"ONE_DAY", OneWeek => c"ONE_WEEK", ThirtyDays => c"THIRTY_DAYS", NinetyDays => c"NINETY_DAYS"]);
-
-/// Upper-case name of a joinability value ("CAN_JOIN"). Static storage: never free it. An unknown
-/// value gives "UNKNOWN".
-#[unsafe(no_mangle)]
-pub extern "C" fn ovrRoomJoinability_ToString(value: RawRoomJoinability) -> *const c_char {
-    to_string_export::<RoomJoinability>("ovrRoomJoinability_ToString", value.0)
-}
-
-/// Parses an upper-case name ("IS_FULL"). NULL or an unknown name gives
-/// `ovrRoom_JoinabilityUnknown`. The string is only read during the call.
-#[unsafe(no_mangle)]
-pub extern "C" fn ovrRoomJoinability_FromString(str: *const c_char) -> RoomJoinability {
-    from_string_export("ovrRoomJoinability_FromString", str)
-}
-
-/// Upper-case name of a room type ("PRIVATE"). Static storage: never free it. An unknown value
-/// gives "UNKNOWN".
-#[unsafe(no_mangle)]
-pub extern "C" fn ovrRoomType_ToString(value: RawRoomType) -> *const c_char {
-    to_string_export::<RoomType>("ovrRoomType_ToString", value.0)
-}
-
-/// Parses an upper-case name ("PRIVATE"). NULL or an unknown name gives `ovrRoom_TypeUnknown`.
-/// The string is only read during the call.
-#[unsafe(no_mangle)]
-pub extern "C" fn ovrRoomType_FromString(str: *const c_char) -> RoomType {
-    from_string_export("ovrRoomType_FromString", str)
-}
-
-/// Upper-case name of a presence status ("ONLINE"). Static storage: never free it. An unknown
-/// value gives "UNKNOWN".
-#[unsafe(no_mangle)]
-pub extern "C" fn ovrUserPresenceStatus_ToString(value: RawUserPresenceStatus) -> *const c_char {
-    to_string_export::<UserPresenceStatus>("ovrUserPresenceStatus_ToString", value.0)
-}
-
-/// Parses an upper-case name ("OFFLINE"). NULL or an unknown name gives
-/// `ovrUserPresenceStatus_Unknown`. The string is only read during the call.
-#[unsafe(no_mangle)]
-pub extern "C" fn ovrUserPresenceStatus_FromString(str: *const c_char) -> UserPresenceStatus {
-    from_string_export("ovrUserPresenceStatus_FromString", str)
-}
-
-/// Upper-case name of a user ordering ("PRESENCE_ALPHABETICAL"). Static storage: never free it.
-/// An unknown value gives "UNKNOWN".
-#[unsafe(no_mangle)]
-pub extern "C" fn ovrUserOrdering_ToString(value: RawUserOrdering) -> *const c_char {
-    to_string_export::<UserOrdering>("ovrUserOrdering_ToString", value.0)
-}
-
-/// Parses an upper-case name ("NONE"). NULL or an unknown name gives `ovrUserOrdering_Unknown`.
-/// The string is only read during the call.
-#[unsafe(no_mangle)]
-pub extern "C" fn ovrUserOrdering_FromString(str: *const c_char) -> UserOrdering {
-    from_string_export("ovrUserOrdering_FromString", str)
-}
-
-/// Upper-case name of a time window ("ONE_WEEK"). Static storage: never free it. An unknown value
-/// gives "UNKNOWN".
-#[unsafe(no_mangle)]
-pub extern "C" fn ovrTimeWindow_ToString(value: RawTimeWindow) -> *const c_char {
-    to_string_export::<TimeWindow>("ovrTimeWindow_ToString", value.0)
-}
-
-/// Parses an upper-case name ("ONE_DAY"). NULL or an unknown name gives `ovrTimeWindow_Unknown`.
-/// The string is only read during the call.
-#[unsafe(no_mangle)]
-pub extern "C" fn ovrTimeWindow_FromString(str: *const c_char) -> TimeWindow {
-    from_string_export("ovrTimeWindow_FromString", str)
-}
