@@ -5001,6 +5001,18 @@ ovrRequest ovr_RichPresence_GetNextDestinationArrayPage(ovrDestinationArrayHandl
 // message with that id follows (0 when not initialised).
 ovrRequest ovr_RichPresence_Set(ovrRichPresenceOptionsHandle richPresenceOptions);
 
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_RichPresence_SetDestination(const char *api_name);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_RichPresence_SetIsJoinable(bool is_joinable);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_RichPresence_SetLobbySession(const char *id);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_RichPresence_SetMatchSession(const char *id);
+
 // Not provided by ovrnet: returns NULL and logs.
 ovrRoomHandle ovr_RoomArray_GetElement(ovrRoomArrayHandle obj, size_t index);
 
@@ -5625,6 +5637,9 @@ ovrRequest ovr_User_GetSdkAccounts(void);
 // Always "" (no profile pictures here); NULL for a NULL handle. Static storage.
 const char *ovr_User_GetSmallImageUrl(ovrUserHandle obj);
 
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_User_GetUserCapabilities(void);
+
 // Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetUserProof` error
 // message with that id follows (0 when not initialised).
 ovrRequest ovr_User_GetUserProof(void);
@@ -5777,6 +5792,9 @@ ovrVoipMuteState ovr_Voip_GetSystemVoipMicrophoneMuted(void);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
 ovrSystemVoipStatus ovr_Voip_GetSystemVoipStatus(void);
+
+// Not provided by ovrnet: returns 0 and logs.
+ovrRequest ovr_Voip_ReportAppVoipSessions(ovrID *sessionIDs);
 
 // Not provided by ovrnet: returns nothing and logs.
 void ovr_Voip_SetMicrophoneFilterCallback(VoipFilterCallback cb);

@@ -5693,6 +5693,34 @@ pub extern "C" fn ovr_RichPresence_Set(richPresenceOptions: ovrRichPresenceOptio
     not_provided::request("ovr_RichPresence_Set", MessageType::RichPresence_Set)
 }
 
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_RichPresence_SetDestination(api_name: *const c_char) -> ovrRequest {
+    let _ = (api_name,);
+    not_provided::value("ovr_RichPresence_SetDestination", 0)
+}
+
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_RichPresence_SetIsJoinable(is_joinable: BoolArg) -> ovrRequest {
+    let _ = (is_joinable,);
+    not_provided::value("ovr_RichPresence_SetIsJoinable", 0)
+}
+
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_RichPresence_SetLobbySession(id: *const c_char) -> ovrRequest {
+    let _ = (id,);
+    not_provided::value("ovr_RichPresence_SetLobbySession", 0)
+}
+
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_RichPresence_SetMatchSession(id: *const c_char) -> ovrRequest {
+    let _ = (id,);
+    not_provided::value("ovr_RichPresence_SetMatchSession", 0)
+}
+
 /// Not provided by ovrnet: returns NULL and logs.
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_RoomArray_GetElement(obj: ovrRoomArrayHandle, index: usize) -> ovrRoomHandle {
@@ -6469,6 +6497,12 @@ pub extern "C" fn ovr_User_GetSdkAccounts() -> ovrRequest {
     not_provided::request("ovr_User_GetSdkAccounts", MessageType::User_GetSdkAccounts)
 }
 
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_User_GetUserCapabilities() -> ovrRequest {
+    not_provided::value("ovr_User_GetUserCapabilities", 0)
+}
+
 /// Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetUserProof` error
 /// message with that id follows (0 when not initialised).
 #[unsafe(no_mangle)]
@@ -6809,6 +6843,13 @@ pub extern "C" fn ovr_Voip_GetSystemVoipMicrophoneMuted() -> ovrVoipMuteState {
 #[unsafe(no_mangle)]
 pub extern "C" fn ovr_Voip_GetSystemVoipStatus() -> ovrSystemVoipStatus {
     not_provided::value("ovr_Voip_GetSystemVoipStatus", ovrSystemVoipStatus::Unknown)
+}
+
+/// Not provided by ovrnet: returns 0 and logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn ovr_Voip_ReportAppVoipSessions(sessionIDs: *mut ovrID) -> ovrRequest {
+    let _ = (sessionIDs,);
+    not_provided::value("ovr_Voip_ReportAppVoipSessions", 0)
 }
 
 /// Not provided by ovrnet: returns nothing and logs.
