@@ -87,7 +87,7 @@ int main(int argc, char **argv)
             }
             case ovrMessage_Notification_Networking_ConnectionStateChange: {
                 ovrNetworkingPeerHandle peer = ovr_Message_GetNetworkingPeer(message);
-                ovrPeerConnectionState state = ovr_NetworkingPeer_GetState(peer);
+                enum ovrPeerConnectionState_ state = ovr_NetworkingPeer_GetState(peer); /* the original tag */
                 printf("host: peer %llu is %s\n", (unsigned long long)ovr_NetworkingPeer_GetID(peer),
                        ovrPeerConnectionState_ToString(state));
                 if (state == ovrPeerState_Closed || state == ovrPeerState_Timeout) done = 1;

@@ -14,14 +14,14 @@
 #include <stddef.h>
 
 // `ovrAbuseReportType`: values as in the original SDK.
-typedef enum {
+typedef enum ovrAbuseReportType {
     ovrAbuseReportType_Unknown = 0,
     ovrAbuseReportType_Object = 1,
     ovrAbuseReportType_User = 2,
 } ovrAbuseReportType;
 
 // `ovrAbuseReportVideoMode`: values as in the original SDK.
-typedef enum {
+typedef enum ovrAbuseReportVideoMode {
     ovrAbuseReportVideoMode_Unknown = 0,
     ovrAbuseReportVideoMode_Collect = 1,
     ovrAbuseReportVideoMode_Optional = 2,
@@ -29,7 +29,7 @@ typedef enum {
 } ovrAbuseReportVideoMode;
 
 // `ovrAchievementType`: values as in the original SDK.
-typedef enum {
+typedef enum ovrAchievementType {
     ovrAchievement_TypeUnknown = 0,
     ovrAchievement_TypeSimple = 1,
     ovrAchievement_TypeBitfield = 2,
@@ -37,14 +37,14 @@ typedef enum {
 } ovrAchievementType;
 
 // `ovrChallengeCreationType`: values as in the original SDK.
-typedef enum {
+typedef enum ovrChallengeCreationType {
     ovrChallengeCreationType_Unknown = 0,
     ovrChallengeCreationType_UserCreated = 1,
     ovrChallengeCreationType_DeveloperCreated = 2,
 } ovrChallengeCreationType;
 
 // `ovrChallengeViewerFilter`: values as in the original SDK.
-typedef enum {
+typedef enum ovrChallengeViewerFilter {
     ovrChallengeViewerFilter_Unknown = 0,
     ovrChallengeViewerFilter_AllVisible = 1,
     ovrChallengeViewerFilter_Participating = 2,
@@ -53,7 +53,7 @@ typedef enum {
 } ovrChallengeViewerFilter;
 
 // `ovrChallengeVisibility`: values as in the original SDK.
-typedef enum {
+typedef enum ovrChallengeVisibility {
     ovrChallengeVisibility_Unknown = 0,
     ovrChallengeVisibility_InviteOnly = 1,
     ovrChallengeVisibility_Public = 2,
@@ -61,7 +61,7 @@ typedef enum {
 } ovrChallengeVisibility;
 
 // `ovrCloudStorageDataStatus`: values as in the original SDK.
-typedef enum {
+typedef enum ovrCloudStorageDataStatus {
     ovrCloudStorageDataStatus_Unknown = 0,
     ovrCloudStorageDataStatus_InSync = 1,
     ovrCloudStorageDataStatus_NeedsDownload = 2,
@@ -72,7 +72,7 @@ typedef enum {
 } ovrCloudStorageDataStatus;
 
 // `ovrCloudStorageUpdateStatus`: values as in the original SDK.
-typedef enum {
+typedef enum ovrCloudStorageUpdateStatus {
     ovrCloudStorageUpdateStatus_Unknown = 0,
     ovrCloudStorageUpdateStatus_Ok = 1,
     ovrCloudStorageUpdateStatus_BetterVersionStored = 2,
@@ -80,7 +80,7 @@ typedef enum {
 } ovrCloudStorageUpdateStatus;
 
 // Which value field of an `ovrKeyValuePair` is meaningful.
-typedef enum {
+typedef enum ovrKeyValuePairType {
     ovrKeyValuePairType_String = 0,
     ovrKeyValuePairType_Int = 1,
     ovrKeyValuePairType_Double = 2,
@@ -88,7 +88,7 @@ typedef enum {
 } ovrKeyValuePairType;
 
 // `ovrLaunchResult`: values as in the original SDK.
-typedef enum {
+typedef enum ovrLaunchResult {
     ovrLaunchResult_Unknown = 0,
     ovrLaunchResult_Success = 1,
     ovrLaunchResult_FailedRoomFull = 2,
@@ -99,7 +99,7 @@ typedef enum {
 } ovrLaunchResult;
 
 // `ovrLaunchType`: values as in the original SDK.
-typedef enum {
+typedef enum ovrLaunchType {
     ovrLaunchType_Unknown = 0,
     ovrLaunchType_Normal = 1,
     ovrLaunchType_Invite = 2,
@@ -108,7 +108,7 @@ typedef enum {
 } ovrLaunchType;
 
 // `ovrLeaderboardFilterType`: values as in the original SDK.
-typedef enum {
+typedef enum ovrLeaderboardFilterType {
     ovrLeaderboard_FilterNone = 0,
     ovrLeaderboard_FilterFriends = 1,
     ovrLeaderboard_FilterUnknown = 2,
@@ -116,7 +116,7 @@ typedef enum {
 } ovrLeaderboardFilterType;
 
 // `ovrLeaderboardStartAt`: values as in the original SDK.
-typedef enum {
+typedef enum ovrLeaderboardStartAt {
     ovrLeaderboard_StartAtTop = 0,
     ovrLeaderboard_StartAtCenteredOnViewer = 1,
     ovrLeaderboard_StartAtCenteredOnViewerOrTop = 2,
@@ -124,7 +124,7 @@ typedef enum {
 } ovrLeaderboardStartAt;
 
 // `ovrLivestreamingAudience`: values as in the original SDK.
-typedef enum {
+typedef enum ovrLivestreamingAudience {
     ovrLivestreamingAudience_Unknown = 0,
     ovrLivestreamingAudience_Public = 1,
     ovrLivestreamingAudience_Friends = 2,
@@ -132,14 +132,14 @@ typedef enum {
 } ovrLivestreamingAudience;
 
 // `ovrLivestreamingMicrophoneStatus`: values as in the original SDK.
-typedef enum {
+typedef enum ovrLivestreamingMicrophoneStatus {
     ovrLivestreamingMicrophoneStatus_Unknown = 0,
     ovrLivestreamingMicrophoneStatus_MicrophoneOn = 1,
     ovrLivestreamingMicrophoneStatus_MicrophoneOff = 2,
 } ovrLivestreamingMicrophoneStatus;
 
 // `ovrLivestreamingStartStatus`: values as in the original SDK.
-typedef enum {
+typedef enum ovrLivestreamingStartStatus {
     ovrLivestreamingStartStatus_Success = 1,
     ovrLivestreamingStartStatus_Unknown = 0,
     ovrLivestreamingStartStatus_NoPackageSet = -1,
@@ -149,7 +149,7 @@ typedef enum {
 } ovrLivestreamingStartStatus;
 
 // `ovrLogEventName`: values as in the original SDK.
-typedef enum {
+typedef enum ovrLogEventName {
     ovrLogEventName_Unknown = 0,
     ovrLogEventName_AdClick = 1,
     ovrLogEventName_AdImpression = 2,
@@ -191,7 +191,7 @@ typedef enum {
 } ovrLogEventName;
 
 // `ovrLogEventParameter`: values as in the original SDK.
-typedef enum {
+typedef enum ovrLogEventParameter {
     ovrLogEventParameter_Unknown = 0,
     ovrLogEventParameter_VrCurrency = 1,
     ovrLogEventParameter_VrRegistrationMethod = 2,
@@ -226,7 +226,7 @@ typedef enum {
 } ovrLogEventParameter;
 
 // `ovrMatchmakingCriterionImportance`: values as in the original SDK.
-typedef enum {
+typedef enum ovrMatchmakingCriterionImportance {
     ovrMatchmaking_ImportanceRequired = 0,
     ovrMatchmaking_ImportanceHigh = 1,
     ovrMatchmaking_ImportanceMedium = 2,
@@ -235,20 +235,20 @@ typedef enum {
 } ovrMatchmakingCriterionImportance;
 
 // `ovrMatchmakingStatApproach`: values as in the original SDK.
-typedef enum {
+typedef enum ovrMatchmakingStatApproach {
     ovrMatchmakingStatApproach_Unknown = 0,
     ovrMatchmakingStatApproach_Trailing = 1,
     ovrMatchmakingStatApproach_Swingy = 2,
 } ovrMatchmakingStatApproach;
 
 // `ovrMediaContentType`: values as in the original SDK.
-typedef enum {
+typedef enum ovrMediaContentType {
     ovrMediaContentType_Unknown = 0,
     ovrMediaContentType_Photo = 1,
 } ovrMediaContentType;
 
 // `ovrMultiplayerErrorErrorKey`: values as in the original SDK.
-typedef enum {
+typedef enum ovrMultiplayerErrorErrorKey {
     ovrMultiplayerErrorErrorKey_Unknown = 0,
     ovrMultiplayerErrorErrorKey_DestinationUnavailable = 1,
     ovrMultiplayerErrorErrorKey_DlcRequired = 2,
@@ -264,7 +264,7 @@ typedef enum {
 } ovrMultiplayerErrorErrorKey;
 
 // `ovrNetSyncConnectionStatus`: values as in the original SDK.
-typedef enum {
+typedef enum ovrNetSyncConnectionStatus {
     ovrNetSyncConnectionStatus_Unknown = 0,
     ovrNetSyncConnectionStatus_Connecting = 1,
     ovrNetSyncConnectionStatus_Disconnected = 2,
@@ -272,7 +272,7 @@ typedef enum {
 } ovrNetSyncConnectionStatus;
 
 // `ovrNetSyncDisconnectReason`: values as in the original SDK.
-typedef enum {
+typedef enum ovrNetSyncDisconnectReason {
     ovrNetSyncDisconnectReason_Unknown = 0,
     ovrNetSyncDisconnectReason_LocalTerminated = 1,
     ovrNetSyncDisconnectReason_ServerTerminated = 2,
@@ -281,21 +281,21 @@ typedef enum {
 } ovrNetSyncDisconnectReason;
 
 // `ovrNetSyncVoipMicSource`: values as in the original SDK.
-typedef enum {
+typedef enum ovrNetSyncVoipMicSource {
     ovrNetSyncVoipMicSource_Unknown = 0,
     ovrNetSyncVoipMicSource_None = 1,
     ovrNetSyncVoipMicSource_Internal = 2,
 } ovrNetSyncVoipMicSource;
 
 // `ovrNetSyncVoipStreamMode`: values as in the original SDK.
-typedef enum {
+typedef enum ovrNetSyncVoipStreamMode {
     ovrNetSyncVoipStreamMode_Unknown = 0,
     ovrNetSyncVoipStreamMode_Ambisonic = 1,
     ovrNetSyncVoipStreamMode_Mono = 2,
 } ovrNetSyncVoipStreamMode;
 
 // `ovrPartyMicState`: values as in the original SDK.
-typedef enum {
+typedef enum ovrPartyMicState {
     ovrPartyMicState_Unknown = 0,
     ovrPartyMicState_Party = 1,
     ovrPartyMicState_App = 2,
@@ -305,7 +305,7 @@ typedef enum {
 } ovrPartyMicState;
 
 // `ovrPartyUpdateAction`: values as in the original SDK.
-typedef enum {
+typedef enum ovrPartyUpdateAction {
     ovrPartyUpdateAction_Unknown = 0,
     ovrPartyUpdateAction_Join = 1,
     ovrPartyUpdateAction_Leave = 2,
@@ -314,7 +314,7 @@ typedef enum {
 } ovrPartyUpdateAction;
 
 // State of the connection to one peer, as reported by ConnectionStateChange messages.
-typedef enum {
+typedef enum ovrPeerConnectionState {
     // Not known (also the answer for a NULL handle).
     ovrPeerState_Unknown = 0,
     // The connection is open.
@@ -326,7 +326,7 @@ typedef enum {
 } ovrPeerConnectionState;
 
 // `ovrPermissionGrantStatus`: values as in the original SDK.
-typedef enum {
+typedef enum ovrPermissionGrantStatus {
     ovrPermissionGrantStatus_Unknown = 0,
     ovrPermissionGrantStatus_Granted = 1,
     ovrPermissionGrantStatus_Denied = 2,
@@ -334,7 +334,7 @@ typedef enum {
 } ovrPermissionGrantStatus;
 
 // `ovrPermissionType`: values as in the original SDK.
-typedef enum {
+typedef enum ovrPermissionType {
     ovrPermissionType_Unknown = 0,
     ovrPermissionType_Microphone = 1,
     ovrPermissionType_WriteExternalStorage = 2,
@@ -343,7 +343,7 @@ typedef enum {
 // Outcome of a platform initialisation. Values are the original SDK's; ovrnet produces
 // `Success`, `Uninitialized` (configuration missing or invalid, socket failure, already
 // initialised) and `InvalidCredentials` (no usable user id or credential). See docs/CAPI.md.
-typedef enum {
+typedef enum ovrPlatformInitializeResult {
     // Initialised; login to the server proceeds in the background.
     ovrPlatformInitialize_Success = 0,
     // Not initialised (bad or missing configuration, socket failure, already initialised).
@@ -367,7 +367,7 @@ typedef enum {
 } ovrPlatformInitializeResult;
 
 // `ovrReportRequestResponse`: values as in the original SDK.
-typedef enum {
+typedef enum ovrReportRequestResponse {
     ovrReportRequestResponse_Unknown = 0,
     ovrReportRequestResponse_Handled = 1,
     ovrReportRequestResponse_Unhandled = 2,
@@ -375,7 +375,7 @@ typedef enum {
 } ovrReportRequestResponse;
 
 // `ovrRichPresenceExtraContext`: values as in the original SDK.
-typedef enum {
+typedef enum ovrRichPresenceExtraContext {
     ovrRichPresenceExtraContext_Unknown = 0,
     ovrRichPresenceExtraContext_None = 1,
     ovrRichPresenceExtraContext_CurrentCapacity = 2,
@@ -385,7 +385,7 @@ typedef enum {
 } ovrRichPresenceExtraContext;
 
 // Who may join a room.
-typedef enum {
+typedef enum ovrRoomJoinPolicy {
     // Nobody can join.
     ovrRoom_JoinPolicyNone = 0,
     // Anyone who knows the room id.
@@ -401,7 +401,7 @@ typedef enum {
 } ovrRoomJoinPolicy;
 
 // Whether the viewing user can join a room, as `ovr_Room_GetJoinability` reports it.
-typedef enum {
+typedef enum ovrRoomJoinability {
     // Not known (a NULL handle, or a room that no longer exists).
     ovrRoom_JoinabilityUnknown = 0,
     // The viewer is a member.
@@ -419,14 +419,14 @@ typedef enum {
 } ovrRoomJoinability;
 
 // `ovrRoomMembershipLockStatus`: values as in the original SDK.
-typedef enum {
+typedef enum ovrRoomMembershipLockStatus {
     ovrRoomMembershipLockStatus_Unknown = 0,
     ovrRoomMembershipLockStatus_Lock = 1,
     ovrRoomMembershipLockStatus_Unlock = 2,
 } ovrRoomMembershipLockStatus;
 
 // The kind of a room. Only private rooms exist here.
-typedef enum {
+typedef enum ovrRoomType {
     // Not known (a NULL handle).
     ovrRoom_TypeUnknown = 0,
     // Made by matchmaking (not available here).
@@ -440,14 +440,14 @@ typedef enum {
 } ovrRoomType;
 
 // `ovrSdkAccountType`: values as in the original SDK.
-typedef enum {
+typedef enum ovrSdkAccountType {
     ovrSdkAccountType_Unknown = 0,
     ovrSdkAccountType_Oculus = 1,
     ovrSdkAccountType_FacebookGameroom = 2,
 } ovrSdkAccountType;
 
 // How a packet is delivered.
-typedef enum {
+typedef enum ovrSendPolicy {
     // Best effort, no ordering; dropped while no connection is up. Keep under 1200 bytes.
     ovrSend_Unreliable = 0,
     // Delivered once and in order; buffered until the connection is up.
@@ -457,7 +457,7 @@ typedef enum {
 } ovrSendPolicy;
 
 // `ovrServiceProvider`: values as in the original SDK.
-typedef enum {
+typedef enum ovrServiceProvider {
     ovrServiceProvider_Unknown = 0,
     ovrServiceProvider_Dropbox = 1,
     ovrServiceProvider_Facebook = 2,
@@ -467,14 +467,14 @@ typedef enum {
 } ovrServiceProvider;
 
 // `ovrShareMediaStatus`: values as in the original SDK.
-typedef enum {
+typedef enum ovrShareMediaStatus {
     ovrShareMediaStatus_Unknown = 0,
     ovrShareMediaStatus_Shared = 1,
     ovrShareMediaStatus_Canceled = 2,
 } ovrShareMediaStatus;
 
 // `ovrSystemVoipStatus`: values as in the original SDK.
-typedef enum {
+typedef enum ovrSystemVoipStatus {
     ovrSystemVoipStatus_Unknown = 0,
     ovrSystemVoipStatus_Unavailable = 1,
     ovrSystemVoipStatus_Suppressed = 2,
@@ -482,7 +482,7 @@ typedef enum {
 } ovrSystemVoipStatus;
 
 // A look-back period of the original "recently met" features; accepted and ignored here.
-typedef enum {
+typedef enum ovrTimeWindow {
     ovrTimeWindow_Unknown = 0,
     ovrTimeWindow_OneHour = 1,
     ovrTimeWindow_OneDay = 2,
@@ -492,21 +492,21 @@ typedef enum {
 } ovrTimeWindow;
 
 // Order of user lists in the original invitable-users request; accepted and ignored here.
-typedef enum {
+typedef enum ovrUserOrdering {
     ovrUserOrdering_Unknown = 0,
     ovrUserOrdering_None = 1,
     ovrUserOrdering_PresenceAlphabetical = 2,
 } ovrUserOrdering;
 
 // Whether a user is online. There is no presence service here: always Unknown.
-typedef enum {
+typedef enum ovrUserPresenceStatus {
     ovrUserPresenceStatus_Unknown = 0,
     ovrUserPresenceStatus_Online = 1,
     ovrUserPresenceStatus_Offline = 2,
 } ovrUserPresenceStatus;
 
 // `ovrVoipBitrate`: values as in the original SDK.
-typedef enum {
+typedef enum ovrVoipBitrate {
     ovrVoipBitrate_Unknown = 0,
     ovrVoipBitrate_B16000 = 1,
     ovrVoipBitrate_B24000 = 2,
@@ -517,21 +517,21 @@ typedef enum {
 } ovrVoipBitrate;
 
 // `ovrVoipDtxState`: values as in the original SDK.
-typedef enum {
+typedef enum ovrVoipDtxState {
     ovrVoipDtxState_Unknown = 0,
     ovrVoipDtxState_Enabled = 1,
     ovrVoipDtxState_Disabled = 2,
 } ovrVoipDtxState;
 
 // `ovrVoipMuteState`: values as in the original SDK.
-typedef enum {
+typedef enum ovrVoipMuteState {
     ovrVoipMuteState_Unknown = 0,
     ovrVoipMuteState_Muted = 1,
     ovrVoipMuteState_Unmuted = 2,
 } ovrVoipMuteState;
 
 // `ovrVoipSampleRate`: values as in the original SDK.
-typedef enum {
+typedef enum ovrVoipSampleRate {
     ovrVoipSampleRate_Unknown = 0,
     ovrVoipSampleRate_HZ24000 = 1,
     ovrVoipSampleRate_HZ44100 = 2,
@@ -539,7 +539,7 @@ typedef enum {
 } ovrVoipSampleRate;
 
 // Message type ids. Variant names are the C names without the `ovrMessage_` prefix.
-typedef enum {
+typedef enum ovrMessageType {
     // Payload: None.
     ovrMessage_AbuseReport_ReportRequestHandled = 1267661958,
     // Payload: AchievementUpdate.
@@ -941,13 +941,13 @@ typedef enum {
 } ovrMessageType;
 
 // Which versioned struct a pointer refers to (original values).
-typedef enum {
+typedef enum ovrPlatformStructureType {
     ovrPlatformStructureType_Unknown = 0,
     ovrPlatformStructureType_OculusInitParams = 1,
 } ovrPlatformStructureType;
 
 // `ovrInitConfigOption`: values as in the original SDK.
-typedef enum {
+typedef enum ovrInitConfigOption {
     ovrInitConfigOption_DisableP2pNetworking = 484335070,
 } ovrInitConfigOption;
 
@@ -1394,7 +1394,7 @@ typedef uint64_t ovrID;
 
 // One key and its value, laid out as the original SDK's struct. The caller owns the strings;
 // they are copied during the call.
-typedef struct {
+typedef struct ovrKeyValuePair {
     const char *key;
     ovrKeyValuePairType valueType;
     const char *stringValue;
@@ -1403,421 +1403,421 @@ typedef struct {
 } ovrKeyValuePair;
 
 // Always NULL here (see [`ovrAbuseReportOptions`]).
-typedef ovrAbuseReportOptions *ovrAbuseReportOptionsHandle;
+typedef struct ovrAbuseReportOptions *ovrAbuseReportOptionsHandle;
 
 // Always NULL here (see [`ovrAbuseReportRecording`]).
-typedef ovrAbuseReportRecording *ovrAbuseReportRecordingHandle;
+typedef struct ovrAbuseReportRecording *ovrAbuseReportRecordingHandle;
 
 // A request id returned by asynchronous calls and echoed by their reply message. 0 means
 // "invalid"; a real request id is never 0.
 typedef uint64_t ovrRequest;
 
 // Always NULL here (see [`ovrAchievementDefinition`]).
-typedef ovrAchievementDefinition *ovrAchievementDefinitionHandle;
+typedef struct ovrAchievementDefinition *ovrAchievementDefinitionHandle;
 
 // Always NULL here (see [`ovrAchievementDefinitionArray`]).
-typedef ovrAchievementDefinitionArray *ovrAchievementDefinitionArrayHandle;
+typedef struct ovrAchievementDefinitionArray *ovrAchievementDefinitionArrayHandle;
 
 // Always NULL here (see [`ovrAchievementProgress`]).
-typedef ovrAchievementProgress *ovrAchievementProgressHandle;
+typedef struct ovrAchievementProgress *ovrAchievementProgressHandle;
 
 // Always NULL here (see [`ovrAchievementProgressArray`]).
-typedef ovrAchievementProgressArray *ovrAchievementProgressArrayHandle;
+typedef struct ovrAchievementProgressArray *ovrAchievementProgressArrayHandle;
 
 // Always NULL here (see [`ovrAchievementUpdate`]).
-typedef ovrAchievementUpdate *ovrAchievementUpdateHandle;
+typedef struct ovrAchievementUpdate *ovrAchievementUpdateHandle;
 
 // Always NULL here (see [`ovrAdvancedAbuseReportOptions`]).
-typedef ovrAdvancedAbuseReportOptions *ovrAdvancedAbuseReportOptionsHandle;
+typedef struct ovrAdvancedAbuseReportOptions *ovrAdvancedAbuseReportOptionsHandle;
 
 // Always NULL here (see [`ovrApplicationInvite`]).
-typedef ovrApplicationInvite *ovrApplicationInviteHandle;
+typedef struct ovrApplicationInvite *ovrApplicationInviteHandle;
 
 // Always NULL here (see [`ovrApplicationInviteArray`]).
-typedef ovrApplicationInviteArray *ovrApplicationInviteArrayHandle;
+typedef struct ovrApplicationInviteArray *ovrApplicationInviteArrayHandle;
 
 // Always NULL here (see [`ovrDestination`]).
-typedef ovrDestination *ovrDestinationHandle;
+typedef struct ovrDestination *ovrDestinationHandle;
 
 // Opaque to C; borrowed from its room or array, valid until `ovr_FreeMessage` on the message.
-typedef ovrUser *ovrUserHandle;
+typedef struct ovrUser *ovrUserHandle;
 
 // Always NULL here (see [`ovrLaunchDetails`]).
-typedef ovrLaunchDetails *ovrLaunchDetailsHandle;
+typedef struct ovrLaunchDetails *ovrLaunchDetailsHandle;
 
 // Always NULL here (see [`ovrApplicationOptions`]).
-typedef ovrApplicationOptions *ovrApplicationOptionsHandle;
+typedef struct ovrApplicationOptions *ovrApplicationOptionsHandle;
 
 // Always NULL here (see [`ovrApplicationVersion`]).
-typedef ovrApplicationVersion *ovrApplicationVersionHandle;
+typedef struct ovrApplicationVersion *ovrApplicationVersionHandle;
 
 // Always NULL here (see [`ovrApplication`]).
-typedef ovrApplication *ovrApplicationHandle;
+typedef struct ovrApplication *ovrApplicationHandle;
 
 // Always NULL here (see [`ovrAssetDetails`]).
-typedef ovrAssetDetails *ovrAssetDetailsHandle;
+typedef struct ovrAssetDetails *ovrAssetDetailsHandle;
 
 // Always NULL here (see [`ovrAssetDetailsArray`]).
-typedef ovrAssetDetailsArray *ovrAssetDetailsArrayHandle;
+typedef struct ovrAssetDetailsArray *ovrAssetDetailsArrayHandle;
 
 // Always NULL here (see [`ovrLanguagePackInfo`]).
-typedef ovrLanguagePackInfo *ovrLanguagePackInfoHandle;
+typedef struct ovrLanguagePackInfo *ovrLanguagePackInfoHandle;
 
 // Always NULL here (see [`ovrAssetFileDeleteResult`]).
-typedef ovrAssetFileDeleteResult *ovrAssetFileDeleteResultHandle;
+typedef struct ovrAssetFileDeleteResult *ovrAssetFileDeleteResultHandle;
 
 // Always NULL here (see [`ovrAssetFileDownloadCancelResult`]).
-typedef ovrAssetFileDownloadCancelResult *ovrAssetFileDownloadCancelResultHandle;
+typedef struct ovrAssetFileDownloadCancelResult *ovrAssetFileDownloadCancelResultHandle;
 
 // Always NULL here (see [`ovrAssetFileDownloadResult`]).
-typedef ovrAssetFileDownloadResult *ovrAssetFileDownloadResultHandle;
+typedef struct ovrAssetFileDownloadResult *ovrAssetFileDownloadResultHandle;
 
 // Always NULL here (see [`ovrAssetFileDownloadUpdate`]).
-typedef ovrAssetFileDownloadUpdate *ovrAssetFileDownloadUpdateHandle;
+typedef struct ovrAssetFileDownloadUpdate *ovrAssetFileDownloadUpdateHandle;
 
 // Always NULL here (see [`ovrAvatarEditorOptions`]).
-typedef ovrAvatarEditorOptions *ovrAvatarEditorOptionsHandle;
+typedef struct ovrAvatarEditorOptions *ovrAvatarEditorOptionsHandle;
 
 // Always NULL here (see [`ovrAvatarEditorResult`]).
-typedef ovrAvatarEditorResult *ovrAvatarEditorResultHandle;
+typedef struct ovrAvatarEditorResult *ovrAvatarEditorResultHandle;
 
 // Always NULL here (see [`ovrBlockedUser`]).
-typedef ovrBlockedUser *ovrBlockedUserHandle;
+typedef struct ovrBlockedUser *ovrBlockedUserHandle;
 
 // Always NULL here (see [`ovrBlockedUserArray`]).
-typedef ovrBlockedUserArray *ovrBlockedUserArrayHandle;
+typedef struct ovrBlockedUserArray *ovrBlockedUserArrayHandle;
 
 // Always NULL here (see [`ovrCalApplicationFinalized`]).
-typedef ovrCalApplicationFinalized *ovrCalApplicationFinalizedHandle;
+typedef struct ovrCalApplicationFinalized *ovrCalApplicationFinalizedHandle;
 
 // Always NULL here (see [`ovrCalApplicationProposed`]).
-typedef ovrCalApplicationProposed *ovrCalApplicationProposedHandle;
+typedef struct ovrCalApplicationProposed *ovrCalApplicationProposedHandle;
 
 // Always NULL here (see [`ovrCalApplicationSuggestion`]).
-typedef ovrCalApplicationSuggestion *ovrCalApplicationSuggestionHandle;
+typedef struct ovrCalApplicationSuggestion *ovrCalApplicationSuggestionHandle;
 
 // Always NULL here (see [`ovrCalApplicationSuggestionArray`]).
-typedef ovrCalApplicationSuggestionArray *ovrCalApplicationSuggestionArrayHandle;
+typedef struct ovrCalApplicationSuggestionArray *ovrCalApplicationSuggestionArrayHandle;
 
 // Always NULL here (see [`ovrChallenge`]).
-typedef ovrChallenge *ovrChallengeHandle;
+typedef struct ovrChallenge *ovrChallengeHandle;
 
 // Always NULL here (see [`ovrChallengeArray`]).
-typedef ovrChallengeArray *ovrChallengeArrayHandle;
+typedef struct ovrChallengeArray *ovrChallengeArrayHandle;
 
 // Always NULL here (see [`ovrChallengeEntry`]).
-typedef ovrChallengeEntry *ovrChallengeEntryHandle;
+typedef struct ovrChallengeEntry *ovrChallengeEntryHandle;
 
 // Always NULL here (see [`ovrChallengeEntryArray`]).
-typedef ovrChallengeEntryArray *ovrChallengeEntryArrayHandle;
+typedef struct ovrChallengeEntryArray *ovrChallengeEntryArrayHandle;
 
 // Always NULL here (see [`ovrChallengeOptions`]).
-typedef ovrChallengeOptions *ovrChallengeOptionsHandle;
+typedef struct ovrChallengeOptions *ovrChallengeOptionsHandle;
 
 // Opaque to C; borrowed from its room, valid until `ovr_FreeMessage` on the message.
-typedef ovrUserArray *ovrUserArrayHandle;
+typedef struct ovrUserArray *ovrUserArrayHandle;
 
 // Always NULL here (see [`ovrLeaderboard`]).
-typedef ovrLeaderboard *ovrLeaderboardHandle;
+typedef struct ovrLeaderboard *ovrLeaderboardHandle;
 
 // Always NULL here (see [`ovrCloudStorage2UserDirectoryPathResponse`]).
-typedef ovrCloudStorage2UserDirectoryPathResponse *ovrCloudStorage2UserDirectoryPathResponseHandle;
+typedef struct ovrCloudStorage2UserDirectoryPathResponse *ovrCloudStorage2UserDirectoryPathResponseHandle;
 
 // Always NULL here (see [`ovrCloudStorageMetadata`]).
-typedef ovrCloudStorageMetadata *ovrCloudStorageMetadataHandle;
+typedef struct ovrCloudStorageMetadata *ovrCloudStorageMetadataHandle;
 
 // Always NULL here (see [`ovrCloudStorageConflictMetadata`]).
-typedef ovrCloudStorageConflictMetadata *ovrCloudStorageConflictMetadataHandle;
+typedef struct ovrCloudStorageConflictMetadata *ovrCloudStorageConflictMetadataHandle;
 
 // Always NULL here (see [`ovrCloudStorageData`]).
-typedef ovrCloudStorageData *ovrCloudStorageDataHandle;
+typedef struct ovrCloudStorageData *ovrCloudStorageDataHandle;
 
 // Always NULL here (see [`ovrCloudStorageMetadataArray`]).
-typedef ovrCloudStorageMetadataArray *ovrCloudStorageMetadataArrayHandle;
+typedef struct ovrCloudStorageMetadataArray *ovrCloudStorageMetadataArrayHandle;
 
 // Always NULL here (see [`ovrCloudStorageUpdateResponse`]).
-typedef ovrCloudStorageUpdateResponse *ovrCloudStorageUpdateResponseHandle;
+typedef struct ovrCloudStorageUpdateResponse *ovrCloudStorageUpdateResponseHandle;
 
 // Always NULL here (see [`ovrCloudStorageVersion`]).
-typedef ovrCloudStorageVersion *ovrCloudStorageVersionHandle;
+typedef struct ovrCloudStorageVersion *ovrCloudStorageVersionHandle;
 
 // Opaque to C; borrowed from a room, valid until `ovr_FreeMessage` on the room's message.
-typedef ovrDataStore *ovrDataStoreHandle;
+typedef struct ovrDataStore *ovrDataStoreHandle;
 
 // Always NULL here (see [`ovrDestinationArray`]).
-typedef ovrDestinationArray *ovrDestinationArrayHandle;
+typedef struct ovrDestinationArray *ovrDestinationArrayHandle;
 
 // Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
-typedef ovrError *ovrErrorHandle;
+typedef struct ovrError *ovrErrorHandle;
 
 // Opaque to C. Owned by the application after `ovr_PopMessage`; freed with `ovr_FreeMessage`.
-typedef ovrMessage *ovrMessageHandle;
+typedef struct ovrMessage *ovrMessageHandle;
 
 // Always NULL here (see [`ovrGroupPresenceJoinIntent`]).
-typedef ovrGroupPresenceJoinIntent *ovrGroupPresenceJoinIntentHandle;
+typedef struct ovrGroupPresenceJoinIntent *ovrGroupPresenceJoinIntentHandle;
 
 // Always NULL here (see [`ovrGroupPresenceLeaveIntent`]).
-typedef ovrGroupPresenceLeaveIntent *ovrGroupPresenceLeaveIntentHandle;
+typedef struct ovrGroupPresenceLeaveIntent *ovrGroupPresenceLeaveIntentHandle;
 
 // Always NULL here (see [`ovrGroupPresenceOptions`]).
-typedef ovrGroupPresenceOptions *ovrGroupPresenceOptionsHandle;
+typedef struct ovrGroupPresenceOptions *ovrGroupPresenceOptionsHandle;
 
 // Always NULL here (see [`ovrInviteOptions`]).
-typedef ovrInviteOptions *ovrInviteOptionsHandle;
+typedef struct ovrInviteOptions *ovrInviteOptionsHandle;
 
 // Always NULL here (see [`ovrMultiplayerErrorOptions`]).
-typedef ovrMultiplayerErrorOptions *ovrMultiplayerErrorOptionsHandle;
+typedef struct ovrMultiplayerErrorOptions *ovrMultiplayerErrorOptionsHandle;
 
 // Always NULL here (see [`ovrRosterOptions`]).
-typedef ovrRosterOptions *ovrRosterOptionsHandle;
+typedef struct ovrRosterOptions *ovrRosterOptionsHandle;
 
 // Always NULL here (see [`ovrHttpTransferUpdate`]).
-typedef ovrHttpTransferUpdate *ovrHttpTransferUpdateHandle;
+typedef struct ovrHttpTransferUpdate *ovrHttpTransferUpdateHandle;
 
 // Always NULL here (see [`ovrProductArray`]).
-typedef ovrProductArray *ovrProductArrayHandle;
+typedef struct ovrProductArray *ovrProductArrayHandle;
 
 // Always NULL here (see [`ovrPurchaseArray`]).
-typedef ovrPurchaseArray *ovrPurchaseArrayHandle;
+typedef struct ovrPurchaseArray *ovrPurchaseArrayHandle;
 
 // Always NULL here (see [`ovrInstalledApplication`]).
-typedef ovrInstalledApplication *ovrInstalledApplicationHandle;
+typedef struct ovrInstalledApplication *ovrInstalledApplicationHandle;
 
 // Always NULL here (see [`ovrInstalledApplicationArray`]).
-typedef ovrInstalledApplicationArray *ovrInstalledApplicationArrayHandle;
+typedef struct ovrInstalledApplicationArray *ovrInstalledApplicationArrayHandle;
 
 // Always NULL here (see [`ovrInvitePanelResultInfo`]).
-typedef ovrInvitePanelResultInfo *ovrInvitePanelResultInfoHandle;
+typedef struct ovrInvitePanelResultInfo *ovrInvitePanelResultInfoHandle;
 
 // Always NULL here (see [`ovrLaunchBlockFlowResult`]).
-typedef ovrLaunchBlockFlowResult *ovrLaunchBlockFlowResultHandle;
+typedef struct ovrLaunchBlockFlowResult *ovrLaunchBlockFlowResultHandle;
 
 // Always NULL here (see [`ovrLaunchFriendRequestFlowResult`]).
-typedef ovrLaunchFriendRequestFlowResult *ovrLaunchFriendRequestFlowResultHandle;
+typedef struct ovrLaunchFriendRequestFlowResult *ovrLaunchFriendRequestFlowResultHandle;
 
 // Always NULL here (see [`ovrLaunchInvitePanelFlowResult`]).
-typedef ovrLaunchInvitePanelFlowResult *ovrLaunchInvitePanelFlowResultHandle;
+typedef struct ovrLaunchInvitePanelFlowResult *ovrLaunchInvitePanelFlowResultHandle;
 
 // Always NULL here (see [`ovrLaunchReportFlowResult`]).
-typedef ovrLaunchReportFlowResult *ovrLaunchReportFlowResultHandle;
+typedef struct ovrLaunchReportFlowResult *ovrLaunchReportFlowResultHandle;
 
 // Always NULL here (see [`ovrLaunchUnblockFlowResult`]).
-typedef ovrLaunchUnblockFlowResult *ovrLaunchUnblockFlowResultHandle;
+typedef struct ovrLaunchUnblockFlowResult *ovrLaunchUnblockFlowResultHandle;
 
 // Always NULL here (see [`ovrLeaderboardArray`]).
-typedef ovrLeaderboardArray *ovrLeaderboardArrayHandle;
+typedef struct ovrLeaderboardArray *ovrLeaderboardArrayHandle;
 
 // Always NULL here (see [`ovrLeaderboardEntry`]).
-typedef ovrLeaderboardEntry *ovrLeaderboardEntryHandle;
+typedef struct ovrLeaderboardEntry *ovrLeaderboardEntryHandle;
 
 // Always NULL here (see [`ovrLeaderboardEntryArray`]).
-typedef ovrLeaderboardEntryArray *ovrLeaderboardEntryArrayHandle;
+typedef struct ovrLeaderboardEntryArray *ovrLeaderboardEntryArrayHandle;
 
 // Always NULL here (see [`ovrSupplementaryMetric`]).
-typedef ovrSupplementaryMetric *ovrSupplementaryMetricHandle;
+typedef struct ovrSupplementaryMetric *ovrSupplementaryMetricHandle;
 
 // Always NULL here (see [`ovrLeaderboardUpdateStatus`]).
-typedef ovrLeaderboardUpdateStatus *ovrLeaderboardUpdateStatusHandle;
+typedef struct ovrLeaderboardUpdateStatus *ovrLeaderboardUpdateStatusHandle;
 
 // Always NULL here (see [`ovrLinkedAccount`]).
-typedef ovrLinkedAccount *ovrLinkedAccountHandle;
+typedef struct ovrLinkedAccount *ovrLinkedAccountHandle;
 
 // Always NULL here (see [`ovrLinkedAccountArray`]).
-typedef ovrLinkedAccountArray *ovrLinkedAccountArrayHandle;
+typedef struct ovrLinkedAccountArray *ovrLinkedAccountArrayHandle;
 
 // Always NULL here (see [`ovrLivestreamingApplicationStatus`]).
-typedef ovrLivestreamingApplicationStatus *ovrLivestreamingApplicationStatusHandle;
+typedef struct ovrLivestreamingApplicationStatus *ovrLivestreamingApplicationStatusHandle;
 
 // Always NULL here (see [`ovrLivestreamingStartResult`]).
-typedef ovrLivestreamingStartResult *ovrLivestreamingStartResultHandle;
+typedef struct ovrLivestreamingStartResult *ovrLivestreamingStartResultHandle;
 
 // Always NULL here (see [`ovrLivestreamingStatus`]).
-typedef ovrLivestreamingStatus *ovrLivestreamingStatusHandle;
+typedef struct ovrLivestreamingStatus *ovrLivestreamingStatusHandle;
 
 // Always NULL here (see [`ovrLivestreamingVideoStats`]).
-typedef ovrLivestreamingVideoStats *ovrLivestreamingVideoStatsHandle;
+typedef struct ovrLivestreamingVideoStats *ovrLivestreamingVideoStatsHandle;
 
 // Always NULL here (see [`ovrMatchmakingAdminSnapshotCandidate`]).
-typedef ovrMatchmakingAdminSnapshotCandidate *ovrMatchmakingAdminSnapshotCandidateHandle;
+typedef struct ovrMatchmakingAdminSnapshotCandidate *ovrMatchmakingAdminSnapshotCandidateHandle;
 
 // Always NULL here (see [`ovrMatchmakingAdminSnapshotCandidateArray`]).
-typedef ovrMatchmakingAdminSnapshotCandidateArray *ovrMatchmakingAdminSnapshotCandidateArrayHandle;
+typedef struct ovrMatchmakingAdminSnapshotCandidateArray *ovrMatchmakingAdminSnapshotCandidateArrayHandle;
 
 // Always NULL here (see [`ovrMatchmakingAdminSnapshot`]).
-typedef ovrMatchmakingAdminSnapshot *ovrMatchmakingAdminSnapshotHandle;
+typedef struct ovrMatchmakingAdminSnapshot *ovrMatchmakingAdminSnapshotHandle;
 
 // Always NULL here (see [`ovrMatchmakingEnqueueResult`]).
-typedef ovrMatchmakingEnqueueResult *ovrMatchmakingEnqueueResultHandle;
+typedef struct ovrMatchmakingEnqueueResult *ovrMatchmakingEnqueueResultHandle;
 
 // Always NULL here (see [`ovrMatchmakingBrowseResult`]).
-typedef ovrMatchmakingBrowseResult *ovrMatchmakingBrowseResultHandle;
+typedef struct ovrMatchmakingBrowseResult *ovrMatchmakingBrowseResultHandle;
 
 // Always NULL here (see [`ovrMatchmakingRoomArray`]).
-typedef ovrMatchmakingRoomArray *ovrMatchmakingRoomArrayHandle;
+typedef struct ovrMatchmakingRoomArray *ovrMatchmakingRoomArrayHandle;
 
 // Always NULL here (see [`ovrMatchmakingCandidate`]).
-typedef ovrMatchmakingCandidate *ovrMatchmakingCandidateHandle;
+typedef struct ovrMatchmakingCandidate *ovrMatchmakingCandidateHandle;
 
 // Always NULL here (see [`ovrMatchmakingCandidateArray`]).
-typedef ovrMatchmakingCandidateArray *ovrMatchmakingCandidateArrayHandle;
+typedef struct ovrMatchmakingCandidateArray *ovrMatchmakingCandidateArrayHandle;
 
 // Always NULL here (see [`ovrMatchmakingEnqueueResultAndRoom`]).
-typedef ovrMatchmakingEnqueueResultAndRoom *ovrMatchmakingEnqueueResultAndRoomHandle;
+typedef struct ovrMatchmakingEnqueueResultAndRoom *ovrMatchmakingEnqueueResultAndRoomHandle;
 
 // Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
-typedef ovrRoom *ovrRoomHandle;
+typedef struct ovrRoom *ovrRoomHandle;
 
 // Opaque to C; always NULL here.
-typedef ovrMatchmakingEnqueuedUser *ovrMatchmakingEnqueuedUserHandle;
+typedef struct ovrMatchmakingEnqueuedUser *ovrMatchmakingEnqueuedUserHandle;
 
 // Opaque to C; always NULL here.
-typedef ovrMatchmakingEnqueuedUserArray *ovrMatchmakingEnqueuedUserArrayHandle;
+typedef struct ovrMatchmakingEnqueuedUserArray *ovrMatchmakingEnqueuedUserArrayHandle;
 
 // Always NULL here (see [`ovrMatchmakingNotification`]).
-typedef ovrMatchmakingNotification *ovrMatchmakingNotificationHandle;
+typedef struct ovrMatchmakingNotification *ovrMatchmakingNotificationHandle;
 
 // Always NULL here (see [`ovrMatchmakingOptions`]).
-typedef ovrMatchmakingOptions *ovrMatchmakingOptionsHandle;
+typedef struct ovrMatchmakingOptions *ovrMatchmakingOptionsHandle;
 
 // Always NULL here (see [`ovrMatchmakingRoom`]).
-typedef ovrMatchmakingRoom *ovrMatchmakingRoomHandle;
+typedef struct ovrMatchmakingRoom *ovrMatchmakingRoomHandle;
 
 // Always NULL here (see [`ovrMatchmakingStats`]).
-typedef ovrMatchmakingStats *ovrMatchmakingStatsHandle;
+typedef struct ovrMatchmakingStats *ovrMatchmakingStatsHandle;
 
 // Laid out as the original SDK's `ovrMatchmakingCriterion`.
-typedef struct {
+typedef struct ovrMatchmakingCriterion {
     const char *key;
-    ovrMatchmakingCriterionImportance importance;
-    ovrKeyValuePair *parameterArray;
+    enum ovrMatchmakingCriterionImportance importance;
+    struct ovrKeyValuePair *parameterArray;
     unsigned int parameterArrayCount;
 } ovrMatchmakingCriterion;
 
 // Laid out as the original SDK's `ovrMatchmakingCustomQueryData`.
-typedef struct {
-    ovrKeyValuePair *customQueryDataArray;
+typedef struct ovrMatchmakingCustomQueryData {
+    struct ovrKeyValuePair *customQueryDataArray;
     unsigned int customQueryDataArrayCount;
-    ovrMatchmakingCriterion *customQueryCriterionArray;
+    struct ovrMatchmakingCriterion *customQueryCriterionArray;
     unsigned int customQueryCriterionArrayCount;
 } ovrMatchmakingCustomQueryData;
 
 // Always NULL here (see [`ovrMicrophoneAvailabilityState`]).
-typedef ovrMicrophoneAvailabilityState *ovrMicrophoneAvailabilityStateHandle;
+typedef struct ovrMicrophoneAvailabilityState *ovrMicrophoneAvailabilityStateHandle;
 
 // Always NULL here (see [`ovrNetSyncConnection`]).
-typedef ovrNetSyncConnection *ovrNetSyncConnectionHandle;
+typedef struct ovrNetSyncConnection *ovrNetSyncConnectionHandle;
 
 // Always NULL here (see [`ovrNetSyncSessionArray`]).
-typedef ovrNetSyncSessionArray *ovrNetSyncSessionArrayHandle;
+typedef struct ovrNetSyncSessionArray *ovrNetSyncSessionArrayHandle;
 
 // Always NULL here (see [`ovrNetSyncSessionsChangedNotification`]).
-typedef ovrNetSyncSessionsChangedNotification *ovrNetSyncSessionsChangedNotificationHandle;
+typedef struct ovrNetSyncSessionsChangedNotification *ovrNetSyncSessionsChangedNotificationHandle;
 
 // Always NULL here (see [`ovrNetSyncSetSessionPropertyResult`]).
-typedef ovrNetSyncSetSessionPropertyResult *ovrNetSyncSetSessionPropertyResultHandle;
+typedef struct ovrNetSyncSetSessionPropertyResult *ovrNetSyncSetSessionPropertyResultHandle;
 
 // Always NULL here (see [`ovrNetSyncVoipAttenuationValueArray`]).
-typedef ovrNetSyncVoipAttenuationValueArray *ovrNetSyncVoipAttenuationValueArrayHandle;
+typedef struct ovrNetSyncVoipAttenuationValueArray *ovrNetSyncVoipAttenuationValueArrayHandle;
 
 // Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
-typedef ovrNetworkingPeer *ovrNetworkingPeerHandle;
+typedef struct ovrNetworkingPeer *ovrNetworkingPeerHandle;
 
 // Always NULL here (see [`ovrOrgScopedID`]).
-typedef ovrOrgScopedID *ovrOrgScopedIDHandle;
+typedef struct ovrOrgScopedID *ovrOrgScopedIDHandle;
 
 // Always NULL here (see [`ovrParty`]).
-typedef ovrParty *ovrPartyHandle;
+typedef struct ovrParty *ovrPartyHandle;
 
 // Always NULL here (see [`ovrPartyID`]).
-typedef ovrPartyID *ovrPartyIDHandle;
+typedef struct ovrPartyID *ovrPartyIDHandle;
 
 // Always NULL here (see [`ovrPartyUpdateNotification`]).
-typedef ovrPartyUpdateNotification *ovrPartyUpdateNotificationHandle;
+typedef struct ovrPartyUpdateNotification *ovrPartyUpdateNotificationHandle;
 
 // Always NULL here (see [`ovrPidArray`]).
-typedef ovrPidArray *ovrPidArrayHandle;
+typedef struct ovrPidArray *ovrPidArrayHandle;
 
 // Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
-typedef ovrPingResult *ovrPingResultHandle;
+typedef struct ovrPingResult *ovrPingResultHandle;
 
 // Opaque to C; borrowed from a message, valid until `ovr_FreeMessage` on that message.
-typedef ovrPlatformInitialize *ovrPlatformInitializeHandle;
+typedef struct ovrPlatformInitialize *ovrPlatformInitializeHandle;
 
 // Always NULL here (see [`ovrPurchase`]).
-typedef ovrPurchase *ovrPurchaseHandle;
+typedef struct ovrPurchase *ovrPurchaseHandle;
 
 // Always NULL here (see [`ovrRejoinDialogResult`]).
-typedef ovrRejoinDialogResult *ovrRejoinDialogResultHandle;
+typedef struct ovrRejoinDialogResult *ovrRejoinDialogResultHandle;
 
 // Always NULL here (see [`ovrRoomArray`]).
-typedef ovrRoomArray *ovrRoomArrayHandle;
+typedef struct ovrRoomArray *ovrRoomArrayHandle;
 
 // Always NULL here (see [`ovrRoomInviteNotification`]).
-typedef ovrRoomInviteNotification *ovrRoomInviteNotificationHandle;
+typedef struct ovrRoomInviteNotification *ovrRoomInviteNotificationHandle;
 
 // Always NULL here (see [`ovrRoomInviteNotificationArray`]).
-typedef ovrRoomInviteNotificationArray *ovrRoomInviteNotificationArrayHandle;
+typedef struct ovrRoomInviteNotificationArray *ovrRoomInviteNotificationArrayHandle;
 
 // Always NULL here (see [`ovrSdkAccountArray`]).
-typedef ovrSdkAccountArray *ovrSdkAccountArrayHandle;
+typedef struct ovrSdkAccountArray *ovrSdkAccountArrayHandle;
 
 // Always NULL here (see [`ovrSendInvitesResult`]).
-typedef ovrSendInvitesResult *ovrSendInvitesResultHandle;
+typedef struct ovrSendInvitesResult *ovrSendInvitesResultHandle;
 
 // Always NULL here (see [`ovrShareMediaResult`]).
-typedef ovrShareMediaResult *ovrShareMediaResultHandle;
+typedef struct ovrShareMediaResult *ovrShareMediaResultHandle;
 
 // Always NULL here (see [`ovrSystemPermission`]).
-typedef ovrSystemPermission *ovrSystemPermissionHandle;
+typedef struct ovrSystemPermission *ovrSystemPermissionHandle;
 
 // Always NULL here (see [`ovrSystemVoipState`]).
-typedef ovrSystemVoipState *ovrSystemVoipStateHandle;
+typedef struct ovrSystemVoipState *ovrSystemVoipStateHandle;
 
 // Always NULL here (see [`ovrUserAndRoomArray`]).
-typedef ovrUserAndRoomArray *ovrUserAndRoomArrayHandle;
+typedef struct ovrUserAndRoomArray *ovrUserAndRoomArrayHandle;
 
 // Always NULL here (see [`ovrUserCapabilityArray`]).
-typedef ovrUserCapabilityArray *ovrUserCapabilityArrayHandle;
+typedef struct ovrUserCapabilityArray *ovrUserCapabilityArrayHandle;
 
 // Always NULL here (see [`ovrUserDataStoreUpdateResponse`]).
-typedef ovrUserDataStoreUpdateResponse *ovrUserDataStoreUpdateResponseHandle;
+typedef struct ovrUserDataStoreUpdateResponse *ovrUserDataStoreUpdateResponseHandle;
 
 // Always NULL here (see [`ovrUserProof`]).
-typedef ovrUserProof *ovrUserProofHandle;
+typedef struct ovrUserProof *ovrUserProofHandle;
 
 // Always NULL here (see [`ovrUserReportID`]).
-typedef ovrUserReportID *ovrUserReportIDHandle;
+typedef struct ovrUserReportID *ovrUserReportIDHandle;
 
 // Always NULL here (see [`ovrMicrophone`]).
-typedef ovrMicrophone *ovrMicrophoneHandle;
+typedef struct ovrMicrophone *ovrMicrophoneHandle;
 
 // A function pointer of the original SDK's `MicrophoneDataAvailableCallback` shape.
 typedef void (*MicrophoneDataAvailableCallback)(void*);
 
 // Always NULL here (see [`ovrNetSyncOptions`]).
-typedef ovrNetSyncOptions *ovrNetSyncOptionsHandle;
+typedef struct ovrNetSyncOptions *ovrNetSyncOptionsHandle;
 
 // Always NULL here (see [`ovrNetSyncSession`]).
-typedef ovrNetSyncSession *ovrNetSyncSessionHandle;
+typedef struct ovrNetSyncSession *ovrNetSyncSessionHandle;
 
 // Always NULL here (see [`ovrNetSyncVoipAttenuationValue`]).
-typedef ovrNetSyncVoipAttenuationValue *ovrNetSyncVoipAttenuationValueHandle;
+typedef struct ovrNetSyncVoipAttenuationValue *ovrNetSyncVoipAttenuationValueHandle;
 
 // Laid out as the original SDK's `ovrNetSyncVec3`.
-typedef struct {
+typedef struct ovrNetSyncVec3 {
     float x;
     float y;
     float z;
 } ovrNetSyncVec3;
 
 // Opaque to C. The pointer is owned by whoever holds it; C frees it with `ovr_Packet_Free`.
-typedef ovrPacket *ovrPacketHandle;
+typedef struct ovrPacket *ovrPacketHandle;
 
 // Always NULL here (see [`ovrPid`]).
-typedef ovrPid *ovrPidHandle;
+typedef struct ovrPid *ovrPidHandle;
 
 // Arguments of `ovr_Platform_InitializeStandaloneOculus`, laid out as in the original SDK.
-typedef struct {
+typedef struct ovrOculusInitParams {
     // Must be `ovrPlatformStructureType_OculusInitParams`.
     ovrPlatformStructureType sType;
     // Ignored by ovrnet (the user id comes from the configuration).
@@ -1831,60 +1831,60 @@ typedef struct {
 } ovrOculusInitParams;
 
 // Always NULL here (see [`ovrPrice`]).
-typedef ovrPrice *ovrPriceHandle;
+typedef struct ovrPrice *ovrPriceHandle;
 
 // Always NULL here (see [`ovrProduct`]).
-typedef ovrProduct *ovrProductHandle;
+typedef struct ovrProduct *ovrProductHandle;
 
 // Always NULL here (see [`ovrRichPresenceOptions`]).
-typedef ovrRichPresenceOptions *ovrRichPresenceOptionsHandle;
+typedef struct ovrRichPresenceOptions *ovrRichPresenceOptionsHandle;
 
 // Opaque to C; made by `ovr_RoomOptions_Create`, freed by `ovr_RoomOptions_Destroy`. Requests
 // copy what they need, so it may be destroyed right after the request call.
-typedef ovrRoomOptions *ovrRoomOptionsHandle;
+typedef struct ovrRoomOptions *ovrRoomOptionsHandle;
 
 // Opaque to C; always NULL here.
-typedef ovrTeamArray *ovrTeamArrayHandle;
+typedef struct ovrTeamArray *ovrTeamArrayHandle;
 
 // Always NULL here (see [`ovrSdkAccount`]).
-typedef ovrSdkAccount *ovrSdkAccountHandle;
+typedef struct ovrSdkAccount *ovrSdkAccountHandle;
 
 // Opaque to C; always NULL here.
-typedef ovrTeam *ovrTeamHandle;
+typedef struct ovrTeam *ovrTeamHandle;
 
 // Always NULL here (see [`ovrTestUserAppAccess`]).
-typedef ovrTestUserAppAccess *ovrTestUserAppAccessHandle;
+typedef struct ovrTestUserAppAccess *ovrTestUserAppAccessHandle;
 
 // Always NULL here (see [`ovrTestUserAppAccessArray`]).
-typedef ovrTestUserAppAccessArray *ovrTestUserAppAccessArrayHandle;
+typedef struct ovrTestUserAppAccessArray *ovrTestUserAppAccessArrayHandle;
 
 // Always NULL here (see [`ovrTestUser`]).
-typedef ovrTestUser *ovrTestUserHandle;
+typedef struct ovrTestUser *ovrTestUserHandle;
 
 // Always NULL here (see [`ovrUserAndRoom`]).
-typedef ovrUserAndRoom *ovrUserAndRoomHandle;
+typedef struct ovrUserAndRoom *ovrUserAndRoomHandle;
 
 // Always NULL here (see [`ovrUserCapability`]).
-typedef ovrUserCapability *ovrUserCapabilityHandle;
+typedef struct ovrUserCapability *ovrUserCapabilityHandle;
 
 // Always NULL here (see [`ovrUserOptions`]).
-typedef ovrUserOptions *ovrUserOptionsHandle;
+typedef struct ovrUserOptions *ovrUserOptionsHandle;
 
 // Always NULL here (see [`ovrVoipDecoder`]).
-typedef ovrVoipDecoder *ovrVoipDecoderHandle;
+typedef struct ovrVoipDecoder *ovrVoipDecoderHandle;
 
 // Always NULL here (see [`ovrVoipEncoder`]).
-typedef ovrVoipEncoder *ovrVoipEncoderHandle;
+typedef struct ovrVoipEncoder *ovrVoipEncoderHandle;
 
 // Always NULL here (see [`ovrVoipOptions`]).
-typedef ovrVoipOptions *ovrVoipOptionsHandle;
+typedef struct ovrVoipOptions *ovrVoipOptionsHandle;
 
 // A function pointer of the original SDK's `VoipFilterCallback` shape.
 typedef void (*VoipFilterCallback)(int16_t*, size_t, int, int);
 
 // ovrnet extension: everything `ovrnet_Initialize` needs. Zero-initialise it, then fill in
 // at least `serverAddress` and `userId`. Strings are only read during the call.
-typedef struct {
+typedef struct ovrnetConfig {
     // Rendezvous server as "host:port" (a name, an IPv4 literal, or "[IPv6]:port"). Required.
     const char *serverAddress;
     // This user's 64-bit id; must be non-zero.
@@ -1902,7 +1902,7 @@ typedef struct {
 
 // ovrnet extension: figures of one peer connection. Times in microseconds, sizes in bytes,
 // counters since the connection started.
-typedef struct {
+typedef struct ovrnetStats {
     // Smoothed round-trip time.
     uint64_t rttUsec;
     // Mean deviation of the round-trip time.
@@ -1938,7 +1938,7 @@ extern "C" {
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrAbuseReportType ovrAbuseReportType_FromString(const char *str);
+enum ovrAbuseReportType ovrAbuseReportType_FromString(const char *str);
 
 // The upper-case name of a `ovrAbuseReportType` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -1946,7 +1946,7 @@ const char *ovrAbuseReportType_ToString(ovrAbuseReportType value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrAbuseReportVideoMode ovrAbuseReportVideoMode_FromString(const char *str);
+enum ovrAbuseReportVideoMode ovrAbuseReportVideoMode_FromString(const char *str);
 
 // The upper-case name of a `ovrAbuseReportVideoMode` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -1954,7 +1954,7 @@ const char *ovrAbuseReportVideoMode_ToString(ovrAbuseReportVideoMode value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrAchievementType ovrAchievementType_FromString(const char *str);
+enum ovrAchievementType ovrAchievementType_FromString(const char *str);
 
 // The upper-case name of a `ovrAchievementType` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -1962,7 +1962,7 @@ const char *ovrAchievementType_ToString(ovrAchievementType value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrChallengeCreationType ovrChallengeCreationType_FromString(const char *str);
+enum ovrChallengeCreationType ovrChallengeCreationType_FromString(const char *str);
 
 // The upper-case name of a `ovrChallengeCreationType` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -1970,7 +1970,7 @@ const char *ovrChallengeCreationType_ToString(ovrChallengeCreationType value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrChallengeViewerFilter ovrChallengeViewerFilter_FromString(const char *str);
+enum ovrChallengeViewerFilter ovrChallengeViewerFilter_FromString(const char *str);
 
 // The upper-case name of a `ovrChallengeViewerFilter` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -1978,7 +1978,7 @@ const char *ovrChallengeViewerFilter_ToString(ovrChallengeViewerFilter value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrChallengeVisibility ovrChallengeVisibility_FromString(const char *str);
+enum ovrChallengeVisibility ovrChallengeVisibility_FromString(const char *str);
 
 // The upper-case name of a `ovrChallengeVisibility` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -1986,7 +1986,7 @@ const char *ovrChallengeVisibility_ToString(ovrChallengeVisibility value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrCloudStorageDataStatus ovrCloudStorageDataStatus_FromString(const char *str);
+enum ovrCloudStorageDataStatus ovrCloudStorageDataStatus_FromString(const char *str);
 
 // The upper-case name of a `ovrCloudStorageDataStatus` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -1994,7 +1994,7 @@ const char *ovrCloudStorageDataStatus_ToString(ovrCloudStorageDataStatus value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrCloudStorageUpdateStatus ovrCloudStorageUpdateStatus_FromString(const char *str);
+enum ovrCloudStorageUpdateStatus ovrCloudStorageUpdateStatus_FromString(const char *str);
 
 // The upper-case name of a `ovrCloudStorageUpdateStatus` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2017,24 +2017,24 @@ const char *ovrInitConfigOption_toString(ovrInitConfigOption value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrKeyValuePairType ovrKeyValuePairType_FromString(const char *str);
+enum ovrKeyValuePairType ovrKeyValuePairType_FromString(const char *str);
 
 // The upper-case name of a `ovrKeyValuePairType` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
 const char *ovrKeyValuePairType_ToString(ovrKeyValuePairType value);
 
 // Original entry point: a double pair. The key pointer is stored as given, not copied.
-ovrKeyValuePair ovrKeyValuePair_makeDouble(const char *key, double value);
+struct ovrKeyValuePair ovrKeyValuePair_makeDouble(const char *key, double value);
 
 // Original entry point: an integer pair. The key pointer is stored as given, not copied.
-ovrKeyValuePair ovrKeyValuePair_makeInt(const char *key, int value);
+struct ovrKeyValuePair ovrKeyValuePair_makeInt(const char *key, int value);
 
 // Original entry point: a string pair. Both pointers are stored as given, not copied.
-ovrKeyValuePair ovrKeyValuePair_makeString(const char *key, const char *value);
+struct ovrKeyValuePair ovrKeyValuePair_makeString(const char *key, const char *value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrLaunchResult ovrLaunchResult_FromString(const char *str);
+enum ovrLaunchResult ovrLaunchResult_FromString(const char *str);
 
 // The upper-case name of a `ovrLaunchResult` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2042,7 +2042,7 @@ const char *ovrLaunchResult_ToString(ovrLaunchResult value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrLaunchType ovrLaunchType_FromString(const char *str);
+enum ovrLaunchType ovrLaunchType_FromString(const char *str);
 
 // The upper-case name of a `ovrLaunchType` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2050,7 +2050,7 @@ const char *ovrLaunchType_ToString(ovrLaunchType value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrLeaderboardFilterType ovrLeaderboardFilterType_FromString(const char *str);
+enum ovrLeaderboardFilterType ovrLeaderboardFilterType_FromString(const char *str);
 
 // The upper-case name of a `ovrLeaderboardFilterType` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2058,7 +2058,7 @@ const char *ovrLeaderboardFilterType_ToString(ovrLeaderboardFilterType value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrLeaderboardStartAt ovrLeaderboardStartAt_FromString(const char *str);
+enum ovrLeaderboardStartAt ovrLeaderboardStartAt_FromString(const char *str);
 
 // The upper-case name of a `ovrLeaderboardStartAt` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2066,7 +2066,7 @@ const char *ovrLeaderboardStartAt_ToString(ovrLeaderboardStartAt value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrLivestreamingAudience ovrLivestreamingAudience_FromString(const char *str);
+enum ovrLivestreamingAudience ovrLivestreamingAudience_FromString(const char *str);
 
 // The upper-case name of a `ovrLivestreamingAudience` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2074,7 +2074,7 @@ const char *ovrLivestreamingAudience_ToString(ovrLivestreamingAudience value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrLivestreamingMicrophoneStatus ovrLivestreamingMicrophoneStatus_FromString(const char *str);
+enum ovrLivestreamingMicrophoneStatus ovrLivestreamingMicrophoneStatus_FromString(const char *str);
 
 // The upper-case name of a `ovrLivestreamingMicrophoneStatus` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2082,7 +2082,7 @@ const char *ovrLivestreamingMicrophoneStatus_ToString(ovrLivestreamingMicrophone
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrLivestreamingStartStatus ovrLivestreamingStartStatus_FromString(const char *str);
+enum ovrLivestreamingStartStatus ovrLivestreamingStartStatus_FromString(const char *str);
 
 // The upper-case name of a `ovrLivestreamingStartStatus` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2090,7 +2090,7 @@ const char *ovrLivestreamingStartStatus_ToString(ovrLivestreamingStartStatus val
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrLogEventName ovrLogEventName_FromString(const char *str);
+enum ovrLogEventName ovrLogEventName_FromString(const char *str);
 
 // The upper-case name of a `ovrLogEventName` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2098,7 +2098,7 @@ const char *ovrLogEventName_ToString(ovrLogEventName value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrLogEventParameter ovrLogEventParameter_FromString(const char *str);
+enum ovrLogEventParameter ovrLogEventParameter_FromString(const char *str);
 
 // The upper-case name of a `ovrLogEventParameter` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2106,7 +2106,7 @@ const char *ovrLogEventParameter_ToString(ovrLogEventParameter value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrMatchmakingCriterionImportance ovrMatchmakingCriterionImportance_FromString(const char *str);
+enum ovrMatchmakingCriterionImportance ovrMatchmakingCriterionImportance_FromString(const char *str);
 
 // The upper-case name of a `ovrMatchmakingCriterionImportance` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2114,7 +2114,7 @@ const char *ovrMatchmakingCriterionImportance_ToString(ovrMatchmakingCriterionIm
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrMatchmakingStatApproach ovrMatchmakingStatApproach_FromString(const char *str);
+enum ovrMatchmakingStatApproach ovrMatchmakingStatApproach_FromString(const char *str);
 
 // The upper-case name of a `ovrMatchmakingStatApproach` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2122,7 +2122,7 @@ const char *ovrMatchmakingStatApproach_ToString(ovrMatchmakingStatApproach value
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrMediaContentType ovrMediaContentType_FromString(const char *str);
+enum ovrMediaContentType ovrMediaContentType_FromString(const char *str);
 
 // The upper-case name of a `ovrMediaContentType` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2139,7 +2139,7 @@ const char *ovrMessageType_ToString(ovrMessageType value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrMultiplayerErrorErrorKey ovrMultiplayerErrorErrorKey_FromString(const char *str);
+enum ovrMultiplayerErrorErrorKey ovrMultiplayerErrorErrorKey_FromString(const char *str);
 
 // The upper-case name of a `ovrMultiplayerErrorErrorKey` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2147,7 +2147,7 @@ const char *ovrMultiplayerErrorErrorKey_ToString(ovrMultiplayerErrorErrorKey val
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrNetSyncConnectionStatus ovrNetSyncConnectionStatus_FromString(const char *str);
+enum ovrNetSyncConnectionStatus ovrNetSyncConnectionStatus_FromString(const char *str);
 
 // The upper-case name of a `ovrNetSyncConnectionStatus` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2155,7 +2155,7 @@ const char *ovrNetSyncConnectionStatus_ToString(ovrNetSyncConnectionStatus value
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrNetSyncDisconnectReason ovrNetSyncDisconnectReason_FromString(const char *str);
+enum ovrNetSyncDisconnectReason ovrNetSyncDisconnectReason_FromString(const char *str);
 
 // The upper-case name of a `ovrNetSyncDisconnectReason` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2163,7 +2163,7 @@ const char *ovrNetSyncDisconnectReason_ToString(ovrNetSyncDisconnectReason value
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrNetSyncVoipMicSource ovrNetSyncVoipMicSource_FromString(const char *str);
+enum ovrNetSyncVoipMicSource ovrNetSyncVoipMicSource_FromString(const char *str);
 
 // The upper-case name of a `ovrNetSyncVoipMicSource` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2171,7 +2171,7 @@ const char *ovrNetSyncVoipMicSource_ToString(ovrNetSyncVoipMicSource value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrNetSyncVoipStreamMode ovrNetSyncVoipStreamMode_FromString(const char *str);
+enum ovrNetSyncVoipStreamMode ovrNetSyncVoipStreamMode_FromString(const char *str);
 
 // The upper-case name of a `ovrNetSyncVoipStreamMode` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2179,7 +2179,7 @@ const char *ovrNetSyncVoipStreamMode_ToString(ovrNetSyncVoipStreamMode value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrPartyMicState ovrPartyMicState_FromString(const char *str);
+enum ovrPartyMicState ovrPartyMicState_FromString(const char *str);
 
 // The upper-case name of a `ovrPartyMicState` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2187,7 +2187,7 @@ const char *ovrPartyMicState_ToString(ovrPartyMicState value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrPartyUpdateAction ovrPartyUpdateAction_FromString(const char *str);
+enum ovrPartyUpdateAction ovrPartyUpdateAction_FromString(const char *str);
 
 // The upper-case name of a `ovrPartyUpdateAction` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2195,7 +2195,7 @@ const char *ovrPartyUpdateAction_ToString(ovrPartyUpdateAction value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrPeerConnectionState ovrPeerConnectionState_FromString(const char *str);
+enum ovrPeerConnectionState ovrPeerConnectionState_FromString(const char *str);
 
 // The upper-case name of a `ovrPeerConnectionState` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2203,7 +2203,7 @@ const char *ovrPeerConnectionState_ToString(ovrPeerConnectionState value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrPermissionGrantStatus ovrPermissionGrantStatus_FromString(const char *str);
+enum ovrPermissionGrantStatus ovrPermissionGrantStatus_FromString(const char *str);
 
 // The upper-case name of a `ovrPermissionGrantStatus` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2211,7 +2211,7 @@ const char *ovrPermissionGrantStatus_ToString(ovrPermissionGrantStatus value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrPermissionType ovrPermissionType_FromString(const char *str);
+enum ovrPermissionType ovrPermissionType_FromString(const char *str);
 
 // The upper-case name of a `ovrPermissionType` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2219,7 +2219,7 @@ const char *ovrPermissionType_ToString(ovrPermissionType value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrPlatformInitializeResult ovrPlatformInitializeResult_FromString(const char *str);
+enum ovrPlatformInitializeResult ovrPlatformInitializeResult_FromString(const char *str);
 
 // The upper-case name of a `ovrPlatformInitializeResult` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2227,7 +2227,7 @@ const char *ovrPlatformInitializeResult_ToString(ovrPlatformInitializeResult val
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrReportRequestResponse ovrReportRequestResponse_FromString(const char *str);
+enum ovrReportRequestResponse ovrReportRequestResponse_FromString(const char *str);
 
 // The upper-case name of a `ovrReportRequestResponse` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2235,7 +2235,7 @@ const char *ovrReportRequestResponse_ToString(ovrReportRequestResponse value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrRichPresenceExtraContext ovrRichPresenceExtraContext_FromString(const char *str);
+enum ovrRichPresenceExtraContext ovrRichPresenceExtraContext_FromString(const char *str);
 
 // The upper-case name of a `ovrRichPresenceExtraContext` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2243,7 +2243,7 @@ const char *ovrRichPresenceExtraContext_ToString(ovrRichPresenceExtraContext val
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrRoomJoinPolicy ovrRoomJoinPolicy_FromString(const char *str);
+enum ovrRoomJoinPolicy ovrRoomJoinPolicy_FromString(const char *str);
 
 // The upper-case name of a `ovrRoomJoinPolicy` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2251,7 +2251,7 @@ const char *ovrRoomJoinPolicy_ToString(ovrRoomJoinPolicy value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrRoomJoinability ovrRoomJoinability_FromString(const char *str);
+enum ovrRoomJoinability ovrRoomJoinability_FromString(const char *str);
 
 // The upper-case name of a `ovrRoomJoinability` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2259,7 +2259,7 @@ const char *ovrRoomJoinability_ToString(ovrRoomJoinability value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrRoomMembershipLockStatus ovrRoomMembershipLockStatus_FromString(const char *str);
+enum ovrRoomMembershipLockStatus ovrRoomMembershipLockStatus_FromString(const char *str);
 
 // The upper-case name of a `ovrRoomMembershipLockStatus` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2267,7 +2267,7 @@ const char *ovrRoomMembershipLockStatus_ToString(ovrRoomMembershipLockStatus val
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrRoomType ovrRoomType_FromString(const char *str);
+enum ovrRoomType ovrRoomType_FromString(const char *str);
 
 // The upper-case name of a `ovrRoomType` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2275,7 +2275,7 @@ const char *ovrRoomType_ToString(ovrRoomType value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrSdkAccountType ovrSdkAccountType_FromString(const char *str);
+enum ovrSdkAccountType ovrSdkAccountType_FromString(const char *str);
 
 // The upper-case name of a `ovrSdkAccountType` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2283,7 +2283,7 @@ const char *ovrSdkAccountType_ToString(ovrSdkAccountType value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrSendPolicy ovrSendPolicy_FromString(const char *str);
+enum ovrSendPolicy ovrSendPolicy_FromString(const char *str);
 
 // The upper-case name of a `ovrSendPolicy` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2291,7 +2291,7 @@ const char *ovrSendPolicy_ToString(ovrSendPolicy value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrServiceProvider ovrServiceProvider_FromString(const char *str);
+enum ovrServiceProvider ovrServiceProvider_FromString(const char *str);
 
 // The upper-case name of a `ovrServiceProvider` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2299,7 +2299,7 @@ const char *ovrServiceProvider_ToString(ovrServiceProvider value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrShareMediaStatus ovrShareMediaStatus_FromString(const char *str);
+enum ovrShareMediaStatus ovrShareMediaStatus_FromString(const char *str);
 
 // The upper-case name of a `ovrShareMediaStatus` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2307,7 +2307,7 @@ const char *ovrShareMediaStatus_ToString(ovrShareMediaStatus value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrSystemVoipStatus ovrSystemVoipStatus_FromString(const char *str);
+enum ovrSystemVoipStatus ovrSystemVoipStatus_FromString(const char *str);
 
 // The upper-case name of a `ovrSystemVoipStatus` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2315,7 +2315,7 @@ const char *ovrSystemVoipStatus_ToString(ovrSystemVoipStatus value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrTimeWindow ovrTimeWindow_FromString(const char *str);
+enum ovrTimeWindow ovrTimeWindow_FromString(const char *str);
 
 // The upper-case name of a `ovrTimeWindow` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2323,7 +2323,7 @@ const char *ovrTimeWindow_ToString(ovrTimeWindow value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrUserOrdering ovrUserOrdering_FromString(const char *str);
+enum ovrUserOrdering ovrUserOrdering_FromString(const char *str);
 
 // The upper-case name of a `ovrUserOrdering` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2331,7 +2331,7 @@ const char *ovrUserOrdering_ToString(ovrUserOrdering value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrUserPresenceStatus ovrUserPresenceStatus_FromString(const char *str);
+enum ovrUserPresenceStatus ovrUserPresenceStatus_FromString(const char *str);
 
 // The upper-case name of a `ovrUserPresenceStatus` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2339,7 +2339,7 @@ const char *ovrUserPresenceStatus_ToString(ovrUserPresenceStatus value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrVoipBitrate ovrVoipBitrate_FromString(const char *str);
+enum ovrVoipBitrate ovrVoipBitrate_FromString(const char *str);
 
 // The upper-case name of a `ovrVoipBitrate` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2347,7 +2347,7 @@ const char *ovrVoipBitrate_ToString(ovrVoipBitrate value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrVoipDtxState ovrVoipDtxState_FromString(const char *str);
+enum ovrVoipDtxState ovrVoipDtxState_FromString(const char *str);
 
 // The upper-case name of a `ovrVoipDtxState` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2355,7 +2355,7 @@ const char *ovrVoipDtxState_ToString(ovrVoipDtxState value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrVoipMuteState ovrVoipMuteState_FromString(const char *str);
+enum ovrVoipMuteState ovrVoipMuteState_FromString(const char *str);
 
 // The upper-case name of a `ovrVoipMuteState` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2363,7 +2363,7 @@ const char *ovrVoipMuteState_ToString(ovrVoipMuteState value);
 
 // Parses an upper-case name. `str` may be NULL; NULL or an unknown name gives the
 // Unknown value. The string is only read during the call.
-ovrVoipSampleRate ovrVoipSampleRate_FromString(const char *str);
+enum ovrVoipSampleRate ovrVoipSampleRate_FromString(const char *str);
 
 // The upper-case name of a `ovrVoipSampleRate` value. Static storage: never free it. An unknown
 // value gives the Unknown value's name.
@@ -2416,7 +2416,7 @@ const char *ovr_AchievementDefinition_GetName(ovrAchievementDefinitionHandle obj
 unsigned long long ovr_AchievementDefinition_GetTarget(ovrAchievementDefinitionHandle obj);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrAchievementType ovr_AchievementDefinition_GetType(ovrAchievementDefinitionHandle obj);
+enum ovrAchievementType ovr_AchievementDefinition_GetType(ovrAchievementDefinitionHandle obj);
 
 // Not provided by ovrnet: returns NULL and logs.
 ovrAchievementProgressHandle ovr_AchievementProgressArray_GetElement(ovrAchievementProgressArrayHandle obj,
@@ -2939,7 +2939,7 @@ void ovr_ChallengeOptions_SetVisibility(ovrChallengeOptionsHandle handle,
                                         ovrChallengeVisibility value);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrChallengeCreationType ovr_Challenge_GetCreationType(ovrChallengeHandle obj);
+enum ovrChallengeCreationType ovr_Challenge_GetCreationType(ovrChallengeHandle obj);
 
 // Not provided by ovrnet: returns an empty string (static storage) and logs.
 const char *ovr_Challenge_GetDescription(ovrChallengeHandle obj);
@@ -2966,7 +2966,7 @@ unsigned long long ovr_Challenge_GetStartDate(ovrChallengeHandle obj);
 const char *ovr_Challenge_GetTitle(ovrChallengeHandle obj);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrChallengeVisibility ovr_Challenge_GetVisibility(ovrChallengeHandle obj);
+enum ovrChallengeVisibility ovr_Challenge_GetVisibility(ovrChallengeHandle obj);
 
 // Not provided by ovrnet: returns a request id, and an `ovrMessage_Challenges_Create` error
 // message with that id follows (0 when not initialised).
@@ -3095,7 +3095,7 @@ const char *ovr_CloudStorageMetadata_GetKey(ovrCloudStorageMetadataHandle obj);
 unsigned long long ovr_CloudStorageMetadata_GetSaveTime(ovrCloudStorageMetadataHandle obj);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrCloudStorageDataStatus ovr_CloudStorageMetadata_GetStatus(ovrCloudStorageMetadataHandle obj);
+enum ovrCloudStorageDataStatus ovr_CloudStorageMetadata_GetStatus(ovrCloudStorageMetadataHandle obj);
 
 // Not provided by ovrnet: returns an empty string (static storage) and logs.
 const char *ovr_CloudStorageMetadata_GetVersionHandle(ovrCloudStorageMetadataHandle obj);
@@ -3107,7 +3107,7 @@ const char *ovr_CloudStorageUpdateResponse_GetBucket(ovrCloudStorageUpdateRespon
 const char *ovr_CloudStorageUpdateResponse_GetKey(ovrCloudStorageUpdateResponseHandle obj);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrCloudStorageUpdateStatus ovr_CloudStorageUpdateResponse_GetStatus(ovrCloudStorageUpdateResponseHandle obj);
+enum ovrCloudStorageUpdateStatus ovr_CloudStorageUpdateResponse_GetStatus(ovrCloudStorageUpdateResponseHandle obj);
 
 // Not provided by ovrnet: returns an empty string (static storage) and logs.
 const char *ovr_CloudStorageUpdateResponse_GetVersionHandle(ovrCloudStorageUpdateResponseHandle obj);
@@ -3368,14 +3368,16 @@ ovrRequest ovr_HTTP_MultiPartPost(const char *url,
                                   const char *filepath_param_name,
                                   const char *filepath,
                                   const char *access_token,
-                                  ovrKeyValuePair *post_params,
+                                  struct ovrKeyValuePair *post_params,
                                   size_t numItems);
 
 // Not provided by ovrnet: returns 0 and logs.
 ovrRequest ovr_HTTP_Post(const char *url);
 
 // Not provided by ovrnet: returns 0 and logs.
-ovrRequest ovr_HTTP_StartTransfer(const char *url, ovrKeyValuePair *headers, size_t numItems);
+ovrRequest ovr_HTTP_StartTransfer(const char *url,
+                                  struct ovrKeyValuePair *headers,
+                                  size_t numItems);
 
 // Not provided by ovrnet: returns false and logs.
 bool ovr_HTTP_Write(ovrRequest transferId, const void *bytes, size_t length);
@@ -3426,7 +3428,7 @@ ovrRequest ovr_IAP_LaunchCheckoutFlow(const char *sku);
 // Original entry point: an init option as a key/value pair for
 // `ovr_PlatformInitializeWithAccessTokenAndOptions`. The key is the option's static name
 // (`ovrInitConfigOption_toString`), the value an int 0/1. ovrnet accepts and ignores options.
-ovrKeyValuePair ovr_InitConfigOption_CreateBool(ovrInitConfigOption config, bool value);
+struct ovrKeyValuePair ovr_InitConfigOption_CreateBool(ovrInitConfigOption config, bool value);
 
 // Not provided by ovrnet: returns NULL and logs.
 ovrInstalledApplicationHandle ovr_InstalledApplicationArray_GetElement(ovrInstalledApplicationArrayHandle obj,
@@ -3501,7 +3503,7 @@ const char *ovr_LaunchDetails_GetDestinationApiName(ovrLaunchDetailsHandle obj);
 const char *ovr_LaunchDetails_GetLaunchSource(ovrLaunchDetailsHandle obj);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrLaunchType ovr_LaunchDetails_GetLaunchType(ovrLaunchDetailsHandle obj);
+enum ovrLaunchType ovr_LaunchDetails_GetLaunchType(ovrLaunchDetailsHandle obj);
 
 // Not provided by ovrnet: returns an empty string (static storage) and logs.
 const char *ovr_LaunchDetails_GetLobbySessionID(ovrLaunchDetailsHandle obj);
@@ -3684,7 +3686,7 @@ size_t ovr_LinkedAccountArray_GetSize(ovrLinkedAccountArrayHandle obj);
 const char *ovr_LinkedAccount_GetAccessToken(ovrLinkedAccountHandle obj);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrServiceProvider ovr_LinkedAccount_GetServiceProvider(ovrLinkedAccountHandle obj);
+enum ovrServiceProvider ovr_LinkedAccount_GetServiceProvider(ovrLinkedAccountHandle obj);
 
 // Not provided by ovrnet: returns an empty string (static storage) and logs.
 const char *ovr_LinkedAccount_GetUserId(ovrLinkedAccountHandle obj);
@@ -3693,7 +3695,7 @@ const char *ovr_LinkedAccount_GetUserId(ovrLinkedAccountHandle obj);
 bool ovr_LivestreamingApplicationStatus_GetStreamingEnabled(ovrLivestreamingApplicationStatusHandle obj);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrLivestreamingStartStatus ovr_LivestreamingStartResult_GetStreamingResult(ovrLivestreamingStartResultHandle obj);
+enum ovrLivestreamingStartStatus ovr_LivestreamingStartResult_GetStreamingResult(ovrLivestreamingStartResultHandle obj);
 
 // Not provided by ovrnet: returns false and logs.
 bool ovr_LivestreamingStatus_GetCommentsVisible(ovrLivestreamingStatusHandle obj);
@@ -3960,7 +3962,8 @@ unsigned int ovr_MatchmakingStats_GetWinCount(ovrMatchmakingStatsHandle obj);
 
 // Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_Browse` error
 // message with that id follows (0 when not initialised).
-ovrRequest ovr_Matchmaking_Browse(const char *pool, ovrMatchmakingCustomQueryData *customQueryData);
+ovrRequest ovr_Matchmaking_Browse(const char *pool,
+                                  struct ovrMatchmakingCustomQueryData *customQueryData);
 
 // Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_Browse2` error
 // message with that id follows (0 when not initialised).
@@ -3980,7 +3983,7 @@ ovrRequest ovr_Matchmaking_Cancel2(void);
 ovrRequest ovr_Matchmaking_CreateAndEnqueueRoom(const char *pool,
                                                 unsigned int maxUsers,
                                                 bool subscribeToUpdates,
-                                                ovrMatchmakingCustomQueryData *customQueryData);
+                                                struct ovrMatchmakingCustomQueryData *customQueryData);
 
 // Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_CreateAndEnqueueRoom2` error
 // message with that id follows (0 when not initialised).
@@ -4001,7 +4004,7 @@ ovrRequest ovr_Matchmaking_CreateRoom2(const char *pool,
 // Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_Enqueue` error
 // message with that id follows (0 when not initialised).
 ovrRequest ovr_Matchmaking_Enqueue(const char *pool,
-                                   ovrMatchmakingCustomQueryData *customQueryData);
+                                   struct ovrMatchmakingCustomQueryData *customQueryData);
 
 // Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_Enqueue2` error
 // message with that id follows (0 when not initialised).
@@ -4011,7 +4014,7 @@ ovrRequest ovr_Matchmaking_Enqueue2(const char *pool,
 // Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_EnqueueRoom` error
 // message with that id follows (0 when not initialised).
 ovrRequest ovr_Matchmaking_EnqueueRoom(ovrID roomID,
-                                       ovrMatchmakingCustomQueryData *customQueryData);
+                                       struct ovrMatchmakingCustomQueryData *customQueryData);
 
 // Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_EnqueueRoom2` error
 // message with that id follows (0 when not initialised).
@@ -4035,7 +4038,7 @@ ovrRequest ovr_Matchmaking_JoinRoom(ovrID roomID, bool subscribeToUpdates);
 // Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_ReportResultInsecure` error
 // message with that id follows (0 when not initialised).
 ovrRequest ovr_Matchmaking_ReportResultInsecure(ovrID roomID,
-                                                ovrKeyValuePair *data,
+                                                struct ovrKeyValuePair *data,
                                                 unsigned int numItems);
 
 // Not provided by ovrnet: returns a request id, and an `ovrMessage_Matchmaking_StartMatch` error
@@ -4307,7 +4310,7 @@ ovrSystemPermissionHandle ovr_Message_GetSystemPermission(ovrMessageHandle obj);
 ovrSystemVoipStateHandle ovr_Message_GetSystemVoipState(ovrMessageHandle obj);
 
 // The message's type; `ovrMessage_Unknown` for a NULL handle.
-ovrMessageType ovr_Message_GetType(ovrMessageHandle obj);
+enum ovrMessageType ovr_Message_GetType(ovrMessageHandle obj);
 
 // The user of an `ovrMessage_User_Get` or `ovrMessage_User_GetLoggedInUser` reply. Borrowed from
 // the message (valid until `ovr_FreeMessage`). NULL for other messages or a NULL handle.
@@ -4394,13 +4397,13 @@ void ovr_MultiplayerErrorOptions_SetErrorKey(ovrMultiplayerErrorOptionsHandle ha
 long long ovr_NetSyncConnection_GetConnectionId(ovrNetSyncConnectionHandle obj);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrNetSyncDisconnectReason ovr_NetSyncConnection_GetDisconnectReason(ovrNetSyncConnectionHandle obj);
+enum ovrNetSyncDisconnectReason ovr_NetSyncConnection_GetDisconnectReason(ovrNetSyncConnectionHandle obj);
 
 // Not provided by ovrnet: returns 0 and logs.
 ovrID ovr_NetSyncConnection_GetSessionId(ovrNetSyncConnectionHandle obj);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrNetSyncConnectionStatus ovr_NetSyncConnection_GetStatus(ovrNetSyncConnectionHandle obj);
+enum ovrNetSyncConnectionStatus ovr_NetSyncConnection_GetStatus(ovrNetSyncConnectionHandle obj);
 
 // Not provided by ovrnet: returns an empty string (static storage) and logs.
 const char *ovr_NetSyncConnection_GetZoneId(ovrNetSyncConnectionHandle obj);
@@ -4494,7 +4497,7 @@ size_t ovr_NetSync_GetAmbisonicInterleavedInt16PCM(long long connection_id,
 // Not provided by ovrnet: returns false and logs.
 bool ovr_NetSync_GetListenerPosition(long long connection_id,
                                      ovrID sessionId,
-                                     ovrNetSyncVec3 *position);
+                                     struct ovrNetSyncVec3 *position);
 
 // Not provided by ovrnet: returns 0 and logs.
 size_t ovr_NetSync_GetMonostreamFloatPCM(long long connection_id,
@@ -4524,7 +4527,8 @@ ovrRequest ovr_NetSync_GetVoipAttenuation(long long connection_id);
 ovrRequest ovr_NetSync_GetVoipAttenuationDefault(void);
 
 // Not provided by ovrnet: returns nothing and logs.
-void ovr_NetSync_SetListenerPosition(long long connection_id, const ovrNetSyncVec3 *position);
+void ovr_NetSync_SetListenerPosition(long long connection_id,
+                                     const struct ovrNetSyncVec3 *position);
 
 // Not provided by ovrnet: returns 0 and logs.
 ovrRequest ovr_NetSync_SetVoipAttenuation(long long connection_id,
@@ -4631,7 +4635,7 @@ bool ovr_Net_SendPacketToCurrentRoom(size_t length, const void *bytes, ovrSendPo
 ovrID ovr_NetworkingPeer_GetID(ovrNetworkingPeerHandle obj);
 
 // The connection state this message reports; `ovrPeerState_Unknown` for a NULL handle.
-ovrPeerConnectionState ovr_NetworkingPeer_GetState(ovrNetworkingPeerHandle obj);
+enum ovrPeerConnectionState ovr_NetworkingPeer_GetState(ovrNetworkingPeerHandle obj);
 
 // Not provided by ovrnet: returns a request id, and an `ovrMessage_Notification_GetNextRoomInviteNotificationArrayPage` error
 // message with that id follows (0 when not initialised).
@@ -4659,7 +4663,7 @@ void ovr_Packet_Free(ovrPacketHandle obj);
 const void *ovr_Packet_GetBytes(ovrPacketHandle obj);
 
 // The policy the sender used; `ovrSend_Unknown` for a NULL handle.
-ovrSendPolicy ovr_Packet_GetSendPolicy(ovrPacketHandle obj);
+enum ovrSendPolicy ovr_Packet_GetSendPolicy(ovrPacketHandle obj);
 
 // The user id of the peer that sent the packet; 0 for a NULL handle.
 ovrID ovr_Packet_GetSenderID(ovrPacketHandle obj);
@@ -4671,7 +4675,7 @@ size_t ovr_Packet_GetSize(ovrPacketHandle obj);
 ovrID ovr_PartyID_GetID(ovrPartyIDHandle obj);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrPartyUpdateAction ovr_PartyUpdateNotification_GetAction(ovrPartyUpdateNotificationHandle obj);
+enum ovrPartyUpdateAction ovr_PartyUpdateNotification_GetAction(ovrPartyUpdateNotificationHandle obj);
 
 // Not provided by ovrnet: returns 0 and logs.
 ovrID ovr_PartyUpdateNotification_GetPartyId(ovrPartyUpdateNotificationHandle obj);
@@ -4735,13 +4739,13 @@ ovrRequest ovr_Party_Leave(ovrID partyID);
 int ovr_Party_PluginGetSharedMemHandle(void);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrVoipMuteState ovr_Party_PluginGetVoipMicrophoneMuted(void);
+enum ovrVoipMuteState ovr_Party_PluginGetVoipMicrophoneMuted(void);
 
 // Not provided by ovrnet: returns false and logs.
 bool ovr_Party_PluginGetVoipPassthrough(void);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrSystemVoipStatus ovr_Party_PluginGetVoipStatus(void);
+enum ovrSystemVoipStatus ovr_Party_PluginGetVoipStatus(void);
 
 // Not provided by ovrnet: returns NULL and logs.
 ovrPidHandle ovr_PidArray_GetElement(ovrPidArrayHandle obj, size_t index);
@@ -4763,9 +4767,9 @@ bool ovr_PingResult_IsTimeout(ovrPingResultHandle obj);
 
 // Original Android entry point: as `ovr_PlatformInitializeWindows`; `activityObject` and `jni`
 // (a `jobject` and a `JNIEnv*`) are accepted and ignored.
-ovrPlatformInitializeResult ovr_PlatformInitializeAndroid(const char *appId,
-                                                          void *activityObject,
-                                                          void *jni);
+enum ovrPlatformInitializeResult ovr_PlatformInitializeAndroid(const char *appId,
+                                                               void *activityObject,
+                                                               void *jni);
 
 // Original Android entry point: as `ovr_UnityInitWrapperAsynchronous` (reply:
 // `ovrMessage_PlatformInitializeAndroidAsynchronous`); the JNI arguments are ignored.
@@ -4780,7 +4784,7 @@ ovrRequest ovr_PlatformInitializeAndroidAsynchronous(const char *appId,
 // `ovrPlatformInitialize_InvalidCredentials` when no valid user id or credential is
 // configured; `ovrPlatformInitialize_Uninitialized` for any other problem, including an
 // instance that is already running (it is kept). Every failure is logged.
-ovrPlatformInitializeResult ovr_PlatformInitializeWindows(const char *appId);
+enum ovrPlatformInitializeResult ovr_PlatformInitializeWindows(const char *appId);
 
 // Original entry point (older headers' function form). Like `ovr_PlatformInitializeWindows`,
 // but returns a request id at once; an `ovrMessage_PlatformInitializeWindowsAsynchronous`
@@ -4793,15 +4797,15 @@ ovrRequest ovr_PlatformInitializeWindowsAsynchronous(const char *appId);
 // outResult)` macro. As the function form; `outResult` (may be NULL) receives Success or why it
 // did not start (then the request id is 0). Version numbers are not checked.
 ovrRequest ovr_PlatformInitializeWindowsAsynchronousEx(const char *appId,
-                                                       ovrPlatformInitializeResult *outResult,
+                                                       enum ovrPlatformInitializeResult *outResult,
                                                        int productVersion,
                                                        int majorVersion);
 
 // Original entry point: `ovr_PlatformInitializeWindows` with the header's version numbers,
 // which ovrnet does not check (any header version works).
-ovrPlatformInitializeResult ovr_PlatformInitializeWindowsEx(const char *appId,
-                                                            int productVersion,
-                                                            int majorVersion);
+enum ovrPlatformInitializeResult ovr_PlatformInitializeWindowsEx(const char *appId,
+                                                                 int productVersion,
+                                                                 int majorVersion);
 
 // Original entry point (Android and older headers' function form). Initialises from the
 // config file and environment, with `serviceAccessToken` (if non-empty) as the login
@@ -4816,7 +4820,7 @@ ovrRequest ovr_PlatformInitializeWithAccessToken(ovrID appId, const char *servic
 // and is ignored, as is any other; `configOptions` is not read.
 ovrRequest ovr_PlatformInitializeWithAccessTokenAndOptions(ovrID appId,
                                                            const char *serviceAccessToken,
-                                                           ovrKeyValuePair *configOptions,
+                                                           struct ovrKeyValuePair *configOptions,
                                                            size_t numConfigOptions);
 
 // Original entry point behind the v49 desktop macro `ovr_PlatformInitializeWithAccessToken(
@@ -4824,13 +4828,13 @@ ovrRequest ovr_PlatformInitializeWithAccessTokenAndOptions(ovrID appId,
 // or why it did not start. Version numbers are not checked.
 ovrRequest ovr_PlatformInitializeWithAccessTokenEx(ovrID appId,
                                                    const char *serviceAccessToken,
-                                                   ovrPlatformInitializeResult *outResult,
+                                                   enum ovrPlatformInitializeResult *outResult,
                                                    int productVersion,
                                                    int majorVersion);
 
 // The result an asynchronous init reply reports; `ovrPlatformInitialize_Uninitialized` for a
 // NULL handle (so code that skips `ovr_Message_IsError` still sees a failure).
-ovrPlatformInitializeResult ovr_PlatformInitialize_GetResult(ovrPlatformInitializeHandle obj);
+enum ovrPlatformInitializeResult ovr_PlatformInitialize_GetResult(ovrPlatformInitializeHandle obj);
 
 // Original entry point (Android and older headers' function form). Initialises from the
 // config file and environment, with `params->password` (if non-empty) as the credential and
@@ -4840,13 +4844,13 @@ ovrPlatformInitializeResult ovr_PlatformInitialize_GetResult(ovrPlatformInitiali
 // `ovr_Message_GetPlatformInitialize`, result Success) or fails (an error message). Returns 0
 // (and logs why) if it cannot start: NULL params, wrong `sType`, bad configuration, or already
 // initialised. `params` is only read during the call.
-ovrRequest ovr_Platform_InitializeStandaloneOculus(const ovrOculusInitParams *params);
+ovrRequest ovr_Platform_InitializeStandaloneOculus(const struct ovrOculusInitParams *params);
 
 // Original entry point behind the v49 desktop macro `ovr_Platform_InitializeStandaloneOculus(
 // params, outResult)`. As the function form; `outResult` (may be NULL) receives Success or why
 // it did not start. Version numbers are not checked.
-ovrRequest ovr_Platform_InitializeStandaloneOculusEx(const ovrOculusInitParams *params,
-                                                     ovrPlatformInitializeResult *outResult,
+ovrRequest ovr_Platform_InitializeStandaloneOculusEx(const struct ovrOculusInitParams *params,
+                                                     enum ovrPlatformInitializeResult *outResult,
                                                      int productVersion,
                                                      int majorVersion);
 
@@ -5152,12 +5156,12 @@ ovrUserArrayHandle ovr_Room_GetInvitedUsers(ovrRoomHandle obj);
 bool ovr_Room_GetIsMembershipLocked(ovrRoomHandle obj);
 
 // Who may join; `ovrRoom_JoinPolicyUnknown` for a NULL handle.
-ovrRoomJoinPolicy ovr_Room_GetJoinPolicy(ovrRoomHandle obj);
+enum ovrRoomJoinPolicy ovr_Room_GetJoinPolicy(ovrRoomHandle obj);
 
 // Whether the local user can join, as of this message: AreIn for a member, IsFull, PolicyPrevents
 // (membership locked, policy None, or InvitedUsers without an invite), CanJoin; Unknown for a
 // room that no longer exists or a NULL handle.
-ovrRoomJoinability ovr_Room_GetJoinability(ovrRoomHandle obj);
+enum ovrRoomJoinability ovr_Room_GetJoinability(ovrRoomHandle obj);
 
 // Always NULL: there is no matchmaking here ("value not present", as the original allows).
 ovrMatchmakingEnqueuedUserArrayHandle ovr_Room_GetMatchedUsers(ovrRoomHandle obj);
@@ -5188,7 +5192,7 @@ ovrTeamArrayHandle ovr_Room_GetTeams(ovrRoomHandle obj);
 
 // Always `ovrRoom_TypePrivate`: only private rooms exist here. `ovrRoom_TypeUnknown` for a NULL
 // handle.
-ovrRoomType ovr_Room_GetType(ovrRoomHandle obj);
+enum ovrRoomType ovr_Room_GetType(ovrRoomHandle obj);
 
 // The members in join order (the first has been in the room longest), borrowed from the room
 // (valid until `ovr_FreeMessage`). NULL for a NULL handle.
@@ -5243,7 +5247,7 @@ ovrRequest ovr_Room_SetDescription(ovrID roomID, const char *description);
 // room 0, NULL `data` with `numItems` > 0, more than 64 pairs, a NULL or non-UTF-8 string, or a
 // key or value the data store cannot hold.
 ovrRequest ovr_Room_UpdateDataStore(ovrID roomID,
-                                    const ovrKeyValuePair *data,
+                                    const struct ovrKeyValuePair *data,
                                     unsigned int numItems);
 
 // Owner only: locks (no one may join) or unlocks the room. Reply:
@@ -5279,7 +5283,7 @@ ovrSdkAccountHandle ovr_SdkAccountArray_GetElement(ovrSdkAccountArrayHandle obj,
 size_t ovr_SdkAccountArray_GetSize(ovrSdkAccountArrayHandle obj);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrSdkAccountType ovr_SdkAccount_GetAccountType(ovrSdkAccountHandle obj);
+enum ovrSdkAccountType ovr_SdkAccount_GetAccountType(ovrSdkAccountHandle obj);
 
 // Not provided by ovrnet: returns 0 and logs.
 ovrID ovr_SdkAccount_GetUserId(ovrSdkAccountHandle obj);
@@ -5293,7 +5297,7 @@ ovrApplicationInviteArrayHandle ovr_SendInvitesResult_GetInvites(ovrSendInvitesR
 bool ovr_SetDeveloperAccessToken(const char *accessToken);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrShareMediaStatus ovr_ShareMediaResult_GetStatus(ovrShareMediaResultHandle obj);
+enum ovrShareMediaStatus ovr_ShareMediaResult_GetStatus(ovrShareMediaResultHandle obj);
 
 // Not provided by ovrnet: returns 0 and logs.
 ovrID ovr_SupplementaryMetric_GetID(ovrSupplementaryMetricHandle obj);
@@ -5305,7 +5309,7 @@ long long ovr_SupplementaryMetric_GetMetric(ovrSupplementaryMetricHandle obj);
 bool ovr_SystemPermission_GetHasPermission(ovrSystemPermissionHandle obj);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrPermissionGrantStatus ovr_SystemPermission_GetPermissionGrantStatus(ovrSystemPermissionHandle obj);
+enum ovrPermissionGrantStatus ovr_SystemPermission_GetPermissionGrantStatus(ovrSystemPermissionHandle obj);
 
 // Not provided by ovrnet: returns 0 and logs.
 ovrRequest ovr_SystemPermissions_GetStatus(ovrPermissionType permType);
@@ -5314,10 +5318,10 @@ ovrRequest ovr_SystemPermissions_GetStatus(ovrPermissionType permType);
 ovrRequest ovr_SystemPermissions_LaunchDeeplink(ovrPermissionType permType);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrVoipMuteState ovr_SystemVoipState_GetMicrophoneMuted(ovrSystemVoipStateHandle obj);
+enum ovrVoipMuteState ovr_SystemVoipState_GetMicrophoneMuted(ovrSystemVoipStateHandle obj);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrSystemVoipStatus ovr_SystemVoipState_GetStatus(ovrSystemVoipStateHandle obj);
+enum ovrSystemVoipStatus ovr_SystemVoipState_GetStatus(ovrSystemVoipStateHandle obj);
 
 // Always NULL: team lists never exist here.
 ovrTeamHandle ovr_TeamArray_GetElement(ovrTeamArrayHandle obj, size_t index);
@@ -5628,7 +5632,7 @@ const char *ovr_User_GetPresenceLobbySessionId(ovrUserHandle obj);
 const char *ovr_User_GetPresenceMatchSessionId(ovrUserHandle obj);
 
 // Always `ovrUserPresenceStatus_Unknown`: there is no presence service here.
-ovrUserPresenceStatus ovr_User_GetPresenceStatus(ovrUserHandle obj);
+enum ovrUserPresenceStatus ovr_User_GetPresenceStatus(ovrUserHandle obj);
 
 // Not provided by ovrnet: returns a request id, and an `ovrMessage_User_GetSdkAccounts` error
 // message with that id follows (0 when not initialised).
@@ -5745,10 +5749,10 @@ void ovr_Voip_DestroyDecoder(ovrVoipDecoderHandle decoder);
 void ovr_Voip_DestroyEncoder(ovrVoipEncoderHandle encoder);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrVoipDtxState ovr_Voip_GetIsConnectionUsingDtx(ovrID peerID);
+enum ovrVoipDtxState ovr_Voip_GetIsConnectionUsingDtx(ovrID peerID);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrVoipBitrate ovr_Voip_GetLocalBitrate(ovrID peerID);
+enum ovrVoipBitrate ovr_Voip_GetLocalBitrate(ovrID peerID);
 
 // Not provided by ovrnet: returns a request id, and an `ovrMessage_Voip_GetMicrophoneAvailability` error
 // message with that id follows (0 when not initialised).
@@ -5779,7 +5783,7 @@ size_t ovr_Voip_GetPCMWithTimestampFloat(ovrID senderID,
                                          uint32_t *timestamp);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrVoipBitrate ovr_Voip_GetRemoteBitrate(ovrID peerID);
+enum ovrVoipBitrate ovr_Voip_GetRemoteBitrate(ovrID peerID);
 
 // Not provided by ovrnet: returns 0 and logs.
 uint32_t ovr_Voip_GetSyncTimestamp(ovrID userID);
@@ -5788,10 +5792,10 @@ uint32_t ovr_Voip_GetSyncTimestamp(ovrID userID);
 long long ovr_Voip_GetSyncTimestampDifference(uint32_t lhs, uint32_t rhs);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrVoipMuteState ovr_Voip_GetSystemVoipMicrophoneMuted(void);
+enum ovrVoipMuteState ovr_Voip_GetSystemVoipMicrophoneMuted(void);
 
 // Not provided by ovrnet: returns the Unknown value and logs.
-ovrSystemVoipStatus ovr_Voip_GetSystemVoipStatus(void);
+enum ovrSystemVoipStatus ovr_Voip_GetSystemVoipStatus(void);
 
 // Not provided by ovrnet: returns 0 and logs.
 ovrRequest ovr_Voip_ReportAppVoipSessions(ovrID *sessionIDs);
@@ -5833,12 +5837,12 @@ void ovr_Voip_Stop(ovrID userID);
 // runs; the login to the server continues asynchronously (its failure is logged). Returns false
 // (and logs why) for a NULL or invalid configuration, a socket failure, or when already
 // initialised (the running instance is left untouched). `cfg` is only read during the call.
-bool ovrnet_Initialize(const ovrnetConfig *cfg);
+bool ovrnet_Initialize(const struct ovrnetConfig *cfg);
 
 // ovrnet extension: fills `*out` with the figures of the connection to `peerID`. Returns false,
 // leaving `*out` untouched, when `out` is NULL, peer is 0, there is no connection to that peer,
 // or when not initialised.
-bool ovrnet_Net_GetStats(ovrID peerID, ovrnetStats *out);
+bool ovrnet_Net_GetStats(ovrID peerID, struct ovrnetStats *out);
 
 // ovrnet extension: logs out, closes every connection, joins the background thread and frees
 // everything, including packets and messages nobody read. Handles the application still holds

@@ -3,6 +3,7 @@
 #ifndef OVRNET_COMPAT_H
 #define OVRNET_COMPAT_H
 #include "ovrnet.h"
+#include "ovrnet_enum_tags.h"
 
 /* The request id no request ever has (ovrnet never returns it for a request that started). */
 #define invalidRequestID ((ovrRequest)0)

@@ -21,7 +21,8 @@ fi
         echo "#include \"$(basename "$h")\""
         echo "#include \"$(basename "$h")\""
     done
-    echo 'int main(void) { ovrMessageHandle m = 0; (void)m; return (int)ovrSend_Reliable - 1; }'
+    # The original enum tags (`enum ovrSendPolicy_`) and constants work too.
+    echo 'int main(void) { ovrMessageHandle m = 0; enum ovrSendPolicy_ p = ovrSend_Reliable; enum ovrMessageType_ t = ovrMessage_Room_Join2; (void)m; (void)t; return (int)p - 1 + (int)invalidRequestID; }'
 } > "$tmp/all_headers.c"
 cp "$tmp/all_headers.c" "$tmp/all_headers.cpp"
 

@@ -180,7 +180,7 @@ namespace Ovrnet.Tests
 
     internal static void CompareStruct(string headerText, string cName, Type csharp)
     {
-      Match m = Regex.Match(headerText, @"typedef struct \{(?<body>[^}]*)\}\s*" + cName + ";");
+      Match m = Regex.Match(headerText, @"typedef struct (?:\w+ )?\{(?<body>[^}]*)\}\s*" + cName + ";");
       if (!m.Success) throw new CheckFailed("header has no struct " + cName);
       var cFields = new List<string>();
       string body = Regex.Replace(m.Groups["body"].Value, @"//[^\n]*", "");
