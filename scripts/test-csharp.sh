@@ -63,7 +63,7 @@ cp "$lib" "$work/libovrnet.so"
 echo "== ovrnet-server"
 # Created here, not by the background job's redirect, so the first read below cannot race it.
 : >"$work/server.out"
-"$server_bin" --listen 127.0.0.1:0 >"$work/server.out" 2>"$work/server.log" &
+"$server_bin" --auth open --listen 127.0.0.1:0 >"$work/server.out" 2>"$work/server.log" &
 server_pid=$!
 addr=""
 for _ in $(seq 1 100); do

@@ -27,6 +27,7 @@ fn help_lists_every_flag() {
         "--connect-timeout",
         "--max-rooms",
         "--log-level",
+        "--insecure-open",
         "--secret",
         "--user",
         "--ttl",
@@ -38,7 +39,7 @@ fn help_lists_every_flag() {
 #[test]
 fn max_rooms_must_be_a_positive_number() {
     for bad in ["0", "-1", "many"] {
-        let out = Command::new(BIN).args(["--max-rooms", bad]).output().unwrap();
+        let out = Command::new(BIN).args(["--auth", "open", "--max-rooms", bad]).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "--max-rooms {bad}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("--max-rooms wants a whole number"));
     }
@@ -58,7 +59,7 @@ fn token_subcommand_mints_a_verifiable_token() {
 #[test]
 fn server_announces_its_address_and_stops_on_sigterm() {
     let mut child = Command::new(BIN)
-        .args(["--listen", "127.0.0.1:0", "--log-level", "off"])
+        .args(["--auth", "open", "--listen", "127.0.0.1:0", "--log-level", "off"])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -71,4 +72,29 @@ fn server_announces_its_address_and_stops_on_sigterm() {
     assert!(killed.success());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "clean exit on SIGTERM");
+}
+
+#[test]
+fn the_auth_mode_must_be_chosen() {
+    let out = Command::new(BIN).args(["--listen", "127.0.0.1:0"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "no default auth mode");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("choose how logins are checked"));
+}
+
+#[test]
+fn open_mode_listens_on_loopback_only_unless_told_otherwise() {
+    let out = Command::new(BIN).args(["--auth", "open", "--listen", "0.0.0.0:0"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "open mode on all interfaces is refused");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--insecure-open"));
+    // With the explicit flag it starts (and is stopped at once).
+    let mut child = Command::new(BIN)
+        .args(["--auth", "open", "--insecure-open", "--listen", "0.0.0.0:0", "--log-level", "off"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    assert!(line.starts_with("listening on 0.0.0.0:"), "{line}");
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
 }

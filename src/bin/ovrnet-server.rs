@@ -18,16 +18,18 @@ const USAGE: &str = "\
 ovrnet-server: rendezvous server for ovrnet peer-to-peer networking
 
 USAGE:
-    ovrnet-server [--listen ADDR] [--auth open|secret] [--secret-file FILE]
-                  [--session-timeout SECS] [--connect-timeout SECS] [--max-rooms N]
-                  [--log-level LEVEL]
+    ovrnet-server --auth secret [--secret-file FILE] [--listen ADDR] [OPTIONS]
+    ovrnet-server --auth open [--listen LOOPBACK_ADDR | --insecure-open --listen ADDR] [OPTIONS]
     ovrnet-server token --secret SECRET --user ID [--ttl SECS]
 
 SERVER FLAGS:
-    --listen ADDR            UDP address to listen on (default 0.0.0.0:7650).
-    --auth MODE              'open' (default, development: any user id; the login credential
-                             binds the session) or 'secret' (logins must present a token
-                             minted with the shared secret).
+    --auth MODE              Required. 'secret': logins must present a token minted with the
+                             shared secret. 'open' (development only): anyone may log in as
+                             any user id; the login credential binds the session.
+    --listen ADDR            UDP address to listen on (default 0.0.0.0:7650 with 'secret',
+                             127.0.0.1:7650 with 'open').
+    --insecure-open          Let 'open' mode listen on a non-loopback address, where anyone
+                             who can reach it may log in as anyone.
     --secret-file FILE       File holding the shared secret (surrounding whitespace is
                              trimmed). Without it, 'secret' mode reads env OVRNET_SECRET.
     --session-timeout SECS   Silence after which a client is logged out (default 10).
@@ -63,13 +65,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// Yields `(flag, value)` pairs for flags in `known`; `--help` appears with an empty value.
+/// Yields `(flag, value)` pairs for flags in `known`; `--help` and `--insecure-open` (flags
+/// without a value) appear with an empty value.
 fn flags(args: &[String], known: &[&str]) -> Result<Vec<(String, String)>, Usage> {
     let mut out = Vec::new();
     let mut it = args.iter();
     while let Some(flag) = it.next() {
-        if flag == "-h" || flag == "--help" {
-            out.push(("--help".to_string(), String::new()));
+        if flag == "-h"
+            || flag == "--help"
+            || (flag == "--insecure-open" && known.contains(&"--insecure-open"))
+        {
+            out.push((if flag == "-h" { "--help".to_string() } else { flag.clone() }, String::new()));
             continue;
         }
         if !flag.starts_with("--") {
@@ -99,8 +105,9 @@ fn parse_secs(flag: &str, v: &str) -> Result<u64, Usage> {
 }
 
 fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
-    let mut listen: SocketAddr = ([0, 0, 0, 0], 7650).into();
-    let mut auth = "open".to_string();
+    let mut listen: Option<SocketAddr> = None;
+    let mut auth = None;
+    let mut insecure_open = false;
     let mut secret_file = None;
     let mut session_timeout = 10;
     let mut connect_timeout = 20;
@@ -114,14 +121,17 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
         "--connect-timeout",
         "--max-rooms",
         "--log-level",
+        "--insecure-open",
     ];
     for (flag, value) in flags(args, &known)? {
         match flag.as_str() {
             "--help" => return Ok(print_usage()),
             "--listen" => {
-                listen = value.parse().map_err(|_| Usage(format!("--listen wants IP:PORT, got '{value}'")))?
+                listen =
+                    Some(value.parse().map_err(|_| Usage(format!("--listen wants IP:PORT, got '{value}'")))?)
             }
-            "--auth" => auth = value,
+            "--auth" => auth = Some(value),
+            "--insecure-open" => insecure_open = true,
             "--secret-file" => secret_file = Some(value),
             "--session-timeout" => session_timeout = parse_secs(&flag, &value)?,
             "--connect-timeout" => connect_timeout = parse_secs(&flag, &value)?,
@@ -137,10 +147,20 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
     }
     let level: LevelFilter =
         log_level.parse().map_err(|_| Usage(format!("unknown log level '{log_level}'")))?;
-    let auth = match auth.as_str() {
-        "open" => AuthMode::Open,
-        "secret" => AuthMode::SharedSecret(read_secret(secret_file.as_deref())?),
-        other => return Err(Usage(format!("--auth wants open or secret, got '{other}'"))),
+    let (auth, listen) = match auth.as_deref() {
+        None => {
+            return Err(Usage(
+                "choose how logins are checked: --auth secret (tokens from your game backend) or \
+                 --auth open (development only: anyone may log in as any user)"
+                    .into(),
+            ));
+        }
+        Some("open") => (AuthMode::Open, open_listen(listen, insecure_open)?),
+        Some("secret") => (
+            AuthMode::SharedSecret(read_secret(secret_file.as_deref())?),
+            listen.unwrap_or_else(|| ([0, 0, 0, 0], DEFAULT_PORT).into()),
+        ),
+        Some(other) => return Err(Usage(format!("--auth wants open or secret, got '{other}'"))),
     };
     StderrLogger::install(level);
 
@@ -175,6 +195,21 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+const DEFAULT_PORT: u16 = 7650;
+
+/// Where an open-mode server listens: loopback unless `--insecure-open` says otherwise, because
+/// in open mode anyone who reaches the port can log in as any user.
+fn open_listen(listen: Option<SocketAddr>, insecure_open: bool) -> Result<SocketAddr, Usage> {
+    let addr = listen.unwrap_or_else(|| ([127, 0, 0, 1], DEFAULT_PORT).into());
+    if addr.ip().is_loopback() || insecure_open {
+        return Ok(addr);
+    }
+    Err(Usage(format!(
+        "--auth open lets anyone log in as any user, so it listens on loopback only; \
+         {addr} is not loopback (use --auth secret, or add --insecure-open to accept the risk)"
+    )))
 }
 
 fn read_secret(file: Option<&str>) -> Result<Vec<u8>, Usage> {
@@ -268,4 +303,19 @@ impl Log for StderrLogger {
     }
 
     fn flush(&self) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_mode_defaults_to_loopback_and_refuses_other_addresses_unless_insecure() {
+        assert_eq!(open_listen(None, false).ok(), Some(SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT))));
+        let lan: SocketAddr = "0.0.0.0:7777".parse().unwrap_or_else(|_| unreachable!());
+        assert!(open_listen(Some(lan), false).is_err());
+        assert_eq!(open_listen(Some(lan), true).ok(), Some(lan));
+        let v6: SocketAddr = "[::1]:7777".parse().unwrap_or_else(|_| unreachable!());
+        assert_eq!(open_listen(Some(v6), false).ok(), Some(v6), "IPv6 loopback is loopback");
+    }
 }
