@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use log::{debug, info, warn};
 
 use super::config::{AuthMode, ServerConfig};
+use super::log_limit::LogLimit;
 use super::rooms::RoomTable;
 use super::session::{QueuedPush, Session};
 use super::token::{self, TokenError};
@@ -77,6 +78,10 @@ pub struct ServerCore {
     out: VecDeque<(SocketAddr, Vec<u8>)>,
     rng: SplitMix64,
     stats: Stats,
+    /// Per-event log budget: floods of requests must not write a line each.
+    log_limit: LogLimit,
+    /// The latest time handle_datagram / handle_timeout was given (the log budget's clock).
+    clock: u64,
 }
 
 impl ServerCore {
@@ -94,12 +99,24 @@ impl ServerCore {
             out: VecDeque::new(),
             rng: SplitMix64::new(seed),
             stats: Stats::default(),
+            log_limit: LogLimit::default(),
+            clock: 0,
         }
     }
 
     /// Counters so far.
     pub fn stats(&self) -> &Stats {
         &self.stats
+    }
+
+    /// Whether a log line of `event` fits this second's budget (see [`LogLimit`]).
+    pub(super) fn log_admits(&mut self, event: &'static str) -> bool {
+        self.log_limit.admit(self.clock, event)
+    }
+
+    /// Log lines of `event` held back in the current second by the log budget.
+    pub fn suppressed_log_lines(&self, event: &str) -> u64 {
+        self.log_limit.suppressed(event)
     }
 
     /// Sessions currently logged in.
@@ -129,6 +146,7 @@ impl ServerCore {
 
     /// Handles one received datagram. `unix_secs` is wall-clock time for token expiry.
     pub fn handle_datagram(&mut self, now: u64, unix_secs: u64, from: SocketAddr, data: &[u8]) {
+        self.clock = self.clock.max(now);
         self.stats.datagrams += 1;
         let msg = match codec::decode(data) {
             Ok(msg) => msg,
@@ -229,6 +247,7 @@ impl ServerCore {
 
     /// Runs every timer due at `now`: session expiry, pending expiry, push retransmission.
     pub fn handle_timeout(&mut self, now: u64) {
+        self.clock = self.clock.max(now);
         while let Some(&(at, timer)) = self.timers.first() {
             if at > now {
                 break;
@@ -238,7 +257,9 @@ impl ServerCore {
                 Timer::SessionExpiry(user) => self.on_expiry_timer(now, user),
                 Timer::Pending(caller, callee) => {
                     if self.remove_pending(caller, callee) {
-                        info!("event=connect_timeout caller={caller} callee={callee}");
+                        if self.log_admits("connect_timeout") {
+                            info!("event=connect_timeout caller={caller} callee={callee}");
+                        }
                         self.push(now, caller, |push| Message::PeerConnectFailed {
                             push,
                             peer: callee,
@@ -276,7 +297,9 @@ impl ServerCore {
         }
         if let Err(reason) = self.check_login(unix_secs, from, user, credential) {
             self.stats.logins_refused += 1;
-            info!("event=login_refused user={user} addr={from} reason={reason}");
+            if self.log_admits("login_refused") {
+                info!("event=login_refused user={user} addr={from} reason={reason}");
+            }
             self.send(from, &Message::LoginRefused { req, reason });
             return;
         }
@@ -301,7 +324,9 @@ impl ServerCore {
         self.session_ids.insert(id);
         self.by_addr.insert(from, user);
         self.stats.logins += 1;
-        info!("event=login user={user} addr={from} session={id:016x}");
+        if self.log_admits("login") {
+            info!("event=login user={user} addr={from} session={id:016x}");
+        }
         let reply = Message::LoginOk { req, session: id, session_timeout_ms: self.timeout_ms() };
         self.send(from, &reply);
     }
@@ -400,13 +425,17 @@ impl ServerCore {
             return failed(FailReason::Invalid);
         }
         let (Some(caller_addr), Some(callee_addr)) = (self.addr_of(caller), self.addr_of(callee)) else {
-            info!("event=connect_failed caller={caller} callee={callee} reason=offline");
+            if self.log_admits("connect_failed") {
+                info!("event=connect_failed caller={caller} callee={callee} reason=offline");
+            }
             return failed(FailReason::Offline);
         };
         let pending = Message::ConnectPending { req, peer: callee };
         if self.remove_pending(callee, caller) {
             // Both asked for each other: each side's request is the other's acceptance.
-            info!("event=mutual_connect a={caller} b={callee}");
+            if self.log_admits("mutual_connect") {
+                info!("event=mutual_connect a={caller} b={callee}");
+            }
             self.push(now, callee, |push| Message::PeerAccepted { push, peer: caller, addr: caller_addr });
             self.push(now, caller, |push| Message::PeerAccepted { push, peer: callee, addr: callee_addr });
             return pending;
@@ -420,7 +449,9 @@ impl ServerCore {
                 s.incoming.len() >= cap || s.pushes.len() >= self.config.max_pushes_per_session
             });
         if busy {
-            info!("event=connect_failed caller={caller} callee={callee} reason=busy");
+            if self.log_admits("connect_failed") {
+                info!("event=connect_failed caller={caller} callee={callee} reason=busy");
+            }
             return failed(FailReason::Busy);
         }
         let expires = now.saturating_add(self.config.connect_timeout_us);
@@ -432,7 +463,9 @@ impl ServerCore {
         if let Some(s) = self.sessions.get_mut(&callee) {
             s.incoming.push(caller);
         }
-        info!("event=connect_request caller={caller} callee={callee} caller_addr={caller_addr}");
+        if self.log_admits("connect_request") {
+            info!("event=connect_request caller={caller} callee={callee} caller_addr={caller_addr}");
+        }
         self.push(now, callee, |push| Message::PeerConnectRequest { push, from: caller, addr: caller_addr });
         pending
     }
@@ -440,23 +473,29 @@ impl ServerCore {
     fn on_accept(&mut self, now: u64, callee: u64, caller: u64, req: u32) -> Message {
         if !self.remove_pending(caller, callee) {
             let reason = if self.is_online(caller) { FailReason::NoRequest } else { FailReason::Offline };
-            info!("event=accept_failed callee={callee} caller={caller} reason={reason}");
+            if self.log_admits("accept_failed") {
+                info!("event=accept_failed callee={callee} caller={caller} reason={reason}");
+            }
             return Message::AcceptFailed { req, peer: caller, reason };
         }
         let (Some(caller_addr), Some(callee_addr)) = (self.addr_of(caller), self.addr_of(callee)) else {
             // Pending requests end with either session, so both are here; stay total anyway.
             return Message::AcceptFailed { req, peer: caller, reason: FailReason::Offline };
         };
-        info!(
-            "event=accept callee={callee} caller={caller} caller_addr={caller_addr} callee_addr={callee_addr}"
-        );
+        if self.log_admits("accept") {
+            info!(
+                "event=accept callee={callee} caller={caller} caller_addr={caller_addr} callee_addr={callee_addr}"
+            );
+        }
         self.push(now, caller, |push| Message::PeerAccepted { push, peer: callee, addr: callee_addr });
         Message::AcceptOk { req, peer: caller, addr: caller_addr }
     }
 
     fn on_decline(&mut self, now: u64, callee: u64, caller: u64, req: u32) -> Message {
         if self.remove_pending(caller, callee) {
-            info!("event=decline callee={callee} caller={caller}");
+            if self.log_admits("decline") {
+                info!("event=decline callee={callee} caller={caller}");
+            }
             self.push(now, caller, |push| Message::PeerConnectFailed {
                 push,
                 peer: callee,
@@ -523,7 +562,9 @@ impl ServerCore {
             });
         }
         self.drop_from_room(now, user);
-        info!("event=session_end user={user} addr={} session={:016x} reason={why}", s.addr, s.id);
+        if self.log_admits("session_end") {
+            info!("event=session_end user={user} addr={} session={:016x} reason={why}", s.addr, s.id);
+        }
     }
 
     fn on_expiry_timer(&mut self, now: u64, user: u64) {

@@ -351,3 +351,18 @@ fn garbage_is_counted_and_ignored() {
     assert_eq!(h.core.stats().garbage, 3);
     assert_eq!(h.core.stats().unexpected, 1);
 }
+
+#[test]
+fn a_login_flood_writes_a_bounded_number_of_log_lines() {
+    let mut h = Harness::new(AuthMode::Open);
+    for i in 0..500u16 {
+        let reply = h.login(addr(2000 + i), 1 + u64::from(i), b"c", u64::from(i));
+        assert!(matches!(reply, Message::LoginOk { .. }), "every login is still served");
+    }
+    let limit = u64::from(super::log_limit::LINES_PER_SECOND);
+    assert_eq!(h.core.suppressed_log_lines("login"), 500 - limit, "only {limit} lines in the second");
+    // The next second starts a new budget.
+    h.advance(2 * S);
+    h.login(addr(9000), 9000, b"c", 1);
+    assert_eq!(h.core.suppressed_log_lines("login"), 0);
+}

@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod core;
+pub mod log_limit;
 pub mod rooms;
 pub mod session;
 pub mod token;

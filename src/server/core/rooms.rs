@@ -24,23 +24,29 @@ impl ServerCore {
                 let result = self.rooms.create(id, user, join_policy, max_users, updates_off, data_store);
                 if result.is_ok() {
                     self.stats.rooms_created += 1;
-                    info!(
-                        "event=room_create room={id:016x} owner={user} policy={join_policy:?} max_users={max_users}"
-                    );
+                    if self.log_admits("room_create") {
+                        info!(
+                            "event=room_create room={id:016x} owner={user} policy={join_policy:?} max_users={max_users}"
+                        );
+                    }
                 }
                 self.publish(now, user, result)
             }
             RoomRequest::Join { room, updates_off } => {
                 let result = self.rooms.join(now, user, room, updates_off);
                 if result.as_ref().is_ok_and(|o| !o.changed.is_empty()) {
-                    info!("event=room_join room={room:016x} user={user}");
+                    if self.log_admits("room_join") {
+                        info!("event=room_join room={room:016x} user={user}");
+                    }
                 }
                 self.publish(now, user, result)
             }
             RoomRequest::Leave { room } => {
                 let result = self.rooms.leave(user, room);
                 if result.is_ok() {
-                    info!("event=room_leave room={room:016x} user={user}");
+                    if self.log_admits("room_leave") {
+                        info!("event=room_leave room={room:016x} user={user}");
+                    }
                 }
                 self.publish(now, user, result)
             }
@@ -53,9 +59,11 @@ impl ServerCore {
             RoomRequest::KickUser { room, user: kicked, kick_duration_seconds } => {
                 let result = self.rooms.kick(now, user, room, kicked, kick_duration_seconds);
                 if result.is_ok() {
-                    info!(
-                        "event=room_kick room={room:016x} owner={user} user={kicked} seconds={kick_duration_seconds}"
-                    );
+                    if self.log_admits("room_kick") {
+                        info!(
+                            "event=room_kick room={room:016x} owner={user} user={kicked} seconds={kick_duration_seconds}"
+                        );
+                    }
                 }
                 self.publish(now, user, result)
             }
@@ -86,7 +94,9 @@ impl ServerCore {
             Ok(snapshot) => Message::RoomOk { req, mark, snapshot },
             Err(error) => {
                 self.stats.room_errors += 1;
-                info!("event=room_error user={user} code={} error=\"{}\"", error.code, error.message());
+                if self.log_admits("room_error") {
+                    info!("event=room_error user={user} code={} error=\"{}\"", error.code, error.message());
+                }
                 Message::RoomFailed { req, mark, error }
             }
         }
@@ -95,7 +105,12 @@ impl ServerCore {
     /// Takes a user whose session ended out of their room and tells the others.
     pub(super) fn drop_from_room(&mut self, now: u64, user: u64) {
         if let Some(outcome) = self.rooms.remove_user(user) {
-            info!("event=room_leave room={:016x} user={user} reason=session_end", outcome.snapshot.room_id);
+            if self.log_admits("room_leave") {
+                info!(
+                    "event=room_leave room={:016x} user={user} reason=session_end",
+                    outcome.snapshot.room_id
+                );
+            }
             // The user is gone, so nobody is excluded.
             let _ = self.publish(now, 0, Ok(outcome));
         }
@@ -111,7 +126,9 @@ impl ServerCore {
         let outcome = result?;
         if let Some(room) = outcome.destroyed {
             self.stats.rooms_destroyed += 1;
-            info!("event=room_destroyed room={room:016x}");
+            if self.log_admits("room_destroyed") {
+                info!("event=room_destroyed room={room:016x}");
+            }
         }
         for room in &outcome.changed {
             let Some(r) = self.rooms.room(*room) else { continue };
