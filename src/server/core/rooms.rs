@@ -34,19 +34,15 @@ impl ServerCore {
             }
             RoomRequest::Join { room, updates_off } => {
                 let result = self.rooms.join(now, user, room, updates_off);
-                if result.as_ref().is_ok_and(|o| !o.changed.is_empty()) {
-                    if self.log_admits("room_join") {
-                        info!("event=room_join room={room:016x} user={user}");
-                    }
+                if result.as_ref().is_ok_and(|o| !o.changed.is_empty()) && self.log_admits("room_join") {
+                    info!("event=room_join room={room:016x} user={user}");
                 }
                 self.publish(now, user, result)
             }
             RoomRequest::Leave { room } => {
                 let result = self.rooms.leave(user, room);
-                if result.is_ok() {
-                    if self.log_admits("room_leave") {
-                        info!("event=room_leave room={room:016x} user={user}");
-                    }
+                if result.is_ok() && self.log_admits("room_leave") {
+                    info!("event=room_leave room={room:016x} user={user}");
                 }
                 self.publish(now, user, result)
             }
@@ -58,12 +54,10 @@ impl ServerCore {
             }
             RoomRequest::KickUser { room, user: kicked, kick_duration_seconds } => {
                 let result = self.rooms.kick(now, user, room, kicked, kick_duration_seconds);
-                if result.is_ok() {
-                    if self.log_admits("room_kick") {
-                        info!(
-                            "event=room_kick room={room:016x} owner={user} user={kicked} seconds={kick_duration_seconds}"
-                        );
-                    }
+                if result.is_ok() && self.log_admits("room_kick") {
+                    info!(
+                        "event=room_kick room={room:016x} owner={user} user={kicked} seconds={kick_duration_seconds}"
+                    );
                 }
                 self.publish(now, user, result)
             }
