@@ -17,6 +17,7 @@ use super::inbox::Inbox;
 use super::peer::{Peer, Phase};
 use super::udp_io::{Output, RxBuffer};
 use crate::proto::{self, CloseReason, Connection, Event, Policy, Role, SendError};
+use crate::signal::backoff::Backoff;
 use crate::signal::{ClientConfig, Credential, SIGNAL_V1, SignalClient, SignalEvent};
 
 mod rooms;
@@ -38,6 +39,15 @@ const COALESCE_MAX_BYTES: usize = 48 * 1024;
 const MAX_EARLY_HELLOS: usize = 16;
 const EARLY_HELLO_MAX_AGE_US: u64 = 2_000_000;
 
+/// First wait before logging in again after losing the server, doubling up to the cap: a
+/// restarted server sees its clients back within a second, a dead one is not hammered.
+const RELOGIN_FIRST_US: u64 = 250_000;
+const RELOGIN_MAX_US: u64 = 4_000_000;
+
+fn relogin_backoff() -> Backoff {
+    Backoff::new(RELOGIN_FIRST_US, RELOGIN_MAX_US)
+}
+
 /// Bound of the send hold-off table (peers the application chose to send to, not attacker input;
 /// bounded anyway).
 const MAX_SEND_HOLDOFFS: usize = 4096;
@@ -48,7 +58,15 @@ pub struct Core {
     proto_cfg: proto::Config,
     connect_timeout_us: u64,
     signal: SignalClient,
+    /// What a fresh signalling client is built from when the engine logs in again.
+    credential: Credential,
     logged_in: bool,
+    /// When to log in again after the server was lost or ended the session (None: not planned).
+    relogin_at: Option<u64>,
+    /// Spaces the re-logins out while the server stays away; reset by a successful login.
+    relogin_backoff: Backoff,
+    /// Shutdown has begun: the logout must not be followed by a new login.
+    stopping: bool,
     peers: HashMap<u64, Peer>,
     by_addr: HashMap<SocketAddr, u64>,
     /// (peer, transport ping id) -> request id the application holds.
@@ -94,7 +112,7 @@ impl Core {
     pub fn new(cfg: &EngineConfig, now: u64) -> Result<Self, String> {
         let credential = Credential::new(cfg.credential.clone())
             .ok_or_else(|| "credential longer than 255 bytes".to_string())?;
-        let signal = SignalClient::new(ClientConfig::new(cfg.server, cfg.user_id, credential), now);
+        let signal = SignalClient::new(ClientConfig::new(cfg.server, cfg.user_id, credential.clone()), now);
         let fake = match &cfg.fake_network {
             Some((link, seed)) => {
                 Some(FakeNetwork::new(link.clone(), *seed).map_err(|e| format!("fake network: {e}"))?)
@@ -107,7 +125,11 @@ impl Core {
             proto_cfg: cfg.proto.clone(),
             connect_timeout_us: cfg.connect_timeout.as_micros() as u64,
             signal,
+            credential,
             logged_in: false,
+            relogin_at: None,
+            relogin_backoff: relogin_backoff(),
+            stopping: false,
             peers: HashMap::default(),
             by_addr: HashMap::default(),
             pings: HashMap::default(),
@@ -303,6 +325,8 @@ impl Core {
 
     /// Closes everything at once and logs out (shutdown).
     pub fn shutdown(&mut self, now: u64) {
+        self.stopping = true;
+        self.relogin_at = None;
         for p in self.peers.values_mut() {
             if let Some(c) = p.conn.as_mut() {
                 c.close_now(now);
@@ -384,6 +408,9 @@ impl Core {
 
     pub fn next_deadline(&self) -> Option<u64> {
         let mut t = self.signal.poll_timeout();
+        if let Some(at) = self.relogin_at {
+            t = Some(t.map_or(at, |x| x.min(at)));
+        }
         let mut at = |v: Option<u64>| {
             if let Some(v) = v {
                 t = Some(t.map_or(v, |x| x.min(v)));
@@ -417,6 +444,9 @@ impl Core {
             self.signal.handle_timeout(now);
         }
         self.pump_signal(now, inbox);
+        if self.relogin_at.is_some_and(|at| at <= now) {
+            self.relogin(now);
+        }
         let ids: Vec<u64> = self.peers.keys().copied().collect();
         for peer in ids {
             let Some(p) = self.peers.get_mut(&peer) else { continue };
@@ -475,6 +505,7 @@ impl Core {
                 SignalEvent::LoggedIn { session } => {
                     info!("event=logged_in user={} session={session}", self.user_id);
                     self.logged_in = true;
+                    self.relogin_backoff = relogin_backoff();
                     inbox.push_notification(Notification::LoggedIn);
                 }
                 SignalEvent::LoginRefused { reason } => {
@@ -491,6 +522,9 @@ impl Core {
                         inbox.push_notification(Notification::ServerLost { reason: format!("{ev:?}") });
                     }
                     self.fail_pending(inbox);
+                    if ev != SignalEvent::LoggedOut {
+                        self.plan_relogin(now);
+                    }
                 }
                 SignalEvent::PeerConnectRequest { peer, addr } => {
                     self.on_connect_request(now, peer, addr, inbox)
@@ -678,6 +712,34 @@ impl Core {
             p.early_bytes = 0;
             inbox.push_notification(Notification::ConnectionStateChange { peer, state });
         }
+    }
+
+    /// The server was lost or forgot the session (it restarted): log in again after a pause that
+    /// grows while the server stays away. Never during shutdown, never after a refused login
+    /// (the credential will not get better by itself).
+    fn plan_relogin(&mut self, now: u64) {
+        if self.stopping {
+            return;
+        }
+        self.relogin_backoff.sent(now);
+        self.relogin_at = Some(self.relogin_backoff.next_at);
+        info!(
+            "event=relogin_planned user={} in_ms={}",
+            self.user_id,
+            (self.relogin_backoff.next_at - now) / 1000
+        );
+    }
+
+    /// Replaces the closed signalling client with a fresh one (a new nonce, so the server takes
+    /// it for a new login) that starts logging in at once. Connections to peers are untouched.
+    fn relogin(&mut self, now: u64) {
+        self.relogin_at = None;
+        if self.stopping || !self.signal.is_closed() {
+            return;
+        }
+        info!("event=relogin user={}", self.user_id);
+        let config = ClientConfig::new(self.server, self.user_id, self.credential.clone());
+        self.signal = SignalClient::new(config, now);
     }
 
     /// Drops all state about a peer.
