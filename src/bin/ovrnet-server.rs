@@ -12,21 +12,30 @@ use std::sync::atomic::AtomicBool;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use log::{Level, LevelFilter, Log, Metadata, Record};
-use ovrnet::server::{AuthMode, ServerConfig, run, token};
+use ovrnet::server::{AuthMode, ServerConfig, run, signed_token, token};
 
 const USAGE: &str = "\
 ovrnet-server: rendezvous server for ovrnet peer-to-peer networking
 
 USAGE:
+    ovrnet-server --auth key --public-key-file FILE --audience NAME [--listen ADDR] [OPTIONS]
     ovrnet-server --auth secret [--secret-file FILE] [--listen ADDR] [OPTIONS]
     ovrnet-server --auth open [--listen LOOPBACK_ADDR | --insecure-open --listen ADDR] [OPTIONS]
+    ovrnet-server keygen
+    ovrnet-server token --private-key-file FILE --audience NAME --user ID [--ttl SECS]
     ovrnet-server token --secret SECRET --user ID [--ttl SECS]
 
 SERVER FLAGS:
-    --auth MODE              Required. 'secret': logins must present a token minted with the
-                             shared secret. 'open' (development only): anyone may log in as
-                             any user id; the login credential binds the session.
-    --listen ADDR            UDP address to listen on (default 0.0.0.0:7650 with 'secret',
+    --auth MODE              Required. 'key': logins must present a token signed by the game
+                             backend's Ed25519 key for this audience (the server holds only
+                             public keys). 'secret': a token minted with the shared secret.
+                             'open' (development only): anyone may log in as any user id;
+                             the login credential binds the session.
+    --public-key-file FILE   'key' mode: public keys (64 hex digits a line; several for key
+                             rotation), as 'ovrnet-server keygen' prints them.
+    --audience NAME          'key' mode: the name tokens must be minted for (1 to 64 of
+                             A-Z a-z 0-9 _ -), e.g. your game or region.
+    --listen ADDR            UDP address to listen on (default 0.0.0.0:7650 with 'key' or 'secret',
                              127.0.0.1:7650 with 'open').
     --insecure-open          Let 'open' mode listen on a non-loopback address, where anyone
                              who can reach it may log in as anyone.
@@ -39,8 +48,13 @@ SERVER FLAGS:
     --log-level LEVEL        off|error|warn|info|debug|trace (default info; env OVRNET_LOG).
     -h, --help               Show this text.
 
+KEYGEN prints 'private HEX' (for the backend that mints tokens; keep it secret) and
+'public HEX' (for every server's --public-key-file).
+
 TOKEN FLAGS:
-    --secret SECRET          The shared secret (or env OVRNET_SECRET).
+    --private-key-file FILE  Sign an Ed25519 token with this private key (64 hex digits)...
+    --audience NAME          ...for servers started with this --audience.
+    --secret SECRET          Or mint a shared-secret token (or env OVRNET_SECRET).
     --user ID                64-bit user id the token proves.
     --ttl SECS               Lifetime from now (default 3600).
 
@@ -54,6 +68,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("token") => token_command(&args[1..]),
+        Some("keygen") => keygen_command(&args[1..]),
         _ => server_command(&args),
     };
     match result {
@@ -108,6 +123,8 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
     let mut listen: Option<SocketAddr> = None;
     let mut auth = None;
     let mut insecure_open = false;
+    let mut public_key_file = None;
+    let mut audience = None;
     let mut secret_file = None;
     let mut session_timeout = 10;
     let mut connect_timeout = 20;
@@ -122,6 +139,8 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
         "--max-rooms",
         "--log-level",
         "--insecure-open",
+        "--public-key-file",
+        "--audience",
     ];
     for (flag, value) in flags(args, &known)? {
         match flag.as_str() {
@@ -132,6 +151,8 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
             }
             "--auth" => auth = Some(value),
             "--insecure-open" => insecure_open = true,
+            "--public-key-file" => public_key_file = Some(value),
+            "--audience" => audience = Some(value),
             "--secret-file" => secret_file = Some(value),
             "--session-timeout" => session_timeout = parse_secs(&flag, &value)?,
             "--connect-timeout" => connect_timeout = parse_secs(&flag, &value)?,
@@ -150,8 +171,9 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
     let (auth, listen) = match auth.as_deref() {
         None => {
             return Err(Usage(
-                "choose how logins are checked: --auth secret (tokens from your game backend) or \
-                 --auth open (development only: anyone may log in as any user)"
+                "choose how logins are checked: --auth key (tokens your game backend signs), \
+                 --auth secret (tokens minted with a shared secret) or --auth open (development \
+                 only: anyone may log in as any user)"
                     .into(),
             ));
         }
@@ -160,7 +182,19 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
             AuthMode::SharedSecret(read_secret(secret_file.as_deref())?),
             listen.unwrap_or_else(|| ([0, 0, 0, 0], DEFAULT_PORT).into()),
         ),
-        Some(other) => return Err(Usage(format!("--auth wants open or secret, got '{other}'"))),
+        Some("key") => {
+            let path = public_key_file.ok_or_else(|| Usage("--auth key needs --public-key-file".into()))?;
+            let audience = audience.ok_or_else(|| Usage("--auth key needs --audience".into()))?;
+            if !signed_token::valid_audience(&audience) {
+                return Err(Usage(format!("--audience wants 1 to 64 of A-Z a-z 0-9 _ -, got '{audience}'")));
+            }
+            let public_keys = read_public_keys(&path)?;
+            (
+                AuthMode::SignedToken { public_keys, audience },
+                listen.unwrap_or_else(|| ([0, 0, 0, 0], DEFAULT_PORT).into()),
+            )
+        }
+        Some(other) => return Err(Usage(format!("--auth wants key, secret or open, got '{other}'"))),
     };
     StderrLogger::install(level);
 
@@ -212,6 +246,56 @@ fn open_listen(listen: Option<SocketAddr>, insecure_open: bool) -> Result<Socket
     )))
 }
 
+/// A 32-byte key written as 64 hex digits in `path`.
+fn read_key(path: &str) -> Result<[u8; 32], Usage> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Usage(format!("cannot read key file '{path}': {e}")))?;
+    signed_token::parse_key(&text)
+        .ok_or_else(|| Usage(format!("key file '{path}' does not hold 64 hex digits")))
+}
+
+/// Public keys, one per line as 64 hex digits (`#` comments and blank lines ignored): several
+/// keys let a backend rotate its signing key without downtime.
+fn read_public_keys(path: &str) -> Result<Vec<[u8; 32]>, Usage> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Usage(format!("cannot read key file '{path}': {e}")))?;
+    let mut keys = Vec::new();
+    for (n, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        keys.push(
+            signed_token::parse_key(line)
+                .ok_or_else(|| Usage(format!("key file '{path}' line {n} is not 64 hex digits")))?,
+        );
+    }
+    if keys.is_empty() {
+        return Err(Usage(format!("key file '{path}' holds no public key")));
+    }
+    Ok(keys)
+}
+
+/// `ovrnet-server keygen`: a new Ed25519 key pair. The private key goes to the game backend that
+/// mints tokens, the public key to every server (`--public-key-file`).
+fn keygen_command(args: &[String]) -> Result<ExitCode, Usage> {
+    if let Some((flag, _)) = flags(args, &[])?.into_iter().next() {
+        return if flag == "--help" {
+            Ok(print_usage())
+        } else {
+            Err(Usage(format!("unknown flag '{flag}'")))
+        };
+    }
+    let Ok((private, public)) = signed_token::generate() else {
+        eprintln!("ovrnet-server: no randomness from the OS");
+        return Ok(ExitCode::FAILURE);
+    };
+    let text = format!("private {}\npublic {}\n", signed_token::hex(&private), signed_token::hex(&public));
+    match std::io::stdout().write_all(text.as_bytes()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(_) => Ok(ExitCode::FAILURE),
+    }
+}
+
 fn read_secret(file: Option<&str>) -> Result<Vec<u8>, Usage> {
     let secret = match file {
         Some(path) => {
@@ -230,12 +314,16 @@ fn read_secret(file: Option<&str>) -> Result<Vec<u8>, Usage> {
 
 fn token_command(args: &[String]) -> Result<ExitCode, Usage> {
     let mut secret = std::env::var("OVRNET_SECRET").ok();
+    let mut private_key_file = None;
+    let mut audience = None;
     let mut user = None;
     let mut ttl = 3600;
-    for (flag, value) in flags(args, &["--secret", "--user", "--ttl"])? {
+    for (flag, value) in flags(args, &["--secret", "--private-key-file", "--audience", "--user", "--ttl"])? {
         match flag.as_str() {
             "--help" => return Ok(print_usage()),
             "--secret" => secret = Some(value),
+            "--private-key-file" => private_key_file = Some(value),
+            "--audience" => audience = Some(value),
             "--user" => {
                 user = Some(
                     value
@@ -247,10 +335,26 @@ fn token_command(args: &[String]) -> Result<ExitCode, Usage> {
             other => return Err(Usage(format!("unknown flag '{other}'"))),
         }
     }
-    let secret = secret.ok_or_else(|| Usage("token needs --secret or env OVRNET_SECRET".into()))?;
     let user = user.ok_or_else(|| Usage("token needs --user".into()))?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let token = token::mint(secret.trim().as_bytes(), user, now.saturating_add(ttl));
+    let token = match private_key_file {
+        Some(path) => {
+            let key = read_key(&path)?;
+            let audience = audience.ok_or_else(|| Usage("a signed token needs --audience".into()))?;
+            signed_token::mint(&key, user, now.saturating_add(ttl), &audience).ok_or_else(|| {
+                Usage(format!("--audience wants 1 to 64 of A-Z a-z 0-9 _ -, got '{audience}'"))
+            })?
+        }
+        None => {
+            let secret = secret.ok_or_else(|| {
+                Usage(
+                    "token needs --private-key-file and --audience, or --secret (or env OVRNET_SECRET)"
+                        .into(),
+                )
+            })?;
+            token::mint(secret.trim().as_bytes(), user, now.saturating_add(ttl))
+        }
+    };
     match writeln!(std::io::stdout(), "{token}") {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(_) => Ok(ExitCode::FAILURE),

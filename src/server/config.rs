@@ -12,6 +12,10 @@ pub enum AuthMode {
     /// Production: the credential is a token minted by the game's backend with this secret
     /// (see [`super::token`]).
     SharedSecret(Vec<u8>),
+    /// Production: the credential is an Ed25519 token the game's backend signed for this
+    /// audience with the private key of one of `public_keys` (see [`super::signed_token`]);
+    /// several keys allow rotation.
+    SignedToken { public_keys: Vec<[u8; 32]>, audience: String },
 }
 
 impl fmt::Debug for AuthMode {
@@ -20,6 +24,9 @@ impl fmt::Debug for AuthMode {
         match self {
             AuthMode::Open => f.write_str("Open"),
             AuthMode::SharedSecret(_) => f.write_str("SharedSecret(..)"),
+            AuthMode::SignedToken { public_keys, audience } => {
+                write!(f, "SignedToken({} keys, audience {audience})", public_keys.len())
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ use super::config::{AuthMode, ServerConfig};
 use super::log_limit::LogLimit;
 use super::rooms::RoomTable;
 use super::session::{QueuedPush, Session};
+use super::signed_token;
 use super::token::{self, TokenError};
 use crate::signal::RoomRequest;
 use crate::signal::backoff::Backoff;
@@ -314,7 +315,7 @@ impl ServerCore {
         let id = self.fresh_session_id();
         let stored = match self.config.auth {
             AuthMode::Open => credential.as_bytes().to_vec(),
-            AuthMode::SharedSecret(_) => Vec::new(),
+            AuthMode::SharedSecret(_) | AuthMode::SignedToken { .. } => Vec::new(),
         };
         let mut session = Session::new(user, id, from, stored, nonce, now);
         let expiry = now.saturating_add(self.config.session_timeout_us);
@@ -344,6 +345,14 @@ impl ServerCore {
                     TokenError::Expired => LoginRefusal::TokenExpired,
                     _ => LoginRefusal::InvalidToken,
                 })?;
+            }
+            AuthMode::SignedToken { public_keys, audience } => {
+                signed_token::verify(public_keys, credential.as_bytes(), user, audience, unix_secs).map_err(
+                    |e| match e {
+                        TokenError::Expired => LoginRefusal::TokenExpired,
+                        _ => LoginRefusal::InvalidToken,
+                    },
+                )?;
             }
             AuthMode::Open => {
                 if let Some(s) = self.sessions.get(&user)

@@ -121,6 +121,32 @@ fn open_mode_taken_user_needs_the_same_secret() {
 }
 
 #[test]
+fn key_mode_checks_signed_tokens_and_their_audience() {
+    let (private, public) = super::signed_token::generate().expect("OS randomness");
+    let (other_private, _) = super::signed_token::generate().expect("OS randomness");
+    let auth = AuthMode::SignedToken { public_keys: vec![public], audience: "game".into() };
+    let mut h = Harness::new(auth);
+    let mint = |key: &[u8; 32], user, expiry, audience: &str| {
+        super::signed_token::mint(key, user, expiry, audience).expect("valid audience")
+    };
+    let refused = |reason| Message::LoginRefused { req: 1, reason };
+    let cases = [
+        (mint(&private, 7, UNIX - 1, "game"), LoginRefusal::TokenExpired),
+        (mint(&private, 8, UNIX + 60, "game"), LoginRefusal::InvalidToken),
+        (mint(&private, 7, UNIX + 60, "other"), LoginRefusal::InvalidToken),
+        (mint(&other_private, 7, UNIX + 60, "game"), LoginRefusal::InvalidToken),
+        (token::mint(SECRET, 7, UNIX + 60), LoginRefusal::InvalidToken),
+    ];
+    for (token, reason) in cases {
+        assert_eq!(h.login(addr(10), 7, token.as_bytes(), 1), refused(reason), "{token}");
+    }
+    assert!(!h.core.is_online(7));
+    let good = mint(&private, 7, UNIX + 60, "game");
+    assert!(matches!(h.login(addr(10), 7, good.as_bytes(), 1), Message::LoginOk { .. }));
+    assert!(h.core.is_online(7));
+}
+
+#[test]
 fn secret_mode_checks_tokens() {
     let mut h = Harness::new(AuthMode::SharedSecret(SECRET.to_vec()));
     let good = token::mint(SECRET, 7, UNIX + 60);

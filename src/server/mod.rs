@@ -10,6 +10,7 @@ pub mod core;
 pub mod log_limit;
 pub mod rooms;
 pub mod session;
+pub mod signed_token;
 pub mod token;
 
 pub use config::{AuthMode, ServerConfig};

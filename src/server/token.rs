@@ -27,6 +27,8 @@ pub enum TokenError {
     WrongUser,
     /// Genuine, but `expiry_unix` is not after the current time.
     Expired,
+    /// Genuine, but for other servers (signed tokens name their audience).
+    WrongAudience,
 }
 
 impl fmt::Display for TokenError {
@@ -36,6 +38,7 @@ impl fmt::Display for TokenError {
             TokenError::BadSignature => "token signature does not match",
             TokenError::WrongUser => "token is for another user",
             TokenError::Expired => "token has expired",
+            TokenError::WrongAudience => "token is for other servers (audience)",
         })
     }
 }

@@ -106,14 +106,18 @@ impl ConfigError {
     }
 }
 
-/// The user id an `ovrnet1.<user id>.<expiry>.<mac>` login token (as `ovrnet-server token` mints
-/// them) names, so a game that passes only a token needs no separate user id. Only the claim is
+/// The user id an `ovrnet1.<user id>.<expiry>.<mac>` or `ovrnet2.<user id>.<expiry>.<audience>.
+/// <signature>` login token (as `ovrnet-server token` mints them) names, so a game that passes only a token needs no separate user id. Only the claim is
 /// read here; the server checks the token.
 pub fn token_user_id(credential: &[u8]) -> Option<u64> {
     let text = std::str::from_utf8(credential).ok()?;
     let mut parts = text.split('.');
     match (parts.next(), parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some("ovrnet1"), Some(user), Some(_), Some(_), None) => parse_user_id(user).ok(),
+        // Signed tokens: ovrnet2.<user id>.<expiry>.<audience>.<signature>.
+        (Some("ovrnet2"), Some(user), Some(_), Some(_), Some(_)) if parts.next().is_none() => {
+            parse_user_id(user).ok()
+        }
         _ => None,
     }
 }
@@ -295,7 +299,9 @@ mod tests {
         assert_eq!(token_user_id(b"ovrnet1.42.1900000000.abcd"), Some(42));
         assert_eq!(token_user_id(b"ovrnet1.0.1.ab"), None);
         assert_eq!(token_user_id(b"secret"), None);
-        assert_eq!(token_user_id(b"ovrnet2.42.1.ab"), None);
+        assert_eq!(token_user_id(b"ovrnet2.42.1.ab"), None, "a signed token has five parts");
+        assert_eq!(token_user_id(b"ovrnet2.42.1900000000.game.abcd"), Some(42));
+        assert_eq!(token_user_id(b"ovrnet2.42.1900000000.game.abcd.x"), None);
         let from_token =
             Settings { user_id: None, credential: Some(b"ovrnet1.77.1900000000.ab".to_vec()), ..good() };
         assert_eq!(from_token.to_engine_config().map(|c| c.user_id), Ok(77));
