@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use log::{debug, info, warn};
 
 use super::config::{AuthMode, ServerConfig};
+use super::cookie::CookieJar;
 use super::log_limit::LogLimit;
 use super::rooms::RoomTable;
 use super::session::{QueuedPush, Session};
@@ -33,6 +34,8 @@ pub struct Stats {
     pub unexpected: u64,
     pub logins: u64,
     pub logins_refused: u64,
+    /// Logins answered with a `LoginRetry` (no valid address cookie): nothing was kept for them.
+    pub login_retries: u64,
     pub sessions_timed_out: u64,
     /// Requests older than the dedup window, or executed and no longer cached: dropped.
     pub stale_requests: u64,
@@ -81,6 +84,8 @@ pub struct ServerCore {
     stats: Stats,
     /// Per-event log budget: floods of requests must not write a line each.
     log_limit: LogLimit,
+    /// Issues and checks the address cookies logins must carry.
+    cookies: CookieJar,
     /// The latest time handle_datagram / handle_timeout was given (the log budget's clock).
     clock: u64,
 }
@@ -101,6 +106,7 @@ impl ServerCore {
             rng: SplitMix64::new(seed),
             stats: Stats::default(),
             log_limit: LogLimit::default(),
+            cookies: CookieJar::new(cookie_key(seed)),
             clock: 0,
         }
     }
@@ -158,8 +164,16 @@ impl ServerCore {
             }
         };
         match msg {
-            Message::Login { req, user_id, nonce, credential } => {
-                self.on_login(now, unix_secs, from, req, user_id, nonce, &credential)
+            Message::Login { req, user_id, nonce, credential, cookie } => {
+                if cookie.is_some_and(|c| self.cookies.check(from, unix_secs, &c)) {
+                    self.on_login(now, unix_secs, from, req, user_id, nonce, &credential)
+                } else {
+                    // No state and a reply smaller than the request until the address proves
+                    // it receives what is sent to it.
+                    self.stats.login_retries += 1;
+                    let cookie = self.cookies.issue(from, unix_secs);
+                    self.send(from, &Message::LoginRetry { req, cookie });
+                }
             }
             Message::Heartbeat { session } => {
                 if let Some(user) = self.session_for(now, from, session) {
@@ -666,6 +680,17 @@ impl ServerCore {
 }
 
 /// Equality whose running time does not depend on where the inputs differ.
+/// The cookie key, derived from the core's seed (from the OS in production, fixed in tests) by
+/// its own generator stream, so session ids and cookies do not share outputs.
+fn cookie_key(seed: u64) -> [u8; 32] {
+    let mut rng = SplitMix64::new(seed ^ 0x636F_6F6B_6965_6B65);
+    let mut key = [0u8; 32];
+    for chunk in key.chunks_exact_mut(8) {
+        chunk.copy_from_slice(&rng.next_u64().to_le_bytes());
+    }
+    key
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;

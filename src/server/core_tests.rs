@@ -50,16 +50,18 @@ impl Harness {
         out
     }
 
+    /// One login as a real client makes it: a first attempt without a cookie (answered with a
+    /// `LoginRetry` to `from`, nothing kept), then the same login with that cookie.
     fn login(&mut self, from: SocketAddr, user: u64, cred: &[u8], nonce: u64) -> Message {
-        let out = self.send(
-            from,
-            Message::Login {
-                req: 1,
-                user_id: user,
-                nonce,
-                credential: Credential::new(cred.to_vec()).unwrap(),
-            },
-        );
+        let credential = Credential::new(cred.to_vec()).unwrap();
+        let login =
+            |cookie| Message::Login { req: 1, user_id: user, nonce, credential: credential.clone(), cookie };
+        let out = self.send(from, login(None));
+        let cookie = match out.as_slice() {
+            [(to, Message::LoginRetry { req: 1, cookie })] if *to == from => *cookie,
+            other => panic!("a login without a cookie gets a retry: {other:?}"),
+        };
+        let out = self.send(from, login(Some(cookie)));
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].0, from);
         out[0].1.clone()
@@ -391,4 +393,62 @@ fn a_login_flood_writes_a_bounded_number_of_log_lines() {
     h.advance(2 * S);
     h.login(addr(9000), 9000, b"c", 1);
     assert_eq!(h.core.suppressed_log_lines("login"), 0);
+}
+
+/// A login as an attacker sends it: from a spoofed address, so without the cookie only that
+/// address's owner could have received.
+fn spoofed_login(h: &mut Harness, from: SocketAddr, user: u64, nonce: u64) -> Vec<(SocketAddr, Message)> {
+    let credential = Credential::new(b"secret".to_vec()).unwrap();
+    h.send(from, Message::Login { req: 9, user_id: user, nonce, credential, cookie: None })
+}
+
+#[test]
+fn a_login_without_a_valid_cookie_keeps_nothing_and_gets_a_smaller_retry() {
+    let mut h = Harness::new(AuthMode::Open);
+    let credential = Credential::new(vec![b'x'; 40]).unwrap();
+    let login = Message::Login { req: 9, user_id: 5, nonce: 1, credential, cookie: None };
+    let request_len = encode_to_vec(&login).len();
+    let out = h.send(addr(30), login);
+    assert!(
+        matches!(out.as_slice(), [(to, Message::LoginRetry { req: 9, .. })] if *to == addr(30)),
+        "{out:?}"
+    );
+    let reply_len = encode_to_vec(&out[0].1).len();
+    assert!(reply_len < request_len, "retry {reply_len} B for a {request_len} B login: no amplification");
+    assert!(!h.core.is_online(5) && h.core.session_count() == 0, "nothing kept");
+    assert_eq!(h.core.stats().login_retries, 1);
+
+    // A cookie issued to another address is worth nothing.
+    let Message::LoginRetry { cookie, .. } = out[0].1 else { unreachable!() };
+    let credential = Credential::new(b"c".to_vec()).unwrap();
+    let with =
+        |cookie| Message::Login { req: 9, user_id: 5, nonce: 1, credential: credential.clone(), cookie };
+    let elsewhere = h.send(addr(31), with(Some(cookie)));
+    assert!(matches!(elsewhere.as_slice(), [(_, Message::LoginRetry { .. })]), "{elsewhere:?}");
+    // A cookie of another server (another key) is worth nothing either; expiry is tested with
+    // the cookie jar itself (`server::cookie`).
+    let foreign = super::cookie::CookieJar::new([0; 32]).issue(addr(30), UNIX);
+    assert!(matches!(h.send(addr(30), with(Some(foreign))).as_slice(), [(_, Message::LoginRetry { .. })]));
+    assert_eq!(h.core.session_count(), 0);
+    // The real owner of the address uses its cookie and is in.
+    assert!(matches!(h.send(addr(30), with(Some(cookie))).as_slice(), [(_, Message::LoginOk { .. })]));
+}
+
+#[test]
+fn spoofed_logins_neither_fill_the_server_nor_take_over_a_session() {
+    let mut h = Harness::new(AuthMode::Open);
+    let victim = h.session(addr(40), 40);
+    for i in 0..10_000u32 {
+        let spoofed = SocketAddr::from(([10, 1, (i >> 8) as u8, i as u8], 1000 + (i % 50) as u16));
+        spoofed_login(&mut h, spoofed, 100_000 + u64::from(i), u64::from(i));
+    }
+    // The victim's own address and user id, spoofed: still only a retry (sent to the victim).
+    let out = spoofed_login(&mut h, addr(40), 40, 77);
+    assert!(matches!(out.as_slice(), [(to, Message::LoginRetry { .. })] if *to == addr(40)), "{out:?}");
+    assert_eq!(h.core.session_count(), 1, "10,000 spoofed logins kept nothing");
+    assert!(h.core.is_online(40));
+    let out = h.send(addr(40), Message::Heartbeat { session: victim });
+    assert!(matches!(out.as_slice(), [(_, Message::HeartbeatAck { .. })]), "the victim's session is intact");
+    // And a real newcomer is served.
+    assert!(matches!(h.login(addr(41), 41, b"secret", 1), Message::LoginOk { .. }));
 }

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod config;
+pub mod cookie;
 pub mod core;
 pub mod log_limit;
 pub mod rooms;

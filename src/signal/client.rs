@@ -12,7 +12,7 @@ use super::backoff::Backoff;
 use super::client_rooms::{self, RoomEvent, RoomRequest, RoomTracker};
 use super::codec::{self, MAX_SIGNAL_DATAGRAM};
 use super::dedup::PushWindow;
-use super::messages::{Credential, FailReason, LoginRefusal, Message};
+use super::messages::{Cookie, Credential, FailReason, LoginRefusal, Message};
 use super::room::RoomSnapshot;
 
 mod room_commands;
@@ -158,6 +158,8 @@ pub struct SignalClient {
     heartbeat_interval: u64,
     garbage: u64,
     dropped_events: u64,
+    /// The server's proof-of-address cookie for this client's address, once it sent one.
+    cookie: Option<Cookie>,
 }
 
 impl SignalClient {
@@ -179,6 +181,7 @@ impl SignalClient {
             heartbeat_interval,
             garbage: 0,
             dropped_events: 0,
+            cookie: None,
         };
         let req = client.take_req();
         let timer = client.new_timer(now_us);
@@ -397,6 +400,13 @@ impl SignalClient {
                 }
                 SignalEvent::LoggedIn { session }
             }
+            (RequestKind::Login, Message::LoginRetry { cookie, .. }) => {
+                // The server wants proof that this address receives: send the login again at
+                // once, with the cookie it sent here.
+                self.cookie = Some(cookie);
+                self.outstanding[i].timer.next_at = now_us;
+                return;
+            }
             (RequestKind::Login, Message::LoginRefused { reason, .. }) => {
                 self.close(SignalEvent::LoginRefused { reason });
                 return;
@@ -482,6 +492,7 @@ impl SignalClient {
                 user_id: self.config.user_id,
                 nonce: self.config.nonce,
                 credential: self.config.credential.clone(),
+                cookie: self.cookie,
             },
             RequestKind::Logout => Message::Logout { req, session },
             RequestKind::Connect(to) => Message::ConnectRequest { req, session, to: *to },

@@ -51,6 +51,27 @@ fn logged_in() -> SignalClient {
 }
 
 #[test]
+fn a_login_retry_sends_the_login_again_at_once_with_the_cookie() {
+    let mut c = client();
+    let first = sent(&mut c, 0);
+    let Message::Login { req, cookie: None, .. } = first[0] else {
+        panic!("first login has no cookie: {first:?}")
+    };
+    deliver(&mut c, 5 * MS, Message::LoginRetry { req, cookie: [9; 16] });
+    let again = sent(&mut c, 5 * MS);
+    assert!(
+        matches!(again.as_slice(), [Message::Login { req: r, cookie: Some([9, ..]), .. }] if *r == req),
+        "at once, same request, with the cookie: {again:?}"
+    );
+    assert!(events(&mut c).is_empty(), "a retry is no outcome");
+    // A retry for something else changes nothing.
+    deliver(&mut c, 6 * MS, Message::LoginRetry { req: req + 100, cookie: [1; 16] });
+    assert!(sent(&mut c, 6 * MS).is_empty());
+    deliver(&mut c, 10 * MS, Message::LoginOk { req, session: SESSION, session_timeout_ms: 10_000 });
+    assert_eq!(events(&mut c), vec![SignalEvent::LoggedIn { session: SESSION }]);
+}
+
+#[test]
 fn login_is_retried_with_backoff_until_answered() {
     let mut c = client();
     let first = sent(&mut c, 0);

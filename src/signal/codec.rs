@@ -7,7 +7,7 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use super::messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
+use super::messages::{COOKIE_LEN, Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
 use super::{room_codec, room_request_codec};
 
 /// First byte of every signalling datagram (the engine demultiplexes on it).
@@ -50,6 +50,7 @@ pub mod kind {
     pub const ACCEPT_FAILED: u8 = 0x48;
     pub const DECLINE_OK: u8 = 0x49;
     pub const SESSION_UNKNOWN: u8 = 0x4A;
+    pub const LOGIN_RETRY: u8 = 0x4B;
 
     pub const PEER_CONNECT_REQUEST: u8 = 0x50;
     pub const PEER_ACCEPTED: u8 = 0x51;
@@ -135,7 +136,7 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
     let mut w = Writer { buf, pos: 0 };
     w.u8(SIGNAL_V1)?;
     match msg {
-        Message::Login { req, user_id, nonce, credential } => {
+        Message::Login { req, user_id, nonce, credential, cookie } => {
             w.u8(kind::LOGIN)?;
             w.u32(*req)?;
             w.u64(*user_id)?;
@@ -144,6 +145,13 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
             // Credential::new guarantees the length fits in one byte.
             w.u8(u8::try_from(bytes.len()).map_err(|_| EncodeError::BufferTooSmall)?)?;
             w.bytes(bytes)?;
+            match cookie {
+                Some(cookie) => {
+                    w.u8(1)?;
+                    w.bytes(cookie)?;
+                }
+                None => w.u8(0)?,
+            }
         }
         Message::Heartbeat { session } => {
             w.u8(kind::HEARTBEAT)?;
@@ -238,6 +246,11 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
             w.u32(*req)?;
             w.u8(refusal_code(*reason))?;
         }
+        Message::LoginRetry { req, cookie } => {
+            w.u8(kind::LOGIN_RETRY)?;
+            w.u32(*req)?;
+            w.bytes(cookie)?;
+        }
         Message::HeartbeatAck { session } => {
             w.u8(kind::HEARTBEAT_ACK)?;
             w.u64(*session)?;
@@ -317,7 +330,12 @@ pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
             }
             let bytes = r.bytes(len)?;
             let credential = Credential::new(bytes).ok_or(DecodeError::CredentialTooLong)?;
-            Message::Login { req, user_id, nonce, credential }
+            let cookie = match r.u8()? {
+                0 => None,
+                1 => Some(r.array::<COOKIE_LEN>()?),
+                flag => return Err(DecodeError::BadFlag(flag)),
+            };
+            Message::Login { req, user_id, nonce, credential, cookie }
         }
         kind::HEARTBEAT => Message::Heartbeat { session: r.u64()? },
         kind::LOGOUT => Message::Logout { req: r.u32()?, session: r.u64()? },
@@ -327,6 +345,7 @@ pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
         kind::PUSH_ACK => Message::PushAck { session: r.u64()?, push: r.u32()? },
         kind::LOGIN_OK => Message::LoginOk { req: r.u32()?, session: r.u64()?, session_timeout_ms: r.u32()? },
         kind::LOGIN_REFUSED => Message::LoginRefused { req: r.u32()?, reason: refusal_from(r.u8()?) },
+        kind::LOGIN_RETRY => Message::LoginRetry { req: r.u32()?, cookie: r.array::<COOKIE_LEN>()? },
         kind::HEARTBEAT_ACK => Message::HeartbeatAck { session: r.u64()? },
         kind::LOGOUT_OK => Message::LogoutOk { req: r.u32()? },
         kind::CONNECT_PENDING => Message::ConnectPending { req: r.u32()?, peer: r.u64()? },
@@ -499,7 +518,7 @@ impl<'a> Reader<'a> {
         self.pos = end;
         Ok(out)
     }
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+    pub(super) fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
         let mut out = [0u8; N];
         out.copy_from_slice(self.bytes(N)?);
         Ok(out)

@@ -135,8 +135,9 @@ fn room_messages() -> Vec<Message> {
 fn all_messages() -> Vec<Message> {
     let cred = Credential::new(vec![7u8; MAX_CREDENTIAL_LEN]).unwrap();
     let mut all = vec![
-        Message::Login { req: 1, user_id: u64::MAX, nonce: 42, credential: cred },
-        Message::Login { req: 0, user_id: 0, nonce: 0, credential: Credential::default() },
+        Message::Login { req: 1, user_id: u64::MAX, nonce: 42, credential: cred, cookie: Some([0xC0; 16]) },
+        Message::Login { req: 0, user_id: 0, nonce: 0, credential: Credential::default(), cookie: None },
+        Message::LoginRetry { req: 2, cookie: [7; 16] },
         Message::Heartbeat { session: 9 },
         Message::Logout { req: 3, session: 9 },
         Message::ConnectRequest { req: 4, session: 9, to: 77 },

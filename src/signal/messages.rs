@@ -39,6 +39,13 @@ impl fmt::Debug for Credential {
     }
 }
 
+/// Proof that a login's source address receives what the server sends it: the server derives
+/// it from the address and the time, and keeps nothing (see docs/SIGNALLING.md).
+pub type Cookie = [u8; COOKIE_LEN];
+
+/// Length of a [`Cookie`].
+pub const COOKIE_LEN: usize = 16;
+
 /// Why the server refused a login.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LoginRefusal {
@@ -78,8 +85,10 @@ pub enum FailReason {
 pub enum Message {
     // ---- client -> server ----
     /// Log in as `user_id`. `nonce` is fresh per login attempt so the server can tell a
-    /// retransmission (same nonce) from a new login (new nonce) on the same address.
-    Login { req: u32, user_id: u64, nonce: u64, credential: Credential },
+    /// retransmission (same nonce) from a new login (new nonce) on the same address. `cookie` is
+    /// the one the server's `LoginRetry` gave this address: without a valid one the server
+    /// answers `LoginRetry` and keeps nothing (the address must prove it receives).
+    Login { req: u32, user_id: u64, nonce: u64, credential: Credential, cookie: Option<Cookie> },
     /// Presence keepalive; unanswered heartbeats are not retransmitted, the next one follows.
     Heartbeat { session: u64 },
     /// End the session.
@@ -133,6 +142,9 @@ pub enum Message {
     LoginOk { req: u32, session: u64, session_timeout_ms: u32 },
     /// Login refused.
     LoginRefused { req: u32, reason: LoginRefusal },
+    /// Answer to a login without a valid cookie: send the login again with this one. Smaller
+    /// than any login, so a spoofed login cannot make the server amplify traffic.
+    LoginRetry { req: u32, cookie: Cookie },
     /// Answer to a heartbeat.
     HeartbeatAck { session: u64 },
     /// Answer to a logout (also sent when the session was already gone).
@@ -184,6 +196,7 @@ impl Message {
         match self {
             Message::LoginOk { req, .. }
             | Message::LoginRefused { req, .. }
+            | Message::LoginRetry { req, .. }
             | Message::LogoutOk { req }
             | Message::ConnectPending { req, .. }
             | Message::ConnectFailed { req, .. }

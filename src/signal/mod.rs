@@ -20,7 +20,7 @@ mod room_request_codec;
 pub use client::{ClientConfig, CommandError, SignalClient, SignalEvent};
 pub use client_rooms::{RoomEvent, RoomRequest};
 pub use codec::{DecodeError, EncodeError, MAX_SIGNAL_DATAGRAM, SIGNAL_V1, decode, encode};
-pub use messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
+pub use messages::{COOKIE_LEN, Cookie, Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
 pub use room::{DataStore, DataStoreError, JoinPolicy, RoomError, RoomErrorCode, RoomSnapshot};
 
 #[cfg(test)]
