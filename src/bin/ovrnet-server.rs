@@ -80,17 +80,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// Yields `(flag, value)` pairs for flags in `known`; `--help` and `--insecure-open` (flags
-/// without a value) appear with an empty value.
+/// Flags that take no value.
+const SWITCHES: [&str; 1] = ["--insecure-open"];
+
+/// Yields `(flag, value)` pairs for flags in `known`; `--help` and the [`SWITCHES`] appear with
+/// an empty value.
 fn flags(args: &[String], known: &[&str]) -> Result<Vec<(String, String)>, Usage> {
     let mut out = Vec::new();
     let mut it = args.iter();
     while let Some(flag) = it.next() {
-        if flag == "-h"
-            || flag == "--help"
-            || (flag == "--insecure-open" && known.contains(&"--insecure-open"))
-        {
-            out.push((if flag == "-h" { "--help".to_string() } else { flag.clone() }, String::new()));
+        if flag == "-h" || flag == "--help" {
+            out.push(("--help".to_string(), String::new()));
             continue;
         }
         if !flag.starts_with("--") {
@@ -99,6 +99,10 @@ fn flags(args: &[String], known: &[&str]) -> Result<Vec<(String, String)>, Usage
         let name = flag.split_once('=').map_or(flag.as_str(), |(n, _)| n);
         if !known.contains(&name) {
             return Err(Usage(format!("unknown flag '{name}'")));
+        }
+        if SWITCHES.contains(&name) {
+            out.push((name.to_string(), String::new()));
+            continue;
         }
         let (name, value) = match flag.split_once('=') {
             Some((n, v)) => (n.to_string(), v.to_string()),
@@ -242,7 +246,7 @@ fn open_listen(listen: Option<SocketAddr>, insecure_open: bool) -> Result<Socket
     }
     Err(Usage(format!(
         "--auth open lets anyone log in as any user, so it listens on loopback only; \
-         {addr} is not loopback (use --auth secret, or add --insecure-open to accept the risk)"
+         {addr} is not loopback (use --auth key or --auth secret, or add --insecure-open to accept the risk)"
     )))
 }
 

@@ -37,16 +37,23 @@ impl CookieJar {
 
     /// The cookie for `addr` at wall-clock time `unix_secs`.
     pub fn issue(&self, addr: SocketAddr, unix_secs: u64) -> Cookie {
-        self.for_slot(addr, unix_secs / SLOT_SECS)
+        let tag = self.mac(addr, unix_secs / SLOT_SECS).finalize().into_bytes();
+        let mut cookie = [0u8; COOKIE_LEN];
+        cookie.copy_from_slice(&tag[..COOKIE_LEN]);
+        cookie
     }
 
     /// Whether `cookie` was issued to `addr` in this slot or the one before.
     pub fn check(&self, addr: SocketAddr, unix_secs: u64, cookie: &Cookie) -> bool {
         let slot = unix_secs / SLOT_SECS;
-        [slot, slot.saturating_sub(1)].iter().any(|&s| constant_time_eq(&self.for_slot(addr, s), cookie))
+        // The crate compares the truncated tag in constant time.
+        [slot, slot.saturating_sub(1)]
+            .iter()
+            .any(|&s| self.mac(addr, s).verify_truncated_left(cookie).is_ok())
     }
 
-    fn for_slot(&self, addr: SocketAddr, slot: u64) -> Cookie {
+    /// The MAC over `addr` and `slot`, ready to finalise or verify.
+    fn mac(&self, addr: SocketAddr, slot: u64) -> Hmac<Sha256> {
         let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.key) else {
             unreachable!("HMAC-SHA256 accepts keys of every length")
         };
@@ -56,15 +63,8 @@ impl CookieJar {
         }
         mac.update(&addr.port().to_be_bytes());
         mac.update(&slot.to_be_bytes());
-        let tag = mac.finalize().into_bytes();
-        let mut cookie = [0u8; COOKIE_LEN];
-        cookie.copy_from_slice(&tag[..COOKIE_LEN]);
-        cookie
+        mac
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]

@@ -87,17 +87,6 @@ pub fn verify(
     Ok(())
 }
 
-/// The user id an `ovrnet2` token claims (unchecked), for clients that take their identity from
-/// their token.
-pub fn claimed_user(token: &[u8]) -> Option<u64> {
-    let text = std::str::from_utf8(token).ok()?;
-    let mut parts = text.split('.');
-    match (parts.next(), parts.next()) {
-        (Some(PREFIX), Some(user)) => canonical(user).ok(),
-        _ => None,
-    }
-}
-
 /// A public or private key written as 64 hex digits (surrounding whitespace ignored).
 pub fn parse_key(text: &str) -> Option<[u8; 32]> {
     unhex::<32>(text.trim()).ok()
@@ -163,7 +152,6 @@ mod tests {
             Ok(()),
             "key rotation"
         );
-        assert_eq!(claimed_user(token.as_bytes()), Some(42));
     }
 
     #[test]

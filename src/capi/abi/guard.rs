@@ -167,6 +167,16 @@ pub unsafe fn c_str<'a>(ptr: *const c_char, what: &'static str) -> Result<&'a CS
     Ok(unsafe { CStr::from_ptr(ptr) })
 }
 
+/// Borrows a NUL-terminated UTF-8 string, refusing NULL and invalid UTF-8.
+///
+/// # Safety
+/// As for [`c_str`].
+pub unsafe fn c_utf8<'a>(ptr: *const c_char, what: &'static str) -> Result<&'a str, CallError> {
+    // SAFETY: the caller's guarantee is passed on unchanged.
+    let text = unsafe { c_str(ptr, what) }?;
+    text.to_str().map_err(|_| CallError::Malformed(what))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@
 //! code. Only arguments that cannot be sent at all (room or user id 0, an enum value outside the
 //! enum, an unreadable string) and calls before init return request id 0, with a log line.
 
-use std::ffi::{CStr, c_char, c_int};
+use std::ffi::{c_char, c_int};
 
 use super::room::signal_join_policy;
 use crate::capi::abi::enums::{CEnum, RawRoomJoinPolicy, RoomJoinPolicy};
@@ -25,8 +25,7 @@ fn request(req: RoomRequest) -> Result<ovrRequest, CallError> {
 
 fn text<'a>(ptr: *const c_char, what: &'static str) -> Result<&'a str, CallError> {
     // SAFETY: the export's contract: NULL or a NUL-terminated string, read only during the call.
-    let text: &CStr = unsafe { guard::c_str(ptr, what) }?;
-    text.to_str().map_err(|_| CallError::Malformed(what))
+    unsafe { guard::c_utf8(ptr, what) }
 }
 
 /// Owner only: removes member `userID` from room `roomID`; it may not rejoin that room for

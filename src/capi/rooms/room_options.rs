@@ -8,7 +8,7 @@
 //! requests this project does not have (invitable users, recently met users): they are stored
 //! or checked, and logged as ignored.
 
-use std::ffi::{CStr, c_char, c_uint};
+use std::ffi::{c_char, c_uint};
 
 use super::room_enums::{RawTimeWindow, RawUserOrdering, TimeWindow, UserOrdering};
 use crate::capi::abi::cbool::BoolArg;
@@ -62,8 +62,7 @@ fn options<'a>(obj: ovrRoomOptionsHandle) -> Result<&'a mut RoomOptions, CallErr
 
 fn utf8<'a>(text: *const c_char, what: &'static str) -> Result<&'a str, CallError> {
     // SAFETY: the export's contract: NULL or a NUL-terminated string, read only during the call.
-    let text: &CStr = unsafe { guard::c_str(text, what) }?;
-    text.to_str().map_err(|_| CallError::Malformed(what))
+    unsafe { guard::c_utf8(text, what) }
 }
 
 /// New options with the defaults: updates on, empty data store. Free with
