@@ -4,7 +4,9 @@ use std::cell::RefCell;
 use std::collections::{HashSet, VecDeque};
 use std::rc::Rc;
 
+use ovrnet::proto::identity::test_auth_pair;
 use ovrnet::proto::{Config, Connection, Policy};
+use ovrnet::sim::proto_endpoint::seed_bytes;
 use ovrnet::sim::{Endpoint, LinkConfig, Rng, Sim};
 
 const MS: u64 = 1_000;
@@ -80,11 +82,21 @@ fn hostile_datagrams_never_panic_nor_alter_delivered_data() {
         let mut sim = Sim::new(seed);
         let seen = Rc::new(RefCell::new(VecDeque::new()));
         let a = sim.add_endpoint(Tap {
-            conn: Connection::new_initiator(Config::default(), 0, seed + 1),
+            conn: Connection::new_initiator(
+                Config::default(),
+                0,
+                seed_bytes(seed + 1),
+                test_auth_pair(seed).0,
+            ),
             seen: seen.clone(),
         });
         let b = sim.add_endpoint(Tap {
-            conn: Connection::new_responder(Config::default(), 0, seed + 2),
+            conn: Connection::new_responder(
+                Config::default(),
+                0,
+                seed_bytes(seed + 2),
+                test_auth_pair(seed).1,
+            ),
             seen: seen.clone(),
         });
         sim.connect_pair(a, b);
@@ -154,8 +166,8 @@ fn hostile_datagrams_never_panic_nor_alter_delivered_data() {
 #[test]
 fn random_datagrams_to_fresh_connections_are_counted_and_ignored() {
     let mut rng = Rng::new(99);
-    let mut init = Connection::new_initiator(Config::default(), 0, 1);
-    let mut resp = Connection::new_responder(Config::default(), 0, 2);
+    let mut init = Connection::new_initiator(Config::default(), 0, seed_bytes(1), test_auth_pair(0).0);
+    let mut resp = Connection::new_responder(Config::default(), 0, seed_bytes(2), test_auth_pair(0).1);
     for i in 0..100_000u64 {
         let len = rng.range(0, 1500) as usize;
         let mut d: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();

@@ -1,6 +1,8 @@
 //! Regression tests for defects found in review of the protocol core, on a minimal two-endpoint
 //! harness with scripted drops (independent of `sim`, so the exact datagrams can be targeted).
+use ovrnet::proto::identity::test_auth_pair;
 use ovrnet::proto::{Config, Connection, Event, Policy};
+use ovrnet::sim::proto_endpoint::seed_bytes;
 
 const MS: u64 = 1_000;
 const SEC: u64 = 1_000_000;
@@ -21,7 +23,10 @@ struct Net {
 impl Net {
     fn new(cfg: Config, lat: u64) -> Self {
         Net {
-            c: [Connection::new_initiator(cfg.clone(), 0, 11), Connection::new_responder(cfg, 0, 22)],
+            c: [
+                Connection::new_initiator(cfg.clone(), 0, seed_bytes(11), test_auth_pair(0).0),
+                Connection::new_responder(cfg, 0, seed_bytes(22), test_auth_pair(0).1),
+            ],
             q: vec![],
             now: 0,
             lat,
@@ -234,8 +239,8 @@ fn reseal_hello(d: &mut Vec<u8>, new_len: usize, patch: impl FnOnce(&mut [u8])) 
 /// leaving our data unable to leave forever.
 #[test]
 fn unusable_advertised_window_is_refused() {
-    let mut a = Connection::new_initiator(Config::default(), 0, 5);
-    let mut b = Connection::new_responder(Config::default(), 0, 6);
+    let mut a = Connection::new_initiator(Config::default(), 0, seed_bytes(5), test_auth_pair(0).0);
+    let mut b = Connection::new_responder(Config::default(), 0, seed_bytes(6), test_auth_pair(0).1);
     let mut buf = [0u8; 1500];
     let n = a.poll_transmit(0, &mut buf).unwrap();
     let mut h = buf[..n].to_vec();
@@ -249,8 +254,8 @@ fn unusable_advertised_window_is_refused() {
 /// A short HELLO must not be answered with a full-size WELCOME (amplification).
 #[test]
 fn short_hello_is_not_answered() {
-    let mut a = Connection::new_initiator(Config::default(), 0, 5);
-    let mut b = Connection::new_responder(Config::default(), 0, 6);
+    let mut a = Connection::new_initiator(Config::default(), 0, seed_bytes(5), test_auth_pair(0).0);
+    let mut b = Connection::new_responder(Config::default(), 0, seed_bytes(6), test_auth_pair(0).1);
     let mut buf = [0u8; 1500];
     let n = a.poll_transmit(0, &mut buf).unwrap();
     let mut h = buf[..n].to_vec();
@@ -264,8 +269,8 @@ fn short_hello_is_not_answered() {
 /// window (pongs are not ack-eliciting) and the connection is eventually declared dead.
 #[test]
 fn never_acking_pinger_is_bounded_and_dropped() {
-    let mut a = Connection::new_initiator(Config::default(), 0, 77);
-    let mut b = Connection::new_responder(Config::default(), 0, 88);
+    let mut a = Connection::new_initiator(Config::default(), 0, seed_bytes(77), test_auth_pair(0).0);
+    let mut b = Connection::new_responder(Config::default(), 0, seed_bytes(88), test_auth_pair(0).1);
     let mut buf = [0u8; 1500];
     let n = a.poll_transmit(0, &mut buf).unwrap();
     let hello = buf[..n].to_vec();

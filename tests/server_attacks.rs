@@ -16,6 +16,7 @@ fn login_datagram(user: u64, nonce: u64, credential: &[u8]) -> Vec<u8> {
         req: 1,
         user_id: user,
         nonce,
+        peer_key: [0x11; 32],
         credential: Credential::new(credential.to_vec()).expect("short credential"),
         cookie: None,
     };

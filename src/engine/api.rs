@@ -56,6 +56,10 @@ pub struct EngineConfig {
     /// Fake loss and duplication applied to every datagram this engine sends, with a seed (for
     /// tests and manual experiments on real sockets; see `engine::fake_network`). None in games.
     pub fake_network: Option<(crate::sim::LinkConfig, u64)>,
+    /// The server's public key (`ovrnet-server keygen`, `--identity-key-file`). With it, a login
+    /// whose certificate is signed by any other key is refused, so nobody between this client
+    /// and the server can vouch for a false peer. None trusts the key the login reports.
+    pub server_key: Option<[u8; 32]>,
 }
 
 impl EngineConfig {
@@ -71,6 +75,7 @@ impl EngineConfig {
             send_coalesce: Duration::from_micros(500),
             poll_lease: Duration::from_millis(5),
             fake_network: None,
+            server_key: None,
         }
     }
 }

@@ -11,6 +11,7 @@ mod core;
 mod fake_network;
 mod inbox;
 mod peer;
+mod peer_identity;
 mod shared;
 mod socket;
 mod udp_io;

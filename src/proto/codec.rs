@@ -40,6 +40,16 @@ impl<'a> Reader<'a> {
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
+    pub fn u64(&mut self) -> Result<u64, DecodeError> {
+        Ok(u64::from_le_bytes(self.array::<8>()?))
+    }
+
+    pub fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        let mut out = [0u8; N];
+        out.copy_from_slice(self.bytes(N)?);
+        Ok(out)
+    }
+
     /// QUIC-style variable-length integer: the top two bits of the first byte give the length
     /// (1, 2, 4 or 8 bytes), big-endian.
     pub fn varint(&mut self) -> Result<u64, DecodeError> {
@@ -102,6 +112,10 @@ impl<'a> Writer<'a> {
     }
 
     pub fn u32(&mut self, v: u32) {
+        self.put(&v.to_le_bytes());
+    }
+
+    pub fn u64(&mut self, v: u64) {
         self.put(&v.to_le_bytes());
     }
 

@@ -13,6 +13,9 @@ use super::config::{
 };
 use super::congestion::Congestion;
 use super::error::{DecodeError, SendError};
+use super::handshake::{self, BODY_LEN, Ephemeral};
+use super::identity::{AuthError, PeerAuth};
+use super::packet_key::{AEAD_TAG_LEN, PacketKey};
 use super::reassembly::{Admit, Reassembly};
 use super::rtt::RttEstimator;
 use super::send_buffer::SendBuffer;
@@ -20,7 +23,7 @@ use super::sent::{FLAG_APP_LIMITED, FLAG_CLOSE, FLAG_ELICITING, Fate, SentLog};
 use super::stats::Stats;
 use super::thin::{self, ThinQueue};
 use super::unreliable_queue::UnreliableQueue;
-use super::wire::{self, Frame, HEADER_LEN, HandshakeParams, Header, PacketKind, TAG_LEN, frame_type};
+use super::wire::{self, Frame, HANDSHAKE_TAG_LEN, HEADER_LEN, Header, PacketKind, frame_type};
 
 /// Delivery guarantee of a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -123,10 +126,21 @@ pub struct Connection {
     hs_attempts: u32,
     hs_first_sent: u64,
     welcome_due: bool,
-    nonce: u64,
-    /// Keys of the integrity tag on data packets we send and receive; set by the handshake.
-    send_key: u64,
-    recv_key: u64,
+    auth: PeerAuth,
+    ephemeral: Ephemeral,
+    /// This side's signed handshake body: the HELLO from creation (initiator), the WELCOME once
+    /// a HELLO was accepted (responder).
+    hs_body: Option<Box<[u8; BODY_LEN]>>,
+    /// Hash of the HELLO of this handshake, and the signature of the peer's accepted handshake
+    /// packet (to recognise its repeats without verifying them again).
+    hello_hash: [u8; 32],
+    peer_sig: [u8; 64],
+    /// The packet keys, from the handshake. A responder holds them before it is connected: it
+    /// connects when the first packet sealed with them arrives (a replayed HELLO never gets there).
+    keys: Option<Box<Keys>>,
+    last_auth_error: Option<AuthError>,
+    /// Packets are opened in this copy, so a forged one changes nothing.
+    scratch: Vec<u8>,
     peer_window_bytes: u64,
     peer_window_messages: u64,
 
@@ -168,28 +182,48 @@ pub struct Connection {
     stats: Stats,
 }
 
+struct Keys {
+    send: PacketKey,
+    recv: PacketKey,
+}
+
+/// Why a datagram was dropped.
+enum Dropped {
+    /// Not a well-formed packet of this connection.
+    Malformed,
+    /// Well formed, but its signature, certificate or AEAD tag did not verify.
+    Rejected,
+}
+
 impl Connection {
     /// Starts a connection that sends the handshake. `random` must come from a good random
-    /// source: it yields the connection id (echoed in every packet) and this side's nonce.
-    pub fn new_initiator(cfg: Config, now: u64, random: u64) -> Self {
-        let mut c = Self::new(cfg, now, Role::Initiator, random);
-        c.conn_id = (random as u32).max(1);
+    /// source: it yields this side's ephemeral key and the connection id (echoed in every
+    /// packet). `auth` says who we are and which user the peer must prove to be.
+    pub fn new_initiator(cfg: Config, now: u64, random: [u8; 32], auth: PeerAuth) -> Self {
+        let mut c = Self::new(cfg, now, Role::Initiator, random, auth);
+        let id: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(random).into();
+        c.conn_id = u32::from_le_bytes([id[0], id[1], id[2], id[3]]).max(1);
+        let body = handshake::encode_body(
+            PacketKind::Hello,
+            c.conn_id,
+            c.windows(),
+            &c.ephemeral.public,
+            &c.auth.identity,
+            None,
+        );
+        c.hello_hash = handshake::body_hash(&body);
+        c.hs_body = Some(Box::new(body));
         c
     }
 
     /// Starts a connection that waits for the peer's handshake and adopts its connection id.
-    /// `random` must come from a good random source (it yields this side's nonce).
-    pub fn new_responder(cfg: Config, now: u64, random: u64) -> Self {
-        Self::new(cfg, now, Role::Responder, random)
+    /// `random` must come from a good random source (it yields this side's ephemeral key).
+    pub fn new_responder(cfg: Config, now: u64, random: [u8; 32], auth: PeerAuth) -> Self {
+        Self::new(cfg, now, Role::Responder, random, auth)
     }
 
-    fn new(cfg: Config, now: u64, role: Role, random: u64) -> Self {
+    fn new(cfg: Config, now: u64, role: Role, random: [u8; 32], auth: PeerAuth) -> Self {
         let cfg = cfg.sanitized();
-        // SplitMix64 finaliser: the nonce must not equal the bits used for the connection id.
-        let mut z = random.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        let nonce = z ^ (z >> 31);
         Connection {
             role,
             phase: Phase::Handshaking,
@@ -200,9 +234,14 @@ impl Connection {
             hs_attempts: 0,
             hs_first_sent: now,
             welcome_due: false,
-            nonce,
-            send_key: 0,
-            recv_key: 0,
+            auth,
+            ephemeral: Ephemeral::from_random(random),
+            hs_body: None,
+            hello_hash: [0; 32],
+            peer_sig: [0; 64],
+            keys: None,
+            last_auth_error: None,
+            scratch: Vec::with_capacity(MAX_DATAGRAM),
             peer_window_bytes: 0,
             peer_window_messages: 0,
             next_pn: 0,
@@ -425,113 +464,199 @@ impl Connection {
             self.stats.malformed += 1;
             return;
         };
-        let key = match hdr.kind {
-            PacketKind::Data => self.recv_key,
-            _ => wire::handshake_key(hdr.conn_id),
+        let outcome = match hdr.kind {
+            PacketKind::Data => self.on_data_packet(now, hdr, datagram),
+            kind => match wire::verify_handshake(datagram, hdr.conn_id) {
+                Some(payload) => {
+                    let mut r = Reader::new(&payload[HEADER_LEN..]);
+                    if kind == PacketKind::Hello {
+                        self.on_hello(now, hdr, &mut r)
+                    } else {
+                        self.on_welcome(now, hdr, &mut r)
+                    }
+                }
+                None => Err(Dropped::Malformed),
+            },
         };
-        let Some(payload) = wire::verify(datagram, key) else {
-            self.stats.malformed += 1;
-            return;
-        };
-        let mut r = Reader::new(payload);
-        if Header::decode(&mut r).is_err() {
-            self.stats.malformed += 1;
-            return;
-        }
-        let ok = match hdr.kind {
-            PacketKind::Hello => self.on_hello(now, hdr, &mut r),
-            PacketKind::Welcome => self.on_welcome(now, hdr, &mut r),
-            PacketKind::Data => self.on_data(now, hdr, r),
-        };
-        if ok {
-            self.stats.packets_received += 1;
-            self.stats.bytes_received += datagram.len() as u64;
-        } else {
-            self.stats.malformed += 1;
-        }
-    }
-
-    fn on_hello(&mut self, now: u64, hdr: Header, r: &mut Reader<'_>) -> bool {
-        // Exactly the padded size: a short HELLO must not buy a full-size WELCOME (amplification).
-        let full = r.remaining_slice().len() + HEADER_LEN == MAX_PAYLOAD;
-        if self.role != Role::Responder || hdr.conn_id == 0 || !full {
-            return false;
-        }
-        let Ok(params) = HandshakeParams::decode(r) else { return false };
-        if !Config::peer_window_ok(params.recv_window_bytes, params.recv_window_messages) {
-            return false;
-        }
-        if self.phase == Phase::Handshaking {
-            self.conn_id = hdr.conn_id;
-            self.send_key = wire::data_key(self.conn_id, params.nonce, self.nonce, false);
-            self.recv_key = wire::data_key(self.conn_id, params.nonce, self.nonce, true);
-            self.set_peer_params(params);
-            self.phase = Phase::Connected;
-            self.last_recv = now;
-            self.events.push_back(Event::Connected);
-        } else if hdr.conn_id != self.conn_id {
-            return false;
-        }
-        // A repeated HELLO means our WELCOME was lost. Handshake packets use a public key, so
-        // once connected they are not taken as signs of life (a replay could keep a dead
-        // connection open).
-        self.welcome_due = true;
-        true
-    }
-
-    fn on_welcome(&mut self, now: u64, hdr: Header, r: &mut Reader<'_>) -> bool {
-        let full = r.remaining_slice().len() + HEADER_LEN == MAX_PAYLOAD;
-        if self.role != Role::Initiator || hdr.conn_id != self.conn_id || !full {
-            return false;
-        }
-        let Ok(params) = HandshakeParams::decode(r) else { return false };
-        if !Config::peer_window_ok(params.recv_window_bytes, params.recv_window_messages) {
-            return false;
-        }
-        if self.phase == Phase::Handshaking {
-            self.send_key = wire::data_key(self.conn_id, self.nonce, params.nonce, true);
-            self.recv_key = wire::data_key(self.conn_id, self.nonce, params.nonce, false);
-            self.set_peer_params(params);
-            if self.hs_attempts == 1 {
-                // Unambiguous: only one hello was sent, so this is its round trip.
-                self.rtt.update(now.saturating_sub(self.hs_first_sent), 0);
-                self.cc.update_rate(self.rtt.smoothed(), true);
+        match outcome {
+            Ok(()) => {
+                self.stats.packets_received += 1;
+                self.stats.bytes_received += datagram.len() as u64;
             }
-            self.phase = Phase::Connected;
-            self.last_eliciting_sent = now;
-            self.last_recv = now;
-            self.events.push_back(Event::Connected);
+            Err(Dropped::Malformed) => self.stats.malformed += 1,
+            Err(Dropped::Rejected) => self.stats.rejected += 1,
         }
-        true
     }
 
-    fn set_peer_params(&mut self, p: HandshakeParams) {
-        self.peer_window_bytes = u64::from(p.recv_window_bytes);
-        self.peer_window_messages = u64::from(p.recv_window_messages.min(super::config::MAX_WINDOW_MESSAGES));
+    /// Why the peer's last handshake packet was refused (wrong user, bad certificate, ...), once,
+    /// for the owner's log.
+    pub fn take_auth_error(&mut self) -> Option<AuthError> {
+        self.last_auth_error.take()
     }
 
-    fn on_data(&mut self, now: u64, hdr: Header, r: Reader<'_>) -> bool {
-        if hdr.conn_id != self.conn_id || self.conn_id == 0 || self.phase == Phase::Handshaking {
-            return false;
+    fn windows(&self) -> (u32, u32) {
+        (self.cfg.recv_window_bytes, self.cfg.recv_window_messages)
+    }
+
+    fn refuse(&mut self, e: AuthError) -> Dropped {
+        self.last_auth_error = Some(e);
+        Dropped::Rejected
+    }
+
+    fn on_hello(&mut self, now: u64, hdr: Header, r: &mut Reader<'_>) -> Result<(), Dropped> {
+        // Exactly the padded size: a short HELLO must not buy a full-size WELCOME (amplification).
+        let full = r.remaining_slice().len() + HEADER_LEN + HANDSHAKE_TAG_LEN == MAX_DATAGRAM;
+        if self.role != Role::Responder || hdr.conn_id == 0 || !full {
+            return Err(Dropped::Malformed);
         }
+        let raw = r.remaining_slice();
+        let body = handshake::decode_body(r).map_err(|_| Dropped::Malformed)?;
+        if !Config::peer_window_ok(body.recv_window_bytes, body.recv_window_messages) {
+            return Err(Dropped::Malformed);
+        }
+        if self.keys.is_some() && body.signature == self.peer_sig && hdr.conn_id == self.conn_id {
+            // A repeat: our WELCOME was lost. Handshake packets can be replayed, so they are
+            // not taken as signs of life.
+            self.welcome_due = true;
+            return Ok(());
+        }
+        // Until the initiator proves it holds the keys, a newer valid HELLO replaces the one
+        // accepted (which may have been a replay); after that, other HELLOs are foreign.
+        if self.phase != Phase::Handshaking {
+            return Err(Dropped::Malformed);
+        }
+        let signed = handshake::signed_part(raw);
+        if let Err(e) =
+            handshake::verify_body(&body, PacketKind::Hello, hdr.conn_id, &self.auth, None, signed)
+        {
+            return Err(self.refuse(e));
+        }
+        let welcome = handshake::encode_body(
+            PacketKind::Welcome,
+            hdr.conn_id,
+            self.windows(),
+            &self.ephemeral.public,
+            &self.auth.identity,
+            Some(&body.hash),
+        );
+        let welcome_hash = handshake::body_hash(&welcome);
+        let (i2r, r2i) =
+            match handshake::derive_keys(&self.ephemeral, &body.ephemeral, &body.hash, &welcome_hash) {
+                Ok(k) => k,
+                Err(e) => return Err(self.refuse(e)),
+            };
+        self.keys = Some(Box::new(Keys { send: r2i, recv: i2r }));
+        self.conn_id = hdr.conn_id;
+        self.hello_hash = body.hash;
+        self.peer_sig = body.signature;
+        self.hs_body = Some(Box::new(welcome));
+        self.set_peer_params(body.recv_window_bytes, body.recv_window_messages);
+        self.recv = RecvTracker::default();
+        self.last_recv = now;
+        self.welcome_due = true;
+        Ok(())
+    }
+
+    fn on_welcome(&mut self, now: u64, hdr: Header, r: &mut Reader<'_>) -> Result<(), Dropped> {
+        let full = r.remaining_slice().len() + HEADER_LEN + HANDSHAKE_TAG_LEN == MAX_DATAGRAM;
+        if self.role != Role::Initiator || hdr.conn_id != self.conn_id || !full {
+            return Err(Dropped::Malformed);
+        }
+        let raw = r.remaining_slice();
+        let body = handshake::decode_body(r).map_err(|_| Dropped::Malformed)?;
+        if !Config::peer_window_ok(body.recv_window_bytes, body.recv_window_messages) {
+            return Err(Dropped::Malformed);
+        }
+        if self.phase != Phase::Handshaking {
+            // A repeat of the WELCOME we accepted (the responder answers every HELLO).
+            return if body.signature == self.peer_sig { Ok(()) } else { Err(Dropped::Malformed) };
+        }
+        let signed = handshake::signed_part(raw);
+        let hello_hash = self.hello_hash;
+        if let Err(e) = handshake::verify_body(
+            &body,
+            PacketKind::Welcome,
+            self.conn_id,
+            &self.auth,
+            Some(&hello_hash),
+            signed,
+        ) {
+            return Err(self.refuse(e));
+        }
+        let (i2r, r2i) =
+            match handshake::derive_keys(&self.ephemeral, &body.ephemeral, &hello_hash, &body.hash) {
+                Ok(k) => k,
+                Err(e) => return Err(self.refuse(e)),
+            };
+        self.keys = Some(Box::new(Keys { send: i2r, recv: r2i }));
+        self.peer_sig = body.signature;
+        self.set_peer_params(body.recv_window_bytes, body.recv_window_messages);
+        if self.hs_attempts == 1 {
+            // Unambiguous: only one hello was sent, so this is its round trip.
+            self.rtt.update(now.saturating_sub(self.hs_first_sent), 0);
+            self.cc.update_rate(self.rtt.smoothed(), true);
+        }
+        self.phase = Phase::Connected;
+        self.last_eliciting_sent = now;
+        self.last_recv = now;
+        // The responder connects on our first sealed packet: send one now, even with no data.
+        self.keepalive_due = true;
+        self.events.push_back(Event::Connected);
+        Ok(())
+    }
+
+    /// Opens a DATA packet (in a copy) and applies it. The packet number is expanded before
+    /// opening: it is the AEAD nonce, so a wrong guess fails authentication like a forgery.
+    fn on_data_packet(&mut self, now: u64, hdr: Header, datagram: &[u8]) -> Result<(), Dropped> {
+        if hdr.conn_id != self.conn_id || self.conn_id == 0 || datagram.len() < HEADER_LEN + AEAD_TAG_LEN {
+            return Err(Dropped::Malformed);
+        }
+        let Some(keys) = self.keys.as_ref() else { return Err(Dropped::Malformed) };
         let expected = self.recv.largest().map_or(0, |l| l + 1);
         let pn = expand_number(hdr.number, expected);
+        let (sealed, tag) = datagram.split_at(datagram.len() - AEAD_TAG_LEN);
+        let mut body = std::mem::take(&mut self.scratch);
+        body.clear();
+        body.extend_from_slice(&sealed[HEADER_LEN..]);
+        let opened = keys.recv.open(pn, &sealed[..HEADER_LEN], &mut body, tag);
+        let outcome = if !opened {
+            Err(Dropped::Rejected)
+        } else {
+            if self.phase == Phase::Handshaking {
+                // The initiator holds the keys: this handshake is not a replay.
+                self.phase = Phase::Connected;
+                self.last_eliciting_sent = now;
+                self.events.push_back(Event::Connected);
+            }
+            self.on_data(now, pn, &body)
+        };
+        self.scratch = body;
+        outcome
+    }
+
+    fn set_peer_params(&mut self, bytes: u32, messages: u32) {
+        self.peer_window_bytes = u64::from(bytes);
+        self.peer_window_messages = u64::from(messages.min(super::config::MAX_WINDOW_MESSAGES));
+    }
+
+    fn on_data(&mut self, now: u64, pn: u64, body: &[u8]) -> Result<(), Dropped> {
+        let r = Reader::new(body);
         // Pass 1: the whole packet must decode and fit our receive window before any of it is
         // applied, so a bad packet changes nothing and a refused one can be resent whole.
         let eliciting = match self.validate(r.remaining_slice()) {
             Ok(Some(e)) => e,
             Ok(None) => {
                 self.stats.over_window += 1;
-                return true;
+                return Ok(());
             }
-            Err(_) => return false,
+            Err(_) => return Err(Dropped::Malformed),
         };
         self.last_recv = now;
         let in_order = self.recv.largest().is_none_or(|l| pn == l + 1);
         if !self.recv.insert(pn, now) {
             self.stats.duplicates += 1;
             self.recv.on_duplicate(now);
-            return true;
+            return Ok(());
         }
         self.recv.on_packet(now, eliciting, in_order, self.cfg.ack_every, self.cfg.max_ack_delay_us);
         // Pass 2: apply.
@@ -542,7 +667,7 @@ impl Connection {
                 Err(_) => break,
             }
         }
-        true
+        Ok(())
     }
 
     /// Ok(Some(ack_eliciting)) if the packet may be applied, Ok(None) if it overruns the window
@@ -958,8 +1083,8 @@ impl Connection {
         }
         let n = match self.phase {
             Phase::Done => None,
-            Phase::Handshaking => self.transmit_hello(now, buf),
             _ if self.welcome_due => self.transmit_welcome(buf),
+            Phase::Handshaking => self.transmit_hello(now, buf),
             _ => self.transmit_data(now, buf),
         }?;
         self.stats.packets_sent += 1;
@@ -967,25 +1092,17 @@ impl Connection {
         Some(n)
     }
 
-    fn handshake_params(&self) -> HandshakeParams {
-        HandshakeParams {
-            recv_window_bytes: self.cfg.recv_window_bytes,
-            recv_window_messages: self.cfg.recv_window_messages,
-            nonce: self.nonce,
-        }
-    }
-
     /// Handshake packets are padded to the full datagram size so a path that cannot carry our
     /// largest datagrams fails the handshake instead of failing later mid-game.
-    fn write_handshake(&self, kind: PacketKind, number: u32, buf: &mut [u8]) -> usize {
-        let mut w = Writer::new(&mut buf[..MAX_PAYLOAD]);
-        let conn_id = self.conn_id;
-        Header { kind, conn_id, number }.encode(&mut w);
-        self.handshake_params().encode(&mut w);
+    fn write_handshake(&self, kind: PacketKind, number: u32, buf: &mut [u8]) -> Option<usize> {
+        let body = self.hs_body.as_deref()?;
+        let payload = MAX_DATAGRAM - HANDSHAKE_TAG_LEN;
+        let mut w = Writer::new(&mut buf[..payload]);
+        Header { kind, conn_id: self.conn_id, number }.encode(&mut w);
+        w.put(body);
         let pad = w.remaining();
-        w.put(&[0u8; MAX_PAYLOAD][..pad]);
-        let n = w.len();
-        seal(buf, n, wire::handshake_key(self.conn_id))
+        w.put(&[0u8; MAX_DATAGRAM][..pad]);
+        Some(wire::seal_handshake(buf, payload, self.conn_id))
     }
 
     fn transmit_hello(&mut self, now: u64, buf: &mut [u8]) -> Option<usize> {
@@ -998,12 +1115,12 @@ impl Connection {
         self.hs_attempts += 1;
         self.hs_next = now + self.hs_interval;
         self.hs_interval = (self.hs_interval * 2).min(self.cfg.handshake_retry_max_us);
-        Some(self.write_handshake(PacketKind::Hello, self.hs_attempts, buf))
+        self.write_handshake(PacketKind::Hello, self.hs_attempts, buf)
     }
 
     fn transmit_welcome(&mut self, buf: &mut [u8]) -> Option<usize> {
         self.welcome_due = false;
-        Some(self.write_handshake(PacketKind::Welcome, 0, buf))
+        self.write_handshake(PacketKind::Welcome, 0, buf)
     }
 
     fn transmit_data(&mut self, now: u64, buf: &mut [u8]) -> Option<usize> {
@@ -1070,7 +1187,14 @@ impl Connection {
             return None;
         }
         let len = w.len();
-        let size = seal(buf, len, self.send_key);
+        let Some(keys) = self.keys.as_ref() else {
+            self.sent.unnote(frags);
+            return None;
+        };
+        let (header, body) = buf.split_at_mut(HEADER_LEN);
+        let tag = keys.send.seal(pn, header, &mut body[..len - HEADER_LEN]);
+        body[len - HEADER_LEN..len - HEADER_LEN + AEAD_TAG_LEN].copy_from_slice(&tag);
+        let size = len + AEAD_TAG_LEN;
         if flags & FLAG_ELICITING != 0 {
             if !self.sent.has_in_flight() {
                 self.ack_progress_at = now;
@@ -1161,13 +1285,6 @@ impl Connection {
         self.sendbuf.commit(c, now);
         true
     }
-}
-
-/// Appends the integrity tag over `buf[..len]`; returns the datagram length.
-fn seal(buf: &mut [u8], len: usize, key: u64) -> usize {
-    let t = wire::tag(key, &buf[..len]).to_le_bytes();
-    buf[len..len + TAG_LEN].copy_from_slice(&t);
-    len + TAG_LEN
 }
 
 #[cfg(test)]

@@ -11,6 +11,9 @@ mod config;
 mod congestion;
 mod connection;
 mod error;
+mod handshake;
+pub mod identity;
+mod packet_key;
 mod reassembly;
 mod rtt;
 mod send_buffer;
@@ -25,11 +28,12 @@ pub use config::{
 };
 pub use connection::{CloseReason, Connection, Event, Policy, Received, Role, State};
 pub use error::{DecodeError, SendError};
+pub use identity::{AuthError, Authority, Certificate, Identity, PeerAuth};
 pub use stats::Stats;
-pub use wire::TRANSPORT_V1;
+pub use wire::{TRANSPORT_V1, TRANSPORT_V2};
 
 /// Reads the connection id of a transport datagram without decoding the rest, so the engine can
-/// route a datagram to its connection. None if it is not a transport v1 datagram.
+/// route a datagram to its connection. None if it is not a transport v2 datagram.
 pub fn peek_conn_id(datagram: &[u8]) -> Option<u32> {
     let mut r = codec::Reader::new(datagram);
     wire::Header::decode(&mut r).ok().map(|h| h.conn_id)

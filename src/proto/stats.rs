@@ -22,6 +22,9 @@ pub struct Stats {
     pub duplicates: u64,
     /// Datagrams that failed to decode, or whose connection id was not ours.
     pub malformed: u64,
+    /// Datagrams that failed authentication: a bad AEAD tag (forged or modified), or a handshake
+    /// whose certificate or signature did not verify.
+    pub rejected: u64,
     /// Packets dropped unacknowledged because they overran our receive window.
     pub over_window: u64,
     pub messages_sent: u64,

@@ -4,43 +4,33 @@ use super::config::{FRAGMENT_SIZE, MAX_RELIABLE, MAX_UNRELIABLE};
 use super::error::DecodeError;
 
 /// First byte of every transport datagram: high nibble 0xA = peer transport, low nibble = version.
-/// The engine demultiplexes on it (signalling uses 0xB1 on the same socket).
+/// The engine demultiplexes on it (signalling uses 0xB2 on the same socket).
+pub const TRANSPORT_V2: u8 = 0xA2;
+/// What a peer of the unencrypted version 1 sends; such datagrams are refused.
 pub const TRANSPORT_V1: u8 = 0xA1;
 pub const HEADER_LEN: usize = 10;
-/// Integrity tag appended to every datagram: 8 of the 16 bytes reserved for a future AEAD tag.
-pub const TAG_LEN: usize = 8;
+/// Checksum at the end of handshake packets: a cheap filter for garbage before the signature
+/// checks (anyone can compute it; the signatures are what authenticate).
+pub const HANDSHAKE_TAG_LEN: usize = 8;
 const HANDSHAKE_KEY: u64 = 0x6f76_726e_6574_6873; // "ovrneths" in ASCII
 
-/// Keyed 64-bit hash over the datagram. It rejects corruption, garbage and blind injection (an
-/// attacker off the path does not know the key); it is not a defence against an on-path attacker,
-/// which the later AEAD step addresses.
-pub fn tag(key: u64, bytes: &[u8]) -> u64 {
-    twox_hash::XxHash3_64::oneshot_with_seed(key, bytes)
+fn handshake_tag(conn_id: u32, bytes: &[u8]) -> u64 {
+    twox_hash::XxHash3_64::oneshot_with_seed(HANDSHAKE_KEY ^ u64::from(conn_id), bytes)
 }
 
-/// Handshake packets are checked with a key anyone can derive: they carry no data.
-pub fn handshake_key(conn_id: u32) -> u64 {
-    HANDSHAKE_KEY ^ u64::from(conn_id)
+/// Appends the handshake checksum over `buf[..len]`; returns the datagram length.
+pub fn seal_handshake(buf: &mut [u8], len: usize, conn_id: u32) -> usize {
+    let t = handshake_tag(conn_id, &buf[..len]).to_le_bytes();
+    buf[len..len + HANDSHAKE_TAG_LEN].copy_from_slice(&t);
+    len + HANDSHAKE_TAG_LEN
 }
 
-/// Key for data packets sent by the initiator (`from_initiator`) or by the responder, mixed from
-/// both sides' handshake nonces. One key per direction, so a datagram reflected back at its
-/// sender never verifies (otherwise its own ACK frames would acknowledge its own packets).
-pub fn data_key(conn_id: u32, initiator_nonce: u64, responder_nonce: u64, from_initiator: bool) -> u64 {
-    let mut b = [0u8; 21];
-    b[..4].copy_from_slice(&conn_id.to_le_bytes());
-    b[4..12].copy_from_slice(&initiator_nonce.to_le_bytes());
-    b[12..20].copy_from_slice(&responder_nonce.to_le_bytes());
-    b[20] = u8::from(from_initiator);
-    tag(HANDSHAKE_KEY, &b)
-}
-
-/// Splits a datagram into (payload, tag) and checks the tag.
-pub fn verify(datagram: &[u8], key: u64) -> Option<&[u8]> {
-    let split = datagram.len().checked_sub(TAG_LEN)?;
+/// The handshake packet without its checksum, if the checksum matches.
+pub fn verify_handshake(datagram: &[u8], conn_id: u32) -> Option<&[u8]> {
+    let split = datagram.len().checked_sub(HANDSHAKE_TAG_LEN)?;
     let (payload, t) = datagram.split_at(split);
     let got = u64::from_le_bytes(t.try_into().ok()?);
-    (got == tag(key, payload)).then_some(payload)
+    (got == handshake_tag(conn_id, payload)).then_some(payload)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,7 +50,7 @@ pub struct Header {
 
 impl Header {
     pub fn decode(r: &mut Reader<'_>) -> Result<Header, DecodeError> {
-        if r.u8()? != TRANSPORT_V1 {
+        if r.u8()? != TRANSPORT_V2 {
             return Err(DecodeError::WrongVersion);
         }
         let kind = match r.u8()? {
@@ -73,36 +63,10 @@ impl Header {
     }
 
     pub fn encode(&self, w: &mut Writer<'_>) {
-        w.u8(TRANSPORT_V1);
+        w.u8(TRANSPORT_V2);
         w.u8(self.kind as u8);
         w.u32(self.conn_id);
         w.u32(self.number);
-    }
-}
-
-/// What each side announces in its handshake packet: its receive limits (the sender never
-/// exceeds them) and its random nonce for the data key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct HandshakeParams {
-    pub recv_window_bytes: u32,
-    pub recv_window_messages: u32,
-    pub nonce: u64,
-}
-
-impl HandshakeParams {
-    pub fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        let recv_window_bytes = r.u32()?;
-        let recv_window_messages = r.u32()?;
-        let lo = u64::from(r.u32()?);
-        let hi = u64::from(r.u32()?);
-        Ok(HandshakeParams { recv_window_bytes, recv_window_messages, nonce: lo | (hi << 32) })
-    }
-
-    pub fn encode(&self, w: &mut Writer<'_>) {
-        w.u32(self.recv_window_bytes);
-        w.u32(self.recv_window_messages);
-        w.u32(self.nonce as u32);
-        w.u32((self.nonce >> 32) as u32);
     }
 }
 
@@ -273,22 +237,4 @@ pub fn id_frame_len(id: u64) -> usize {
 pub fn encode_ping(w: &mut Writer<'_>, ty: u8, id: u64) {
     w.u8(ty);
     w.varint(id);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::tag;
-
-    /// The tag is part of the wire format: it must be standard XXH3-64 with the key as seed,
-    /// whichever implementation computes it (every length class of XXH3 is exercised).
-    #[test]
-    fn tag_is_standard_xxh3_with_seed() {
-        let data: Vec<u8> = (0..2048u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
-        for len in (0..=300).chain([1024, 1200, 1291, 2048]) {
-            for key in [0, 1, 0x6f76_726e_6574_6873, u64::MAX] {
-                let want = xxhash_rust::xxh3::xxh3_64_with_seed(&data[..len], key);
-                assert_eq!(tag(key, &data[..len]), want, "len {len} key {key:#x}");
-            }
-        }
-    }
 }

@@ -31,6 +31,26 @@ impl fmt::Debug for AuthMode {
     }
 }
 
+/// The private key that signs peer certificates (an Ed25519 seed). Clients pin its public key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct IdentityKey(pub [u8; 32]);
+
+impl IdentityKey {
+    /// A fresh random key: clients cannot pin it across restarts (operators pass a key file).
+    pub fn generate() -> Result<Self, getrandom::Error> {
+        let mut k = [0u8; 32];
+        getrandom::fill(&mut k)?;
+        Ok(IdentityKey(k))
+    }
+}
+
+impl fmt::Debug for IdentityKey {
+    /// Keeps the private key out of logs and panics.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("IdentityKey(..)")
+    }
+}
+
 /// Server settings; times in microseconds. `ServerConfig::new` gives the documented defaults.
 #[derive(Clone, Debug)]
 pub struct ServerConfig {
@@ -57,11 +77,24 @@ pub struct ServerConfig {
     /// Most rooms at once (default 100 000; each room has a member, so rooms never outnumber
     /// sessions anyway).
     pub max_rooms: usize,
+    /// Signs the certificate each login gets (default: random per start; see [`IdentityKey`]).
+    pub identity_key: IdentityKey,
+    /// How long a peer certificate stays valid (default 24 h, in seconds).
+    pub cert_lifetime_secs: u64,
 }
 
 impl ServerConfig {
-    /// Defaults as documented on each field.
+    /// Defaults as documented on each field. The identity key is drawn from the OS; should that
+    /// ever fail, it is derived from the clock and process id and a warning is logged.
     pub fn new(listen: SocketAddr, auth: AuthMode) -> Self {
+        let identity_key = IdentityKey::generate().unwrap_or_else(|e| {
+            log::warn!("event=identity_key_fallback error=\"{e}\"");
+            let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+            let mut k = [0u8; 32];
+            k[..16].copy_from_slice(&t.as_nanos().to_le_bytes());
+            k[16..20].copy_from_slice(&std::process::id().to_le_bytes());
+            IdentityKey(<sha2::Sha256 as sha2::Digest>::digest(k).into())
+        });
         Self {
             listen,
             auth,
@@ -74,6 +107,8 @@ impl ServerConfig {
             push_max_rto_us: 2_000_000,
             push_max_attempts: 8,
             max_rooms: 100_000,
+            identity_key,
+            cert_lifetime_secs: 24 * 3600,
         }
     }
 }

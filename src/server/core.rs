@@ -16,9 +16,10 @@ use super::rooms::RoomTable;
 use super::session::{QueuedPush, Session};
 use super::signed_token;
 use super::token::{self, TokenError};
+use crate::proto::Authority;
 use crate::signal::RoomRequest;
 use crate::signal::backoff::Backoff;
-use crate::signal::codec;
+use crate::signal::codec::{self, DecodeError, SIGNAL_V1};
 use crate::signal::messages::{Credential, FailReason, LoginRefusal, Message};
 use crate::signal::rng::SplitMix64;
 
@@ -58,6 +59,14 @@ enum Timer {
     Push(u64),
 }
 
+/// The fields of a login that passed the address check.
+struct LoginAttempt {
+    req: u32,
+    user: u64,
+    nonce: u64,
+    peer_key: [u8; 32],
+}
+
 /// What a client asked for in a session request.
 #[derive(Clone, Debug)]
 enum Op {
@@ -88,6 +97,8 @@ pub struct ServerCore {
     cookies: CookieJar,
     /// The latest time handle_datagram / handle_timeout was given (the log budget's clock).
     clock: u64,
+    /// Signs the peer certificate each login gets.
+    authority: Authority,
 }
 
 impl ServerCore {
@@ -96,6 +107,7 @@ impl ServerCore {
         Self {
             // Before `config` moves in.
             rooms: RoomTable::new(config.max_rooms),
+            authority: Authority::from_seed(config.identity_key.0),
             config,
             sessions: HashMap::new(),
             by_addr: HashMap::new(),
@@ -109,6 +121,11 @@ impl ServerCore {
             cookies: CookieJar::new(cookie_key(seed)),
             clock: 0,
         }
+    }
+
+    /// The public key clients pin: it signs every peer certificate.
+    pub fn identity_public_key(&self) -> [u8; 32] {
+        self.authority.public_key().to_bytes()
     }
 
     /// Counters so far.
@@ -157,6 +174,25 @@ impl ServerCore {
         self.stats.datagrams += 1;
         let msg = match codec::decode(data) {
             Ok(msg) => msg,
+            Err(DecodeError::OldVersion { login_req }) => {
+                self.stats.garbage += 1;
+                if self.log_admits("old_client") {
+                    info!("event=old_client addr={from} version=1");
+                }
+                // A refusal the old client decodes (same layout in both versions), smaller than
+                // its login: it reports why instead of timing out.
+                if let Some(req) = login_req {
+                    let mut bytes = codec::encode_to_vec(&Message::LoginRefused {
+                        req,
+                        reason: LoginRefusal::UnsupportedVersion,
+                    });
+                    if let Some(b) = bytes.first_mut() {
+                        *b = SIGNAL_V1;
+                    }
+                    self.out.push_back((from, bytes));
+                }
+                return;
+            }
             Err(e) => {
                 self.stats.garbage += 1;
                 debug!("event=garbage from={from} len={} error=\"{e}\"", data.len());
@@ -164,9 +200,10 @@ impl ServerCore {
             }
         };
         match msg {
-            Message::Login { req, user_id, nonce, credential, cookie } => {
+            Message::Login { req, user_id, nonce, peer_key, credential, cookie } => {
                 if cookie.is_some_and(|c| self.cookies.check(from, unix_secs, &c)) {
-                    self.on_login(now, unix_secs, from, req, user_id, nonce, &credential)
+                    let login = LoginAttempt { req, user: user_id, nonce, peer_key };
+                    self.on_login(now, unix_secs, from, login, &credential)
                 } else {
                     // No state and a reply smaller than the request until the address proves
                     // it receives what is sent to it.
@@ -289,24 +326,23 @@ impl ServerCore {
 
     // ---------------------------------------------------------------- login
 
-    #[allow(clippy::too_many_arguments)]
     fn on_login(
         &mut self,
         now: u64,
         unix_secs: u64,
         from: SocketAddr,
-        req: u32,
-        user: u64,
-        nonce: u64,
+        login: LoginAttempt,
         credential: &Credential,
     ) {
+        let LoginAttempt { req, user, nonce, peer_key } = login;
         // A retransmitted login (same address, same nonce) gets the same session back.
         if let Some(s) = self.sessions.get_mut(&user)
             && s.addr == from
             && s.nonce == nonce
         {
             s.last_seen = now;
-            let reply = Message::LoginOk { req, session: s.id, session_timeout_ms: self.timeout_ms() };
+            let id = s.id;
+            let reply = self.login_ok(req, id, user, &peer_key, unix_secs);
             self.send(from, &reply);
             return;
         }
@@ -342,8 +378,21 @@ impl ServerCore {
         if self.log_admits("login") {
             info!("event=login user={user} addr={from} session={id:016x}");
         }
-        let reply = Message::LoginOk { req, session: id, session_timeout_ms: self.timeout_ms() };
+        let reply = self.login_ok(req, id, user, &peer_key, unix_secs);
         self.send(from, &reply);
+    }
+
+    /// The login's answer, with a certificate for the client's peer key.
+    fn login_ok(&self, req: u32, session: u64, user: u64, peer_key: &[u8; 32], unix_secs: u64) -> Message {
+        let expires = unix_secs.saturating_add(self.config.cert_lifetime_secs);
+        let cert = self.authority.certify(user, peer_key, expires);
+        Message::LoginOk {
+            req,
+            session,
+            session_timeout_ms: self.timeout_ms(),
+            cert: Box::new(cert.to_bytes()),
+            authority: self.identity_public_key(),
+        }
     }
 
     fn check_login(

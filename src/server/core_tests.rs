@@ -54,8 +54,14 @@ impl Harness {
     /// `LoginRetry` to `from`, nothing kept), then the same login with that cookie.
     fn login(&mut self, from: SocketAddr, user: u64, cred: &[u8], nonce: u64) -> Message {
         let credential = Credential::new(cred.to_vec()).unwrap();
-        let login =
-            |cookie| Message::Login { req: 1, user_id: user, nonce, credential: credential.clone(), cookie };
+        let login = |cookie| Message::Login {
+            req: 1,
+            user_id: user,
+            nonce,
+            peer_key: [3; 32],
+            credential: credential.clone(),
+            cookie,
+        };
         let out = self.send(from, login(None));
         let cookie = match out.as_slice() {
             [(to, Message::LoginRetry { req: 1, cookie })] if *to == from => *cookie,
@@ -399,14 +405,14 @@ fn a_login_flood_writes_a_bounded_number_of_log_lines() {
 /// address's owner could have received.
 fn spoofed_login(h: &mut Harness, from: SocketAddr, user: u64, nonce: u64) -> Vec<(SocketAddr, Message)> {
     let credential = Credential::new(b"secret".to_vec()).unwrap();
-    h.send(from, Message::Login { req: 9, user_id: user, nonce, credential, cookie: None })
+    h.send(from, Message::Login { req: 9, user_id: user, nonce, peer_key: [3; 32], credential, cookie: None })
 }
 
 #[test]
 fn a_login_without_a_valid_cookie_keeps_nothing_and_gets_a_smaller_retry() {
     let mut h = Harness::new(AuthMode::Open);
     let credential = Credential::new(vec![b'x'; 40]).unwrap();
-    let login = Message::Login { req: 9, user_id: 5, nonce: 1, credential, cookie: None };
+    let login = Message::Login { req: 9, user_id: 5, nonce: 1, peer_key: [3; 32], credential, cookie: None };
     let request_len = encode_to_vec(&login).len();
     let out = h.send(addr(30), login);
     assert!(
@@ -421,8 +427,14 @@ fn a_login_without_a_valid_cookie_keeps_nothing_and_gets_a_smaller_retry() {
     // A cookie issued to another address is worth nothing.
     let Message::LoginRetry { cookie, .. } = out[0].1 else { unreachable!() };
     let credential = Credential::new(b"c".to_vec()).unwrap();
-    let with =
-        |cookie| Message::Login { req: 9, user_id: 5, nonce: 1, credential: credential.clone(), cookie };
+    let with = |cookie| Message::Login {
+        req: 9,
+        user_id: 5,
+        nonce: 1,
+        peer_key: [3; 32],
+        credential: credential.clone(),
+        cookie,
+    };
     let elsewhere = h.send(addr(31), with(Some(cookie)));
     assert!(matches!(elsewhere.as_slice(), [(_, Message::LoginRetry { .. })]), "{elsewhere:?}");
     // A cookie of another server (another key) is worth nothing either; expiry is tested with

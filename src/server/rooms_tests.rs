@@ -54,8 +54,14 @@ impl Rooms {
 
     pub(super) fn login(&mut self, user: u64) {
         let cred = Credential::new(b"pw".to_vec()).unwrap();
-        let login =
-            |cookie| Message::Login { req: 1, user_id: user, nonce: user, credential: cred.clone(), cookie };
+        let login = |cookie| Message::Login {
+            req: 1,
+            user_id: user,
+            nonce: user,
+            peer_key: [3; 32],
+            credential: cred.clone(),
+            cookie,
+        };
         let out = self.raw(addr(user), &login(None));
         let Message::LoginRetry { cookie, .. } = out[0].1 else { panic!("{out:?}") };
         let out = self.raw(addr(user), &login(Some(cookie)));

@@ -14,6 +14,7 @@ use super::codec::{self, MAX_SIGNAL_DATAGRAM};
 use super::dedup::PushWindow;
 use super::messages::{Cookie, Credential, FailReason, LoginRefusal, Message};
 use super::room::RoomSnapshot;
+use crate::proto::identity::CERT_LEN;
 
 mod room_commands;
 
@@ -47,6 +48,9 @@ pub struct ClientConfig {
     pub logout_timeout_us: u64,
     /// Fresh per client instance; lets the server tell a retransmitted login from a new one.
     pub nonce: u64,
+    /// The Ed25519 public key the server is asked to certify for this user id (the engine's
+    /// peer identity; all zero until set, which peers refuse).
+    pub peer_key: [u8; 32],
 }
 
 impl ClientConfig {
@@ -63,6 +67,7 @@ impl ClientConfig {
             max_rto_us: 2_000_000,
             logout_timeout_us: 2_000_000,
             nonce: getrandom::u64().unwrap_or(user_id ^ 0x6F76_726E_6574_0001),
+            peer_key: [0; 32],
         }
     }
 }
@@ -70,8 +75,9 @@ impl ClientConfig {
 /// What the engine learns from the server.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SignalEvent {
-    /// The login went through.
-    LoggedIn { session: u64 },
+    /// The login went through; `cert` certifies the configured peer key, signed by the server
+    /// key `authority`.
+    LoggedIn { session: u64, cert: Box<[u8; CERT_LEN]>, authority: [u8; 32] },
     /// The login was refused; the client is closed.
     LoginRefused { reason: LoginRefusal },
     /// `peer` at `addr` wants to connect; answer with `accept` or `decline`.
@@ -385,7 +391,7 @@ impl SignalClient {
         };
         let kind = self.outstanding[i].kind.clone();
         let event = match (kind, msg) {
-            (RequestKind::Login, Message::LoginOk { session, session_timeout_ms, .. }) => {
+            (RequestKind::Login, Message::LoginOk { session, session_timeout_ms, cert, authority, .. }) => {
                 self.phase = Phase::LoggedIn { session };
                 self.pushes = PushWindow::default();
                 self.room.reset();
@@ -398,7 +404,7 @@ impl SignalClient {
                 for o in &mut self.outstanding {
                     o.timer.next_at = now_us;
                 }
-                SignalEvent::LoggedIn { session }
+                SignalEvent::LoggedIn { session, cert, authority }
             }
             (RequestKind::Login, Message::LoginRetry { cookie, .. }) => {
                 // The server wants proof that this address receives: send the login again at
@@ -491,6 +497,7 @@ impl SignalClient {
                 req,
                 user_id: self.config.user_id,
                 nonce: self.config.nonce,
+                peer_key: self.config.peer_key,
                 credential: self.config.credential.clone(),
                 cookie: self.cookie,
             },

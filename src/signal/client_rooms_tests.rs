@@ -1,5 +1,6 @@
 //! SignalClient room commands, replies and updates under virtual time.
 
+use crate::proto::identity::CERT_LEN;
 use std::net::SocketAddr;
 
 use super::client::{ClientConfig, SignalClient, SignalEvent};
@@ -38,8 +39,21 @@ fn client() -> SignalClient {
 pub(super) fn logged_in() -> SignalClient {
     let mut c = client();
     sent(&mut c, 0);
-    deliver(&mut c, MS, Message::LoginOk { req: 1, session: SESSION, session_timeout_ms: 10_000 });
-    assert_eq!(c.poll_event(), Some(SignalEvent::LoggedIn { session: SESSION }));
+    deliver(
+        &mut c,
+        MS,
+        Message::LoginOk {
+            req: 1,
+            session: SESSION,
+            session_timeout_ms: 10_000,
+            cert: Box::new([7; CERT_LEN]),
+            authority: [9; 32],
+        },
+    );
+    assert_eq!(
+        c.poll_event(),
+        Some(SignalEvent::LoggedIn { session: SESSION, cert: Box::new([7; CERT_LEN]), authority: [9; 32] })
+    );
     c
 }
 
@@ -176,6 +190,16 @@ fn room_commands_made_while_logging_in_wait_for_the_session() {
     let mut c = client();
     let id = c.room_get_current(0).unwrap();
     assert_eq!(sent(&mut c, 0).len(), 1, "only the login goes out");
-    deliver(&mut c, MS, Message::LoginOk { req: 1, session: SESSION, session_timeout_ms: 10_000 });
+    deliver(
+        &mut c,
+        MS,
+        Message::LoginOk {
+            req: 1,
+            session: SESSION,
+            session_timeout_ms: 10_000,
+            cert: Box::new([7; CERT_LEN]),
+            authority: [9; 32],
+        },
+    );
     assert_eq!(sent(&mut c, MS), vec![Message::RoomGetCurrent { req: id, session: SESSION }]);
 }

@@ -1,5 +1,6 @@
 //! Client state machine behaviour under virtual time.
 
+use crate::proto::identity::CERT_LEN;
 use std::net::SocketAddr;
 
 use super::client::{ClientConfig, CommandError, SignalClient, SignalEvent};
@@ -45,8 +46,21 @@ fn logged_in() -> SignalClient {
     let mut c = client();
     let login = sent(&mut c, 0);
     let Message::Login { req, .. } = login[0] else { panic!("{login:?}") };
-    deliver(&mut c, 10 * MS, Message::LoginOk { req, session: SESSION, session_timeout_ms: 10_000 });
-    assert_eq!(events(&mut c), vec![SignalEvent::LoggedIn { session: SESSION }]);
+    deliver(
+        &mut c,
+        10 * MS,
+        Message::LoginOk {
+            req,
+            session: SESSION,
+            session_timeout_ms: 10_000,
+            cert: Box::new([7; CERT_LEN]),
+            authority: [9; 32],
+        },
+    );
+    assert_eq!(
+        events(&mut c),
+        vec![SignalEvent::LoggedIn { session: SESSION, cert: Box::new([7; CERT_LEN]), authority: [9; 32] }]
+    );
     c
 }
 
@@ -67,8 +81,21 @@ fn a_login_retry_sends_the_login_again_at_once_with_the_cookie() {
     // A retry for something else changes nothing.
     deliver(&mut c, 6 * MS, Message::LoginRetry { req: req + 100, cookie: [1; 16] });
     assert!(sent(&mut c, 6 * MS).is_empty());
-    deliver(&mut c, 10 * MS, Message::LoginOk { req, session: SESSION, session_timeout_ms: 10_000 });
-    assert_eq!(events(&mut c), vec![SignalEvent::LoggedIn { session: SESSION }]);
+    deliver(
+        &mut c,
+        10 * MS,
+        Message::LoginOk {
+            req,
+            session: SESSION,
+            session_timeout_ms: 10_000,
+            cert: Box::new([7; CERT_LEN]),
+            authority: [9; 32],
+        },
+    );
+    assert_eq!(
+        events(&mut c),
+        vec![SignalEvent::LoggedIn { session: SESSION, cert: Box::new([7; CERT_LEN]), authority: [9; 32] }]
+    );
 }
 
 #[test]
@@ -82,8 +109,21 @@ fn login_is_retried_with_backoff_until_answered() {
     assert_eq!(c.poll_timeout(), Some(600 * MS));
     assert_eq!(sent(&mut c, 600 * MS), first);
     let Message::Login { req, .. } = first[0] else { unreachable!() };
-    deliver(&mut c, 700 * MS, Message::LoginOk { req, session: SESSION, session_timeout_ms: 10_000 });
-    assert_eq!(events(&mut c), vec![SignalEvent::LoggedIn { session: SESSION }]);
+    deliver(
+        &mut c,
+        700 * MS,
+        Message::LoginOk {
+            req,
+            session: SESSION,
+            session_timeout_ms: 10_000,
+            cert: Box::new([7; CERT_LEN]),
+            authority: [9; 32],
+        },
+    );
+    assert_eq!(
+        events(&mut c),
+        vec![SignalEvent::LoggedIn { session: SESSION, cert: Box::new([7; CERT_LEN]), authority: [9; 32] }]
+    );
     // No more logins; the next thing sent is a heartbeat one interval later.
     assert!(sent(&mut c, 5_000 * MS).iter().all(|m| !matches!(m, Message::Login { .. })));
 }
@@ -140,7 +180,17 @@ fn commands_before_login_wait_for_the_session() {
     c.connect(0, 9).unwrap();
     let out = sent(&mut c, 0);
     assert_eq!(out.len(), 1, "only the login goes before the session exists");
-    deliver(&mut c, MS, Message::LoginOk { req: 1, session: SESSION, session_timeout_ms: 10_000 });
+    deliver(
+        &mut c,
+        MS,
+        Message::LoginOk {
+            req: 1,
+            session: SESSION,
+            session_timeout_ms: 10_000,
+            cert: Box::new([7; CERT_LEN]),
+            authority: [9; 32],
+        },
+    );
     let out = sent(&mut c, MS);
     assert_eq!(out, vec![Message::ConnectRequest { req: 2, session: SESSION, to: 9 }]);
 }
@@ -193,7 +243,13 @@ fn pushes_are_acked_every_time_and_delivered_once() {
 fn datagrams_from_elsewhere_are_ignored() {
     let mut c = client();
     sent(&mut c, 0);
-    let ok = Message::LoginOk { req: 1, session: SESSION, session_timeout_ms: 10_000 };
+    let ok = Message::LoginOk {
+        req: 1,
+        session: SESSION,
+        session_timeout_ms: 10_000,
+        cert: Box::new([7; CERT_LEN]),
+        authority: [9; 32],
+    };
     c.handle_datagram(MS, peer_addr(), &encode_to_vec(&ok));
     c.handle_datagram(MS, server(), &[0xB1, 0x99]);
     assert!(events(&mut c).is_empty());

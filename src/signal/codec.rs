@@ -9,8 +9,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use super::messages::{COOKIE_LEN, Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
 use super::{room_codec, room_request_codec};
+use crate::proto::identity::CERT_LEN;
 
 /// First byte of every signalling datagram (the engine demultiplexes on it).
+pub const SIGNAL_V2: u8 = 0xB2;
+/// First byte of the previous version (logins without a peer key); answered with a refusal a
+/// version-1 client can read, so it reports why instead of timing out.
 pub const SIGNAL_V1: u8 = 0xB1;
 /// Largest signalling datagram either side sends or accepts.
 pub const MAX_SIGNAL_DATAGRAM: usize = 1300;
@@ -64,8 +68,11 @@ pub mod kind {
 /// Why a datagram could not be decoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DecodeError {
-    /// Empty datagram or first byte is not [`SIGNAL_V1`].
+    /// Empty datagram or first byte is not [`SIGNAL_V2`] (or [`SIGNAL_V1`]).
     NotSignalling,
+    /// A datagram of signalling version 1; `login_req` is the request id when it is a login,
+    /// so the server can send the version-1 client a refusal it understands.
+    OldVersion { login_req: Option<u32> },
     /// Larger than [`MAX_SIGNAL_DATAGRAM`].
     TooLong,
     /// The type byte is not a known message type.
@@ -95,7 +102,10 @@ pub enum DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DecodeError::NotSignalling => f.write_str("not a signalling v1 datagram"),
+            DecodeError::NotSignalling => f.write_str("not a signalling v2 datagram"),
+            DecodeError::OldVersion { .. } => {
+                f.write_str("signalling version 1 (this build speaks version 2)")
+            }
             DecodeError::TooLong => write!(f, "datagram longer than {MAX_SIGNAL_DATAGRAM} bytes"),
             DecodeError::UnknownType(t) => write!(f, "unknown message type 0x{t:02x}"),
             DecodeError::Truncated => f.write_str("datagram truncated"),
@@ -134,13 +144,14 @@ impl std::error::Error for EncodeError {}
 /// Encodes `msg` into `buf`, returning the number of bytes written.
 pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
     let mut w = Writer { buf, pos: 0 };
-    w.u8(SIGNAL_V1)?;
+    w.u8(SIGNAL_V2)?;
     match msg {
-        Message::Login { req, user_id, nonce, credential, cookie } => {
+        Message::Login { req, user_id, nonce, peer_key, credential, cookie } => {
             w.u8(kind::LOGIN)?;
             w.u32(*req)?;
             w.u64(*user_id)?;
             w.u64(*nonce)?;
+            w.bytes(peer_key)?;
             let bytes = credential.as_bytes();
             // Credential::new guarantees the length fits in one byte.
             w.u8(u8::try_from(bytes.len()).map_err(|_| EncodeError::BufferTooSmall)?)?;
@@ -235,11 +246,13 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
             w.u32(*push)?;
             room_codec::write_snapshot(&mut w, snapshot)?;
         }
-        Message::LoginOk { req, session, session_timeout_ms } => {
+        Message::LoginOk { req, session, session_timeout_ms, cert, authority } => {
             w.u8(kind::LOGIN_OK)?;
             w.u32(*req)?;
             w.u64(*session)?;
             w.u32(*session_timeout_ms)?;
+            w.bytes(&cert[..])?;
+            w.bytes(authority)?;
         }
         Message::LoginRefused { req, reason } => {
             w.u8(kind::LOGIN_REFUSED)?;
@@ -316,14 +329,20 @@ pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
         return Err(DecodeError::TooLong);
     }
     let mut r = Reader { data, pos: 0 };
-    if r.u8().map_err(|_| DecodeError::NotSignalling)? != SIGNAL_V1 {
-        return Err(DecodeError::NotSignalling);
+    match r.u8().map_err(|_| DecodeError::NotSignalling)? {
+        SIGNAL_V2 => {}
+        SIGNAL_V1 => {
+            let login = r.u8().ok() == Some(kind::LOGIN);
+            return Err(DecodeError::OldVersion { login_req: if login { r.u32().ok() } else { None } });
+        }
+        _ => return Err(DecodeError::NotSignalling),
     }
     let msg = match r.u8()? {
         kind::LOGIN => {
             let req = r.u32()?;
             let user_id = r.u64()?;
             let nonce = r.u64()?;
+            let peer_key = r.array::<32>()?;
             let len = usize::from(r.u8()?);
             if len > MAX_CREDENTIAL_LEN {
                 return Err(DecodeError::CredentialTooLong);
@@ -335,7 +354,7 @@ pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
                 1 => Some(r.array::<COOKIE_LEN>()?),
                 flag => return Err(DecodeError::BadFlag(flag)),
             };
-            Message::Login { req, user_id, nonce, credential, cookie }
+            Message::Login { req, user_id, nonce, peer_key, credential, cookie }
         }
         kind::HEARTBEAT => Message::Heartbeat { session: r.u64()? },
         kind::LOGOUT => Message::Logout { req: r.u32()?, session: r.u64()? },
@@ -343,7 +362,13 @@ pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
         kind::ACCEPT => Message::Accept { req: r.u32()?, session: r.u64()?, peer: r.u64()? },
         kind::DECLINE => Message::Decline { req: r.u32()?, session: r.u64()?, peer: r.u64()? },
         kind::PUSH_ACK => Message::PushAck { session: r.u64()?, push: r.u32()? },
-        kind::LOGIN_OK => Message::LoginOk { req: r.u32()?, session: r.u64()?, session_timeout_ms: r.u32()? },
+        kind::LOGIN_OK => Message::LoginOk {
+            req: r.u32()?,
+            session: r.u64()?,
+            session_timeout_ms: r.u32()?,
+            cert: Box::new(r.array::<CERT_LEN>()?),
+            authority: r.array::<32>()?,
+        },
         kind::LOGIN_REFUSED => Message::LoginRefused { req: r.u32()?, reason: refusal_from(r.u8()?) },
         kind::LOGIN_RETRY => Message::LoginRetry { req: r.u32()?, cookie: r.array::<COOKIE_LEN>()? },
         kind::HEARTBEAT_ACK => Message::HeartbeatAck { session: r.u64()? },
@@ -412,6 +437,7 @@ fn refusal_code(r: LoginRefusal) -> u8 {
         LoginRefusal::InvalidToken => 2,
         LoginRefusal::TokenExpired => 3,
         LoginRefusal::ServerFull => 4,
+        LoginRefusal::UnsupportedVersion => 5,
         LoginRefusal::Other(c) => c,
     }
 }
@@ -422,6 +448,7 @@ fn refusal_from(c: u8) -> LoginRefusal {
         2 => LoginRefusal::InvalidToken,
         3 => LoginRefusal::TokenExpired,
         4 => LoginRefusal::ServerFull,
+        5 => LoginRefusal::UnsupportedVersion,
         c => LoginRefusal::Other(c),
     }
 }

@@ -1,8 +1,9 @@
 //! Round trips of every message and a seeded barrage of hostile inputs.
 
+use crate::proto::identity::CERT_LEN;
 use std::net::SocketAddr;
 
-use super::codec::{DecodeError, MAX_SIGNAL_DATAGRAM, SIGNAL_V1, decode, encode, kind};
+use super::codec::{DecodeError, MAX_SIGNAL_DATAGRAM, SIGNAL_V1, SIGNAL_V2, decode, encode, kind};
 use super::messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
 use super::rng::SplitMix64;
 use super::room::{
@@ -135,8 +136,22 @@ fn room_messages() -> Vec<Message> {
 fn all_messages() -> Vec<Message> {
     let cred = Credential::new(vec![7u8; MAX_CREDENTIAL_LEN]).unwrap();
     let mut all = vec![
-        Message::Login { req: 1, user_id: u64::MAX, nonce: 42, credential: cred, cookie: Some([0xC0; 16]) },
-        Message::Login { req: 0, user_id: 0, nonce: 0, credential: Credential::default(), cookie: None },
+        Message::Login {
+            req: 1,
+            user_id: u64::MAX,
+            nonce: 42,
+            peer_key: [0x5A; 32],
+            credential: cred,
+            cookie: Some([0xC0; 16]),
+        },
+        Message::Login {
+            req: 0,
+            user_id: 0,
+            nonce: 0,
+            peer_key: [0x5A; 32],
+            credential: Credential::default(),
+            cookie: None,
+        },
         Message::LoginRetry { req: 2, cookie: [7; 16] },
         Message::Heartbeat { session: 9 },
         Message::Logout { req: 3, session: 9 },
@@ -144,7 +159,13 @@ fn all_messages() -> Vec<Message> {
         Message::Accept { req: 5, session: 9, peer: 78 },
         Message::Decline { req: 6, session: 9, peer: 79 },
         Message::PushAck { session: 9, push: u32::MAX },
-        Message::LoginOk { req: 1, session: 123, session_timeout_ms: 10_000 },
+        Message::LoginOk {
+            req: 1,
+            session: 123,
+            session_timeout_ms: 10_000,
+            cert: Box::new([7; CERT_LEN]),
+            authority: [9; 32],
+        },
         Message::LoginRefused { req: 1, reason: LoginRefusal::UserIdTaken },
         Message::LoginRefused { req: 1, reason: LoginRefusal::InvalidToken },
         Message::LoginRefused { req: 1, reason: LoginRefusal::TokenExpired },
@@ -176,7 +197,7 @@ fn every_message_round_trips() {
     for msg in all_messages() {
         let n = encode(&msg, &mut buf).unwrap();
         assert!(n <= MAX_SIGNAL_DATAGRAM);
-        assert_eq!(buf[0], SIGNAL_V1);
+        assert_eq!(buf[0], SIGNAL_V2);
         assert_eq!(decode(&buf[..n]), Ok(msg.clone()), "{msg:?}");
     }
 }
@@ -221,10 +242,10 @@ fn every_truncation_is_rejected() {
 fn header_errors_are_typed() {
     assert_eq!(decode(&[]), Err(DecodeError::NotSignalling));
     assert_eq!(decode(&[0xA1, kind::LOGIN]), Err(DecodeError::NotSignalling));
-    assert_eq!(decode(&[SIGNAL_V1, 0xEE]), Err(DecodeError::UnknownType(0xEE)));
-    assert_eq!(decode(&[SIGNAL_V1]), Err(DecodeError::Truncated));
-    assert_eq!(decode(&vec![SIGNAL_V1; MAX_SIGNAL_DATAGRAM + 1]), Err(DecodeError::TooLong));
-    let mut bad_family = vec![SIGNAL_V1, kind::ACCEPT_OK];
+    assert_eq!(decode(&[SIGNAL_V2, 0xEE]), Err(DecodeError::UnknownType(0xEE)));
+    assert_eq!(decode(&[SIGNAL_V2]), Err(DecodeError::Truncated));
+    assert_eq!(decode(&vec![SIGNAL_V2; MAX_SIGNAL_DATAGRAM + 1]), Err(DecodeError::TooLong));
+    let mut bad_family = vec![SIGNAL_V2, kind::ACCEPT_OK];
     bad_family.extend_from_slice(&[0; 12]);
     bad_family.push(5);
     bad_family.extend_from_slice(&[0; 6]);
@@ -401,14 +422,14 @@ fn hostile_room_management_requests_are_typed_errors() {
     assert_eq!(decode(&bad), Err(DecodeError::Truncated));
     // Every new type cut anywhere, or with a byte more, is refused.
     for t in kind::ROOM_KICK_USER..=kind::ROOM_GET_CURRENT_FOR_USER {
-        assert_eq!(decode(&[SIGNAL_V1, t]), Err(DecodeError::Truncated), "type {t:#x}");
-        let mut long = vec![SIGNAL_V1, t];
+        assert_eq!(decode(&[SIGNAL_V2, t]), Err(DecodeError::Truncated), "type {t:#x}");
+        let mut long = vec![SIGNAL_V2, t];
         long.extend_from_slice(&[0; 64]);
         assert!(decode(&long).is_err(), "type {t:#x} with 64 zero bytes");
     }
     // The next type number is still unknown.
     assert_eq!(
-        decode(&[SIGNAL_V1, kind::ROOM_GET_CURRENT_FOR_USER + 1]),
+        decode(&[SIGNAL_V2, kind::ROOM_GET_CURRENT_FOR_USER + 1]),
         Err(DecodeError::UnknownType(kind::ROOM_GET_CURRENT_FOR_USER + 1))
     );
 }
@@ -436,4 +457,16 @@ fn oversize_invited_lists_and_descriptions_in_snapshots_are_refused() {
     let mut bad = update[..update.len() - 1].to_vec();
     bad[len_at] -= 1;
     assert_eq!(decode(&bad), Err(DecodeError::BadText));
+}
+
+/// A version-1 login is recognised (with its request id, so the server can refuse it in a form
+/// the old client reads); any other version-1 datagram too, without one.
+#[test]
+fn version_one_datagrams_are_recognised() {
+    let mut login = vec![SIGNAL_V1, kind::LOGIN];
+    login.extend_from_slice(&77u32.to_be_bytes());
+    login.extend_from_slice(&[0; 20]);
+    assert_eq!(decode(&login), Err(DecodeError::OldVersion { login_req: Some(77) }));
+    assert_eq!(decode(&[SIGNAL_V1, kind::HEARTBEAT, 1, 2]), Err(DecodeError::OldVersion { login_req: None }));
+    assert_eq!(decode(&[SIGNAL_V1, kind::LOGIN, 1]), Err(DecodeError::OldVersion { login_req: None }));
 }

@@ -9,6 +9,7 @@ use std::fmt;
 use std::net::SocketAddr;
 
 use super::room::{DataStore, JoinPolicy, RoomError, RoomSnapshot};
+use crate::proto::identity::CERT_LEN;
 
 /// Longest credential (open-mode secret or shared-secret token) a login may carry.
 ///
@@ -57,6 +58,8 @@ pub enum LoginRefusal {
     TokenExpired,
     /// The server is at its session cap.
     ServerFull,
+    /// The client speaks an older signalling version than the server.
+    UnsupportedVersion,
     /// A code this build does not know (sent by a newer server).
     Other(u8),
 }
@@ -88,7 +91,16 @@ pub enum Message {
     /// retransmission (same nonce) from a new login (new nonce) on the same address. `cookie` is
     /// the one the server's `LoginRetry` gave this address: without a valid one the server
     /// answers `LoginRetry` and keeps nothing (the address must prove it receives).
-    Login { req: u32, user_id: u64, nonce: u64, credential: Credential, cookie: Option<Cookie> },
+    /// `peer_key` is the Ed25519 public key the server certifies for this user id: peers check
+    /// that certificate when they connect (docs/PROTOCOL.md, handshake).
+    Login {
+        req: u32,
+        user_id: u64,
+        nonce: u64,
+        peer_key: [u8; 32],
+        credential: Credential,
+        cookie: Option<Cookie>,
+    },
     /// Presence keepalive; unanswered heartbeats are not retransmitted, the next one follows.
     Heartbeat { session: u64 },
     /// End the session.
@@ -139,7 +151,14 @@ pub enum Message {
 
     // ---- server -> client: replies ----
     /// Login accepted; `session_timeout_ms` tells the client how long silence is tolerated.
-    LoginOk { req: u32, session: u64, session_timeout_ms: u32 },
+    /// `cert` binds the login's `peer_key` to its user id, signed by the server key `authority`.
+    LoginOk {
+        req: u32,
+        session: u64,
+        session_timeout_ms: u32,
+        cert: Box<[u8; CERT_LEN]>,
+        authority: [u8; 32],
+    },
     /// Login refused.
     LoginRefused { req: u32, reason: LoginRefusal },
     /// Answer to a login without a valid cookie: send the login again with this one. Smaller
@@ -217,6 +236,7 @@ impl fmt::Display for LoginRefusal {
             LoginRefusal::InvalidToken => f.write_str("invalid_token"),
             LoginRefusal::TokenExpired => f.write_str("token_expired"),
             LoginRefusal::ServerFull => f.write_str("server_full"),
+            LoginRefusal::UnsupportedVersion => f.write_str("unsupported_version"),
             LoginRefusal::Other(c) => write!(f, "other_{c}"),
         }
     }

@@ -1,7 +1,7 @@
 //! Signalling between clients and the rendezvous server: messages, codec and the client
 //! state machine. Sans-IO: no sockets, no clock reads; time comes in as `u64` microseconds.
 //!
-//! Every signalling datagram starts with [`codec::SIGNAL_V1`] (`0xB1`) so the engine can tell
+//! Every signalling datagram starts with [`codec::SIGNAL_V2`] (`0xB2`) so the engine can tell
 //! it from peer transport (`0xA1`) on the one shared socket. See `docs/SIGNALLING.md`.
 
 #![forbid(unsafe_code)]
@@ -19,7 +19,7 @@ mod room_request_codec;
 
 pub use client::{ClientConfig, CommandError, SignalClient, SignalEvent};
 pub use client_rooms::{RoomEvent, RoomRequest};
-pub use codec::{DecodeError, EncodeError, MAX_SIGNAL_DATAGRAM, SIGNAL_V1, decode, encode};
+pub use codec::{DecodeError, EncodeError, MAX_SIGNAL_DATAGRAM, SIGNAL_V1, SIGNAL_V2, decode, encode};
 pub use messages::{COOKIE_LEN, Cookie, Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
 pub use room::{DataStore, DataStoreError, JoinPolicy, RoomError, RoomErrorCode, RoomSnapshot};
 

@@ -15,10 +15,11 @@ use super::api::{EngineConfig, EngineSendError, Notification, Packet, PeerState,
 use super::fake_network::FakeNetwork;
 use super::inbox::Inbox;
 use super::peer::{Peer, Phase};
+use super::peer_identity::PeerIdentity;
 use super::udp_io::{Output, RxBuffer};
 use crate::proto::{self, CloseReason, Connection, Event, Policy, Role, SendError};
 use crate::signal::backoff::Backoff;
-use crate::signal::{ClientConfig, Credential, SIGNAL_V1, SignalClient, SignalEvent};
+use crate::signal::{ClientConfig, Credential, SIGNAL_V2, SignalClient, SignalEvent};
 
 mod rooms;
 
@@ -60,6 +61,10 @@ pub struct Core {
     signal: SignalClient,
     /// What a fresh signalling client is built from when the engine logs in again.
     credential: Credential,
+    /// Our peer signing key and the certificate the latest login got for it.
+    identity: PeerIdentity,
+    /// Datagrams of the unencrypted transport version 1 (an outdated peer), refused.
+    old_transport: u64,
     logged_in: bool,
     /// When to log in again after the server was lost or ended the session (None: not planned).
     relogin_at: Option<u64>,
@@ -101,18 +106,36 @@ pub struct Core {
     delivered: u64,
 }
 
-fn random_u64() -> u64 {
-    getrandom::u64().unwrap_or_else(|e| {
-        warn!("event=random_fallback error={e}");
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64)
-    })
+/// Key material for a connection. Without a working random source no connection may start (a
+/// guessable ephemeral key would expose the traffic), so this is None and the attempt fails.
+fn random_bytes() -> Option<[u8; 32]> {
+    let mut b = [0u8; 32];
+    match getrandom::fill(&mut b) {
+        Ok(()) => Some(b),
+        Err(e) => {
+            warn!("event=no_random_source error={e}");
+            None
+        }
+    }
+}
+
+fn signal_config(
+    server: SocketAddr,
+    user: u64,
+    credential: &Credential,
+    identity: &PeerIdentity,
+) -> ClientConfig {
+    let mut config = ClientConfig::new(server, user, credential.clone());
+    config.peer_key = identity.public_key();
+    config
 }
 
 impl Core {
     pub fn new(cfg: &EngineConfig, now: u64) -> Result<Self, String> {
         let credential = Credential::new(cfg.credential.clone())
             .ok_or_else(|| "credential longer than 255 bytes".to_string())?;
-        let signal = SignalClient::new(ClientConfig::new(cfg.server, cfg.user_id, credential.clone()), now);
+        let identity = PeerIdentity::new(cfg.server_key)?;
+        let signal = SignalClient::new(signal_config(cfg.server, cfg.user_id, &credential, &identity), now);
         let fake = match &cfg.fake_network {
             Some((link, seed)) => {
                 Some(FakeNetwork::new(link.clone(), *seed).map_err(|e| format!("fake network: {e}"))?)
@@ -126,6 +149,8 @@ impl Core {
             connect_timeout_us: cfg.connect_timeout.as_micros() as u64,
             signal,
             credential,
+            identity,
+            old_transport: 0,
             logged_in: false,
             relogin_at: None,
             relogin_backoff: relogin_backoff(),
@@ -378,11 +403,20 @@ impl Core {
     fn on_datagram(&mut self, now: u64, from: SocketAddr, data: &[u8], inbox: &Inbox) {
         self.clock = self.clock.max(now);
         match data.first() {
-            Some(&SIGNAL_V1) if from == self.server => {
+            Some(&SIGNAL_V2) if from == self.server => {
                 self.signal.handle_datagram(now, from, data);
                 self.pump_signal(now, inbox);
             }
             Some(&proto::TRANSPORT_V1) => {
+                self.old_transport += 1;
+                if self.old_transport.is_power_of_two() {
+                    warn!(
+                        "event=old_peer_version from={from} version=1 count={} hint=\"the peer runs an ovrnet without encryption; both sides need this version\"",
+                        self.old_transport
+                    );
+                }
+            }
+            Some(&proto::TRANSPORT_V2) => {
                 let Some(&peer) = self.by_addr.get(&from) else {
                     if proto::is_hello(data) {
                         if self.early_hellos.len() >= MAX_EARLY_HELLOS {
@@ -397,6 +431,9 @@ impl Core {
                 };
                 if let Some(c) = self.peers.get_mut(&peer).and_then(|p| p.conn.as_mut()) {
                     c.handle_datagram(now, data);
+                    if let Some(e) = c.take_auth_error() {
+                        warn!("event=peer_auth_failed peer={peer} from={from} error={e:?}");
+                    }
                 }
                 self.pump_peer(peer, inbox);
             }
@@ -502,7 +539,16 @@ impl Core {
         while let Some(ev) = self.signal.poll_event() {
             debug!("event=signal {ev:?}");
             match ev {
-                SignalEvent::LoggedIn { session } => {
+                SignalEvent::LoggedIn { session, cert, authority } => {
+                    if let Err(e) = self.identity.on_login(self.user_id, &cert[..], &authority) {
+                        // Connections would be refused by every peer (or, with a wrong server
+                        // key, trust the wrong party): this login is not usable.
+                        warn!("event=login_certificate_refused user={} error=\"{e}\"", self.user_id);
+                        inbox.push_notification(Notification::LoginFailed { reason: e });
+                        self.fail_pending(inbox);
+                        self.signal.logout(now);
+                        continue;
+                    }
                     info!("event=logged_in user={} session={session}", self.user_id);
                     self.logged_in = true;
                     self.relogin_backoff = relogin_backoff();
@@ -596,9 +642,15 @@ impl Core {
         // Both sides must agree who opens the handshake, even when both asked at once: the
         // lower user id does.
         let role = if self.user_id < peer { Role::Initiator } else { Role::Responder };
+        let (Some(auth), Some(random)) = (self.identity.auth_for(peer), random_bytes()) else {
+            warn!("event=transport_refused peer={peer} reason=no_identity_or_randomness");
+            self.end(peer, PeerState::Timeout, inbox);
+            self.forget(peer);
+            return;
+        };
         let mut conn = match role {
-            Role::Initiator => Connection::new_initiator(self.proto_cfg.clone(), now, random_u64()),
-            Role::Responder => Connection::new_responder(self.proto_cfg.clone(), now, random_u64()),
+            Role::Initiator => Connection::new_initiator(self.proto_cfg.clone(), now, random, auth),
+            Role::Responder => Connection::new_responder(self.proto_cfg.clone(), now, random, auth),
         };
         for m in p.early.drain(..) {
             // Fits: the early buffer is bounded by the same limit as the transport's.
@@ -738,7 +790,7 @@ impl Core {
             return;
         }
         info!("event=relogin user={}", self.user_id);
-        let config = ClientConfig::new(self.server, self.user_id, self.credential.clone());
+        let config = signal_config(self.server, self.user_id, &self.credential, &self.identity);
         self.signal = SignalClient::new(config, now);
     }
 

@@ -1,15 +1,20 @@
 //! A peer that holds valid keys but breaks every rule: the receive side must stay bounded.
 use super::*;
+use crate::proto::identity::test_auth_pair;
+use crate::sim::proto_endpoint::seed_bytes;
 
 fn handshake() -> (Connection, Connection) {
     let cfg = Config { recv_window_bytes: 1 << 20, recv_window_messages: 512, ..Config::default() };
-    let mut a = Connection::new_initiator(cfg.clone(), 0, 7);
-    let mut b = Connection::new_responder(cfg, 0, 8);
+    let mut a = Connection::new_initiator(cfg.clone(), 0, seed_bytes(7), test_auth_pair(0).0);
+    let mut b = Connection::new_responder(cfg, 0, seed_bytes(8), test_auth_pair(0).1);
     let mut buf = [0u8; 1500];
     let n = a.poll_transmit(0, &mut buf).expect("hello");
     b.handle_datagram(0, &buf[..n]);
     let n = b.poll_transmit(0, &mut buf).expect("welcome");
     a.handle_datagram(0, &buf[..n]);
+    // The initiator's first sealed packet confirms the keys to the responder.
+    let n = a.poll_transmit(0, &mut buf).expect("confirmation");
+    b.handle_datagram(0, &buf[..n]);
     assert!(a.is_connected() && b.is_connected());
     (a, b)
 }
@@ -21,8 +26,11 @@ fn forge(a: &Connection, pn: u64, frames: impl FnOnce(&mut Writer<'_>)) -> Vec<u
     Header { kind: PacketKind::Data, conn_id: a.conn_id, number: pn as u32 }.encode(&mut w);
     frames(&mut w);
     let len = w.len();
-    let n = seal(&mut buf, len, a.send_key);
-    buf.truncate(n);
+    let keys = a.keys.as_ref().expect("handshake done");
+    let (header, body) = buf.split_at_mut(HEADER_LEN);
+    let tag = keys.send.seal(pn, header, &mut body[..len - HEADER_LEN]);
+    body[len - HEADER_LEN..len - HEADER_LEN + AEAD_TAG_LEN].copy_from_slice(&tag);
+    buf.truncate(len + AEAD_TAG_LEN);
     buf
 }
 
