@@ -1898,6 +1898,10 @@ typedef struct ovrnetConfig {
     uint32_t connectTimeoutMs;
     // Close a connection that heard nothing for this long. 0 = default (10 s).
     uint32_t idleTimeoutMs;
+    // The server's public key as 64 hex digits (`ovrnet-server keygen` / the server's start
+    // line). Peers' identities are then trusted only when this key vouches for them. NULL
+    // trusts the key the login reports (development).
+    const char *serverKey;
 } ovrnetConfig;
 
 // ovrnet extension: figures of one peer connection. Times in microseconds, sizes in bytes,

@@ -59,6 +59,15 @@ for _ in $(seq 100); do
 done
 if [[ -z $server ]]; then fail "ovrnet-server prints 'listening on ADDR'"; finish; fi
 pass "ovrnet-server listening on $server"
+# Examples started through the stock init read their settings from the environment: they pin
+# the server's key, as a shipped game would.
+for _ in $(seq 50); do
+    server_key="$(sed -n 's/^server key //p' "$work/server.out")"
+    [[ -n $server_key ]] && break
+    sleep 0.1
+done
+if [[ ${#server_key} -eq 64 ]]; then pass "ovrnet-server announces its key"; else fail "ovrnet-server prints 'server key HEX'"; fi
+export OVRNET_SERVER_KEY=$server_key
 
 mode=plain
 # run OUT CMD...: runs one example (under valgrind in valgrind mode) with stdout in OUT.

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use ovrnet::proto::identity::{test_auth_pair, test_identities};
-use ovrnet::proto::{AuthError, CloseReason, Config, Connection, Event, PeerAuth, Policy, State};
+use ovrnet::proto::{AuthError, Cipher, CloseReason, Config, Connection, Event, PeerAuth, Policy, State};
 use ovrnet::sim::proto_endpoint::seed_bytes;
 
 const SECRET: &[u8] = b"the treasure is under the third palm tree";
@@ -180,5 +180,45 @@ fn version_one_datagrams_are_refused() {
     buf[0] = ovrnet::proto::TRANSPORT_V1;
     b.handle_datagram(0, &buf[..n]);
     assert_eq!(b.stats().malformed, 1);
+    assert!(b.poll_transmit(0, &mut buf).is_none());
+}
+
+#[test]
+fn aes_gcm_only_when_both_ask_and_the_choice_cannot_be_downgraded() {
+    let run = |a_cipher: Cipher, b_cipher: Cipher| {
+        let (aa, ba) = test_auth_pair(11);
+        let mut a =
+            Connection::new_initiator(Config { cipher: a_cipher, ..Config::default() }, 0, seed_bytes(1), aa);
+        let mut b =
+            Connection::new_responder(Config { cipher: b_cipher, ..Config::default() }, 0, seed_bytes(2), ba);
+        connect(&mut a, &mut b);
+        a.send(SECRET, Policy::Reliable).expect("send");
+        shuttle(1_000, &mut a, &mut b);
+        assert_eq!(b.poll_message().map(|m| m.data), Some(SECRET.to_vec()));
+        (a.cipher(), b.cipher())
+    };
+    let (aes, chacha) = (Some(Cipher::Aes128Gcm), Some(Cipher::ChaCha20Poly1305));
+    assert_eq!(run(Cipher::Aes128Gcm, Cipher::Aes128Gcm), (aes, aes));
+    assert_eq!(run(Cipher::Aes128Gcm, Cipher::ChaCha20Poly1305), (chacha, chacha));
+    assert_eq!(run(Cipher::ChaCha20Poly1305, Cipher::Aes128Gcm), (chacha, chacha));
+
+    // The preference byte (right after the 8 window bytes) is signed: an attacker who rewrites
+    // it (and fixes the public checksum) gets the HELLO refused, not a weaker choice.
+    let (aa, ba) = test_auth_pair(12);
+    let mut a = Connection::new_initiator(
+        Config { cipher: Cipher::Aes128Gcm, ..Config::default() },
+        0,
+        seed_bytes(1),
+        aa,
+    );
+    let mut b = Connection::new_responder(Config::default(), 0, seed_bytes(2), ba);
+    let mut buf = [0u8; 1500];
+    let n = a.poll_transmit(0, &mut buf).expect("hello");
+    buf[10 + 8] = 2;
+    let conn_id = u32::from_le_bytes([buf[2], buf[3], buf[4], buf[5]]);
+    let tag = xxhash_rust::xxh3::xxh3_64_with_seed(&buf[..n - 8], 0x6f76_726e_6574_6873 ^ u64::from(conn_id));
+    buf[n - 8..n].copy_from_slice(&tag.to_le_bytes());
+    b.handle_datagram(0, &buf[..n]);
+    assert_eq!(b.take_auth_error(), Some(AuthError::BadSignature));
     assert!(b.poll_transmit(0, &mut buf).is_none());
 }

@@ -31,6 +31,7 @@ fn help_lists_every_flag() {
         "--secret",
         "--user",
         "--ttl",
+        "--identity-key-file",
     ] {
         assert!(text.contains(flag), "{flag} missing from --help");
     }
@@ -182,4 +183,80 @@ fn keygen_token_and_key_mode_work_together() {
     let out = Command::new(BIN).args(["--auth", "key", "--audience", "x"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--public-key-file"));
+}
+
+/// Starts `ovrnet-server` with ARGS; returns the child, its address and the key it announces.
+fn start(args: &[&str]) -> (std::process::Child, std::net::SocketAddr, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .args(["--listen", "127.0.0.1:0", "--log-level", "off"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let (mut first, mut second) = (String::new(), String::new());
+    out.read_line(&mut first).unwrap();
+    out.read_line(&mut second).unwrap();
+    let addr = first.trim().strip_prefix("listening on ").unwrap().parse().unwrap();
+    let key = second.trim().strip_prefix("server key ").expect("key line").to_string();
+    (child, addr, key)
+}
+
+/// Logs in with the server key pinned to `key`; whether the login (and its certificate) was taken.
+fn logs_in_pinned(server: std::net::SocketAddr, user: u64, key: &str) -> bool {
+    use ovrnet::engine::{Engine, EngineConfig, Notification};
+    let mut cfg = EngineConfig::new(server, user, b"pinned".to_vec());
+    cfg.bind = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    cfg.server_key = Some(std::array::from_fn(|i| u8::from_str_radix(&key[2 * i..2 * i + 2], 16).unwrap()));
+    let engine = Engine::start(cfg).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::time::Instant::now() < deadline {
+        while let Some(n) = engine.pop_notification() {
+            match n {
+                Notification::LoggedIn => return true,
+                Notification::LoginFailed { reason } => {
+                    assert!(reason.contains("pinned"), "says why: {reason}");
+                    return false;
+                }
+                _ => {}
+            }
+        }
+        engine.wait(std::time::Duration::from_millis(10));
+    }
+    panic!("no login outcome");
+}
+
+#[test]
+fn the_identity_key_file_fixes_the_key_clients_pin() {
+    let dir = std::env::temp_dir().join(format!("ovrnet-identity-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let keygen = run_ok(&["keygen"]);
+    let public = keygen.lines().find_map(|l| l.strip_prefix("public ")).unwrap().trim().to_string();
+    let file = dir.join("server.key");
+    std::fs::write(&file, &keygen).unwrap();
+    let with_file = ["--auth", "open", "--identity-key-file", file.to_str().unwrap()];
+
+    let (mut first, addr, key) = start(&with_file);
+    assert_eq!(key, public, "the announced key is the file's public key");
+    let results = (logs_in_pinned(addr, 601, &public), logs_in_pinned(addr, 602, &"ab".repeat(32)));
+    let _ = first.kill();
+    let _ = first.wait();
+    assert_eq!(results, (true, false), "the right pin logs in, a wrong pin is refused");
+
+    // A restart with the same file announces the same key; without one, a fresh key each start.
+    let (mut again, _, key_again) = start(&with_file);
+    let (mut a, _, k1) = start(&["--auth", "open"]);
+    let (mut b, _, k2) = start(&["--auth", "open"]);
+    for c in [&mut again, &mut a, &mut b] {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+    assert_eq!(key_again, public);
+    assert_ne!(k1, k2);
+
+    std::fs::write(&file, "not a key").unwrap();
+    let out = Command::new(BIN).args(with_file).output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("private HEX"));
 }

@@ -12,7 +12,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use log::{Level, LevelFilter, Log, Metadata, Record};
-use ovrnet::server::{AuthMode, ServerConfig, run, signed_token, token};
+use ovrnet::server::{AuthMode, IdentityKey, ServerConfig, run, signed_token, token};
 
 const USAGE: &str = "\
 ovrnet-server: rendezvous server for ovrnet peer-to-peer networking
@@ -35,6 +35,11 @@ SERVER FLAGS:
                              rotation), as 'ovrnet-server keygen' prints them.
     --audience NAME          'key' mode: the name tokens must be minted for (1 to 64 of
                              A-Z a-z 0-9 _ -), e.g. your game or region.
+    --identity-key-file FILE The server's own private key (as 'ovrnet-server keygen' writes
+                             it). It signs the certificate each login gets, which peers check
+                             when they connect; clients pin its public key (server_key). Without
+                             it a new key is made at every start, so pinning clients fail after
+                             a restart.
     --listen ADDR            UDP address to listen on (default 0.0.0.0:7650 with 'key' or 'secret',
                              127.0.0.1:7650 with 'open').
     --insecure-open          Let 'open' mode listen on a non-loopback address, where anyone
@@ -49,7 +54,8 @@ SERVER FLAGS:
     -h, --help               Show this text.
 
 KEYGEN prints 'private HEX' (for the backend that mints tokens; keep it secret) and
-'public HEX' (for every server's --public-key-file).
+'public HEX' (for every server's --public-key-file). The same output saved to a file is an
+--identity-key-file; its 'public' line is what clients pin.
 
 TOKEN FLAGS:
     --private-key-file FILE  Sign an Ed25519 token with this private key (64 hex digits)...
@@ -58,7 +64,7 @@ TOKEN FLAGS:
     --user ID                64-bit user id the token proves.
     --ttl SECS               Lifetime from now (default 3600).
 
-Prints 'listening on ADDR' once ready. SIGINT or SIGTERM stops it cleanly.
+Prints 'listening on ADDR' once ready, then 'server key HEX' (the public key clients pin). SIGINT or SIGTERM stops it cleanly.
 Exit codes: 0 success, 1 runtime failure, 2 bad usage.";
 
 /// A command-line mistake: printed with a hint, exit code 2.
@@ -130,6 +136,7 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
     let mut public_key_file = None;
     let mut audience = None;
     let mut secret_file = None;
+    let mut identity_key_file = None;
     let mut session_timeout = 10;
     let mut connect_timeout = 20;
     let mut max_rooms = 100_000;
@@ -145,6 +152,7 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
         "--insecure-open",
         "--public-key-file",
         "--audience",
+        "--identity-key-file",
     ];
     for (flag, value) in flags(args, &known)? {
         match flag.as_str() {
@@ -158,6 +166,7 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
             "--public-key-file" => public_key_file = Some(value),
             "--audience" => audience = Some(value),
             "--secret-file" => secret_file = Some(value),
+            "--identity-key-file" => identity_key_file = Some(value),
             "--session-timeout" => session_timeout = parse_secs(&flag, &value)?,
             "--connect-timeout" => connect_timeout = parse_secs(&flag, &value)?,
             "--max-rooms" => {
@@ -206,6 +215,12 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
     config.session_timeout_us = session_timeout * 1_000_000;
     config.connect_timeout_us = connect_timeout * 1_000_000;
     config.max_rooms = max_rooms;
+    match identity_key_file {
+        Some(path) => config.identity_key = IdentityKey(read_private_key(&path)?),
+        None => log::warn!(
+            "event=ephemeral_identity_key hint=\"no --identity-key-file: clients that pin the server key fail after a restart\""
+        ),
+    }
     let (socket, mut core) = match run::bind(config) {
         Ok(bound) => bound,
         Err(e) => {
@@ -223,9 +238,10 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
     let local = socket.local_addr().unwrap_or(listen);
     // Scripts wait for this line; a closed stdout must not stop the server.
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "listening on {local}").and_then(|()| out.flush());
+    let server_key = signed_token::hex(&core.identity_public_key());
+    let _ = writeln!(out, "listening on {local}\nserver key {server_key}").and_then(|()| out.flush());
     drop(out);
-    log::info!("event=listening addr={local}");
+    log::info!("event=listening addr={local} server_key={server_key}");
     match run::run(&socket, &mut core, &stop, None) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => {
@@ -250,12 +266,14 @@ fn open_listen(listen: Option<SocketAddr>, insecure_open: bool) -> Result<Socket
     )))
 }
 
-/// A 32-byte key written as 64 hex digits in `path`.
-fn read_key(path: &str) -> Result<[u8; 32], Usage> {
+/// A private key file: keygen's output (the 'private HEX' line is used) or 64 hex digits.
+fn read_private_key(path: &str) -> Result<[u8; 32], Usage> {
     let text =
         std::fs::read_to_string(path).map_err(|e| Usage(format!("cannot read key file '{path}': {e}")))?;
-    signed_token::parse_key(&text)
-        .ok_or_else(|| Usage(format!("key file '{path}' does not hold 64 hex digits")))
+    let line = text.lines().find_map(|l| l.trim().strip_prefix("private ")).unwrap_or(&text);
+    signed_token::parse_key(line).ok_or_else(|| {
+        Usage(format!("key file '{path}' holds neither a 'private HEX' line nor 64 hex digits"))
+    })
 }
 
 /// Public keys, one per line as 64 hex digits (`#` comments and blank lines ignored): several
@@ -343,7 +361,7 @@ fn token_command(args: &[String]) -> Result<ExitCode, Usage> {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let token = match private_key_file {
         Some(path) => {
-            let key = read_key(&path)?;
+            let key = read_private_key(&path)?;
             let audience = audience.ok_or_else(|| Usage("a signed token needs --audience".into()))?;
             signed_token::mint(&key, user, now.saturating_add(ttl), &audience).ok_or_else(|| {
                 Usage(format!("--audience wants 1 to 64 of A-Z a-z 0-9 _ -, got '{audience}'"))

@@ -32,6 +32,8 @@ pub const MESSAGE_OVERHEAD: usize = 64;
 /// Tunables for one connection. `Default` gives values sized for real-time games.
 #[derive(Clone, Debug)]
 pub struct Config {
+    /// The AEAD this side asks for; AES-128-GCM is used only when both sides ask for it.
+    pub cipher: super::packet_key::Cipher,
     /// Give up a handshake that has not completed after this long.
     pub connect_timeout_us: u64,
     /// First handshake retransmission interval; doubles up to `handshake_retry_max_us`.
@@ -89,6 +91,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
+            cipher: super::packet_key::Cipher::Auto,
             connect_timeout_us: 10_000_000,
             handshake_retry_us: 100_000,
             handshake_retry_max_us: 1_000_000,

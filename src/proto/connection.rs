@@ -15,7 +15,7 @@ use super::congestion::Congestion;
 use super::error::{DecodeError, SendError};
 use super::handshake::{self, BODY_LEN, Ephemeral};
 use super::identity::{AuthError, PeerAuth};
-use super::packet_key::{AEAD_TAG_LEN, PacketKey};
+use super::packet_key::{AEAD_TAG_LEN, Cipher, PacketKey};
 use super::reassembly::{Admit, Reassembly};
 use super::rtt::RttEstimator;
 use super::send_buffer::SendBuffer;
@@ -128,6 +128,8 @@ pub struct Connection {
     welcome_due: bool,
     auth: PeerAuth,
     ephemeral: Ephemeral,
+    /// The AEAD this side asks for (wire byte, from `Config::cipher`).
+    cipher: u8,
     /// This side's signed handshake body: the HELLO from creation (initiator), the WELCOME once
     /// a HELLO was accepted (responder).
     hs_body: Option<Box<[u8; BODY_LEN]>>,
@@ -207,6 +209,7 @@ impl Connection {
             PacketKind::Hello,
             c.conn_id,
             c.windows(),
+            c.cipher,
             &c.ephemeral.public,
             &c.auth.identity,
             None,
@@ -236,6 +239,7 @@ impl Connection {
             welcome_due: false,
             auth,
             ephemeral: Ephemeral::from_random(random),
+            cipher: cfg.cipher.wire_preference(),
             hs_body: None,
             hello_hash: [0; 32],
             peer_sig: [0; 64],
@@ -488,6 +492,11 @@ impl Connection {
         }
     }
 
+    /// The AEAD the handshake agreed on; None before it completes.
+    pub fn cipher(&self) -> Option<Cipher> {
+        self.keys.as_ref().map(|k| k.send.suite())
+    }
+
     /// Why the peer's last handshake packet was refused (wrong user, bad certificate, ...), once,
     /// for the owner's log.
     pub fn take_auth_error(&mut self) -> Option<AuthError> {
@@ -535,16 +544,22 @@ impl Connection {
             PacketKind::Welcome,
             hdr.conn_id,
             self.windows(),
+            self.cipher,
             &self.ephemeral.public,
             &self.auth.identity,
             Some(&body.hash),
         );
         let welcome_hash = handshake::body_hash(&welcome);
-        let (i2r, r2i) =
-            match handshake::derive_keys(&self.ephemeral, &body.ephemeral, &body.hash, &welcome_hash) {
-                Ok(k) => k,
-                Err(e) => return Err(self.refuse(e)),
-            };
+        let (i2r, r2i) = match handshake::derive_keys(
+            Cipher::negotiate(self.cipher, body.cipher),
+            &self.ephemeral,
+            &body.ephemeral,
+            &body.hash,
+            &welcome_hash,
+        ) {
+            Ok(k) => k,
+            Err(e) => return Err(self.refuse(e)),
+        };
         self.keys = Some(Box::new(Keys { send: r2i, recv: i2r }));
         self.conn_id = hdr.conn_id;
         self.hello_hash = body.hash;
@@ -583,11 +598,16 @@ impl Connection {
         ) {
             return Err(self.refuse(e));
         }
-        let (i2r, r2i) =
-            match handshake::derive_keys(&self.ephemeral, &body.ephemeral, &hello_hash, &body.hash) {
-                Ok(k) => k,
-                Err(e) => return Err(self.refuse(e)),
-            };
+        let (i2r, r2i) = match handshake::derive_keys(
+            Cipher::negotiate(self.cipher, body.cipher),
+            &self.ephemeral,
+            &body.ephemeral,
+            &hello_hash,
+            &body.hash,
+        ) {
+            Ok(k) => k,
+            Err(e) => return Err(self.refuse(e)),
+        };
         self.keys = Some(Box::new(Keys { send: i2r, recv: r2i }));
         self.peer_sig = body.signature;
         self.set_peer_params(body.recv_window_bytes, body.recv_window_messages);
@@ -618,7 +638,7 @@ impl Connection {
         let mut body = std::mem::take(&mut self.scratch);
         body.clear();
         body.extend_from_slice(&sealed[HEADER_LEN..]);
-        let opened = keys.recv.open(pn, &sealed[..HEADER_LEN], &mut body, tag);
+        let opened = keys.recv.open(pn, &mut body, tag);
         let outcome = if !opened {
             Err(Dropped::Rejected)
         } else {
@@ -1191,9 +1211,8 @@ impl Connection {
             self.sent.unnote(frags);
             return None;
         };
-        let (header, body) = buf.split_at_mut(HEADER_LEN);
-        let tag = keys.send.seal(pn, header, &mut body[..len - HEADER_LEN]);
-        body[len - HEADER_LEN..len - HEADER_LEN + AEAD_TAG_LEN].copy_from_slice(&tag);
+        let tag = keys.send.seal(pn, &mut buf[HEADER_LEN..len]);
+        buf[len..len + AEAD_TAG_LEN].copy_from_slice(&tag);
         let size = len + AEAD_TAG_LEN;
         if flags & FLAG_ELICITING != 0 {
             if !self.sent.has_in_flight() {

@@ -3,18 +3,18 @@
 //! the certified key; the WELCOME's signature also covers the HELLO, so it cannot be replayed
 //! into another handshake. Packet keys come from HKDF over the shared secret, salted with both
 //! packets. Layout in docs/PROTOCOL.md section 3.
-use hkdf::Hkdf;
+use ring::hkdf;
 use sha2::{Digest, Sha256};
 use x25519_dalek::{PublicKey, StaticSecret};
 
 use super::codec::{Reader, Writer};
 use super::error::DecodeError;
 use super::identity::{AuthError, CERT_LEN, Certificate, Identity, PeerAuth};
-use super::packet_key::{KEY_LEN, PacketKey};
+use super::packet_key::{Cipher, KEY_LEN, PacketKey};
 use super::wire::PacketKind;
 
-/// Windows (8), ephemeral key (32), certificate, signature (64).
-pub const BODY_LEN: usize = 8 + 32 + CERT_LEN + 64;
+/// Windows (8), cipher preference (1), ephemeral key (32), certificate, signature (64).
+pub const BODY_LEN: usize = 8 + 1 + 32 + CERT_LEN + 64;
 const SIGNED_LEN: usize = BODY_LEN - 64;
 const HELLO_CONTEXT: &[u8; 16] = b"ovrnet hello  v2";
 const WELCOME_CONTEXT: &[u8; 16] = b"ovrnet welcome 2";
@@ -23,6 +23,8 @@ const WELCOME_CONTEXT: &[u8; 16] = b"ovrnet welcome 2";
 pub struct Body {
     pub recv_window_bytes: u32,
     pub recv_window_messages: u32,
+    /// The AEAD this side asks for (a [`Cipher`] wire byte, checked at decode).
+    pub cipher: u8,
     pub ephemeral: [u8; 32],
     pub cert: Certificate,
     pub signature: [u8; 64],
@@ -62,6 +64,7 @@ pub fn encode_body(
     kind: PacketKind,
     conn_id: u32,
     windows: (u32, u32),
+    cipher: u8,
     ephemeral: &[u8; 32],
     identity: &Identity,
     hello_hash: Option<&[u8; 32]>,
@@ -70,6 +73,7 @@ pub fn encode_body(
     let mut w = Writer::new(&mut b[..SIGNED_LEN]);
     w.u32(windows.0);
     w.u32(windows.1);
+    w.u8(cipher);
     w.put(ephemeral);
     identity.certificate().encode(&mut w);
     let sig = identity.sign(&signed_message(kind, conn_id, hello_hash, &b[..SIGNED_LEN]));
@@ -82,12 +86,17 @@ pub fn decode_body(r: &mut Reader<'_>) -> Result<Body, DecodeError> {
     let mut r = Reader::new(raw);
     let recv_window_bytes = r.u32()?;
     let recv_window_messages = r.u32()?;
+    let cipher = r.u8()?;
+    if Cipher::from_wire(cipher).is_none() {
+        return Err(DecodeError::InvalidField);
+    }
     let ephemeral = r.array::<32>()?;
     let cert = Certificate::decode(&mut r)?;
     let signature = r.array::<64>()?;
     Ok(Body {
         recv_window_bytes,
         recv_window_messages,
+        cipher,
         ephemeral,
         cert,
         signature,
@@ -121,8 +130,19 @@ pub fn signed_part(raw_body: &[u8]) -> &[u8] {
     &raw_body[..SIGNED_LEN.min(raw_body.len())]
 }
 
-/// The two packet keys: (sent by the initiator, sent by the responder).
+/// HKDF output length for one packet key.
+struct KeyLen;
+
+impl hkdf::KeyType for KeyLen {
+    fn len(&self) -> usize {
+        KEY_LEN
+    }
+}
+
+/// The two packet keys: (sent by the initiator, sent by the responder), for the negotiated
+/// `suite`.
 pub fn derive_keys(
+    suite: Cipher,
     own: &Ephemeral,
     peer_ephemeral: &[u8; 32],
     hello_hash: &[u8; 32],
@@ -136,13 +156,18 @@ pub fn derive_keys(
     salt.update(hello_hash);
     salt.update(welcome_hash);
     let salt: [u8; 32] = salt.finalize().into();
-    let hk = Hkdf::<Sha256>::new(Some(&salt), shared.as_bytes());
-    let mut i2r = [0u8; KEY_LEN];
-    let mut r2i = [0u8; KEY_LEN];
-    // Expanding 16 bytes from HKDF-SHA256 cannot fail (the limit is 8160).
-    hk.expand(b"ovrnet v2 initiator", &mut i2r).map_err(|_| AuthError::BadKeyExchange)?;
-    hk.expand(b"ovrnet v2 responder", &mut r2i).map_err(|_| AuthError::BadKeyExchange)?;
-    Ok((PacketKey::new(&i2r), PacketKey::new(&r2i)))
+    let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, &salt).extract(shared.as_bytes());
+    let expand = |label: &[u8]| -> Result<[u8; KEY_LEN], AuthError> {
+        let mut key = [0u8; KEY_LEN];
+        // Expanding 16 bytes from HKDF-SHA256 cannot fail (the limit is 8160).
+        prk.expand(&[label], KeyLen)
+            .and_then(|okm| okm.fill(&mut key))
+            .map_err(|_| AuthError::BadKeyExchange)?;
+        Ok(key)
+    };
+    let i2r = expand(b"ovrnet v2 initiator")?;
+    let r2i = expand(b"ovrnet v2 responder")?;
+    Ok((PacketKey::new(suite, &i2r), PacketKey::new(suite, &r2i)))
 }
 
 #[cfg(test)]
@@ -155,7 +180,7 @@ mod tests {
         let (a, b) = test_auth_pair(3);
         let ea = Ephemeral::from_random([1; 32]);
         let eb = Ephemeral::from_random([2; 32]);
-        let hello = encode_body(PacketKind::Hello, 77, (200_000, 64), &ea.public, &a.identity, None);
+        let hello = encode_body(PacketKind::Hello, 77, (200_000, 64), 2, &ea.public, &a.identity, None);
         let hb = decode_body(&mut Reader::new(&hello)).expect("hello decodes");
         verify_body(&hb, PacketKind::Hello, 77, &b, None, signed_part(&hello)).expect("hello verifies");
         // The same body under another connection id, or claimed by the wrong user, is refused.
@@ -168,7 +193,7 @@ mod tests {
             Err(AuthError::WrongUser { .. })
         ));
         let welcome =
-            encode_body(PacketKind::Welcome, 77, (200_000, 64), &eb.public, &b.identity, Some(&hb.hash));
+            encode_body(PacketKind::Welcome, 77, (200_000, 64), 1, &eb.public, &b.identity, Some(&hb.hash));
         let wb = decode_body(&mut Reader::new(&welcome)).expect("welcome decodes");
         verify_body(&wb, PacketKind::Welcome, 77, &a, Some(&body_hash(&hello)), signed_part(&welcome))
             .expect("welcome verifies");
@@ -177,21 +202,26 @@ mod tests {
             verify_body(&wb, PacketKind::Welcome, 77, &a, Some(&[0; 32]), signed_part(&welcome)),
             Err(AuthError::BadSignature)
         );
-        let (ai, ar) = derive_keys(&ea, &wb.ephemeral, &body_hash(&hello), &wb.hash).expect("keys");
-        let (bi, br) = derive_keys(&eb, &hb.ephemeral, &hb.hash, &body_hash(&welcome)).expect("keys");
+        let (ai, ar) =
+            derive_keys(Cipher::Aes128Gcm, &ea, &wb.ephemeral, &body_hash(&hello), &wb.hash).expect("keys");
+        let (bi, br) =
+            derive_keys(Cipher::Aes128Gcm, &eb, &hb.ephemeral, &hb.hash, &body_hash(&welcome)).expect("keys");
         let mut msg = *b"attack at dawn";
-        let tag = ai.seal(5, b"hdr", &mut msg);
-        assert!(!ar.open(5, b"hdr", &mut msg.clone(), &tag), "directions use different keys");
-        assert!(!bi.open(6, b"hdr", &mut msg.clone(), &tag), "the nonce is the packet number");
-        assert!(bi.open(5, b"hdr", &mut msg, &tag));
+        let tag = ai.seal(5, &mut msg);
+        assert!(!ar.open(5, &mut msg.clone(), &tag), "directions use different keys");
+        assert!(!bi.open(6, &mut msg.clone(), &tag), "the nonce is the packet number");
+        assert!(bi.open(5, &mut msg, &tag));
         assert_eq!(&msg, b"attack at dawn");
-        let tag = br.seal(1, b"h", &mut msg);
-        assert!(ar.open(1, b"h", &mut msg, &tag));
+        let tag = br.seal(1, &mut msg);
+        assert!(ar.open(1, &mut msg, &tag));
     }
 
     #[test]
     fn low_order_ephemeral_key_is_refused() {
         let e = Ephemeral::from_random([9; 32]);
-        assert!(matches!(derive_keys(&e, &[0; 32], &[0; 32], &[0; 32]), Err(AuthError::BadKeyExchange)));
+        assert!(matches!(
+            derive_keys(Cipher::ChaCha20Poly1305, &e, &[0; 32], &[0; 32], &[0; 32]),
+            Err(AuthError::BadKeyExchange)
+        ));
     }
 }

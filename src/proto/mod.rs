@@ -29,6 +29,7 @@ pub use config::{
 pub use connection::{CloseReason, Connection, Event, Policy, Received, Role, State};
 pub use error::{DecodeError, SendError};
 pub use identity::{AuthError, Authority, Certificate, Identity, PeerAuth};
+pub use packet_key::Cipher;
 pub use stats::Stats;
 pub use wire::{TRANSPORT_V1, TRANSPORT_V2};
 

@@ -14,7 +14,7 @@ pub mod session;
 pub mod signed_token;
 pub mod token;
 
-pub use config::{AuthMode, ServerConfig};
+pub use config::{AuthMode, IdentityKey, ServerConfig};
 pub use core::{ServerCore, Stats};
 pub mod run;
 

@@ -70,6 +70,7 @@ pub fn run(
 /// A server running in a background thread; dropping it stops it.
 pub struct ServerHandle {
     local_addr: SocketAddr,
+    server_key: [u8; 32],
     stop: Arc<AtomicBool>,
     stats: Arc<Mutex<Stats>>,
     thread: Option<JoinHandle<()>>,
@@ -79,6 +80,7 @@ pub struct ServerHandle {
 pub fn spawn(config: ServerConfig) -> io::Result<ServerHandle> {
     let (socket, mut core) = bind(config)?;
     let local_addr = socket.local_addr()?;
+    let server_key = core.identity_public_key();
     let stop = Arc::new(AtomicBool::new(false));
     let stats = Arc::new(Mutex::new(Stats::default()));
     let (thread_stop, thread_stats) = (Arc::clone(&stop), Arc::clone(&stats));
@@ -88,13 +90,18 @@ pub fn spawn(config: ServerConfig) -> io::Result<ServerHandle> {
         }
     })?;
     info!("event=listening addr={local_addr}");
-    Ok(ServerHandle { local_addr, stop, stats, thread: Some(thread) })
+    Ok(ServerHandle { local_addr, server_key, stop, stats, thread: Some(thread) })
 }
 
 impl ServerHandle {
     /// The bound address (with the real port when `:0` was asked for).
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The public key clients pin (`EngineConfig::server_key`).
+    pub fn server_key(&self) -> [u8; 32] {
+        self.server_key
     }
 
     /// A snapshot of the server's counters.

@@ -53,6 +53,8 @@ pub struct CConfig {
     pub user_id: u64,
     pub connect_timeout_ms: u32,
     pub idle_timeout_ms: u32,
+    /// 64 hex digits, or None to trust the key the login reports.
+    pub server_key: Option<CString>,
 }
 
 impl CConfig {
@@ -64,6 +66,7 @@ impl CConfig {
             user_id,
             connect_timeout_ms: 4000,
             idle_timeout_ms: 3000,
+            server_key: None,
         }
     }
 
@@ -76,6 +79,7 @@ impl CConfig {
             bind_address: self.bind.as_ptr(),
             connect_timeout_ms: self.connect_timeout_ms,
             idle_timeout_ms: self.idle_timeout_ms,
+            server_key: self.server_key.as_ref().map_or(std::ptr::null(), |k| k.as_ptr()),
         }
     }
 

@@ -28,6 +28,7 @@ namespace Oculus.Platform
         native.bindAddress = Utf8.AllocNative(config.BindAddress);
         native.connectTimeoutMs = config.ConnectTimeoutMs;
         native.idleTimeoutMs = config.IdleTimeoutMs;
+        native.serverKey = Utf8.AllocNative(config.ServerKey);
         if (!CAPI.ovrnet_Initialize(ref native))
         {
           return false;
@@ -38,6 +39,7 @@ namespace Oculus.Platform
         Utf8.FreeNative(native.serverAddress);
         Utf8.FreeNative(native.credential);
         Utf8.FreeNative(native.bindAddress);
+        Utf8.FreeNative(native.serverKey);
       }
       OvrnetLog.EnsurePump();
       return true;

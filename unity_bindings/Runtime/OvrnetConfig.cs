@@ -20,5 +20,9 @@ namespace Oculus.Platform
 
     // Close a connection that heard nothing for this long; 0 = library default (10 s).
     public uint IdleTimeoutMs;
+
+    // The server's public key, 64 hex digits (printed by ovrnet-server at start). Peers are then
+    // trusted only when this key vouches for them; null trusts the key the login reports.
+    public string ServerKey;
   }
 }

@@ -27,8 +27,16 @@ pub const CONFIG_ENV: &str = "OVRNET_CONFIG";
 pub const DEFAULT_CONFIG_FILE: &str = "ovrnet.cfg";
 
 /// The keys, in config file spelling. The environment spelling is `OVRNET_` + upper case.
-pub const KEYS: [&str; 7] =
-    ["server", "user_id", "credential", "bind", "connect_timeout_ms", "idle_timeout_ms", "send_coalesce_us"];
+pub const KEYS: [&str; 8] = [
+    "server",
+    "user_id",
+    "credential",
+    "bind",
+    "connect_timeout_ms",
+    "idle_timeout_ms",
+    "send_coalesce_us",
+    "server_key",
+];
 
 /// The environment variable for a config file key.
 pub fn env_name(key: &str) -> String {
@@ -128,6 +136,7 @@ fn settings_from(values: &BTreeMap<String, String>) -> Result<Settings, ConfigEr
         server: get("server").map(str::to_owned),
         credential: get("credential").map(|c| c.as_bytes().to_vec()),
         bind: get("bind").map(str::to_owned),
+        server_key: get("server_key").map(str::to_owned),
         ..Settings::default()
     };
     match get("user_id") {

@@ -28,6 +28,10 @@ pub struct InitConfig {
     pub connect_timeout_ms: u32,
     /// Close a connection that heard nothing for this long. 0 = default (10 s).
     pub idle_timeout_ms: u32,
+    /// The server's public key as 64 hex digits (`ovrnet-server keygen` / the server's start
+    /// line). Peers' identities are then trusted only when this key vouches for them. NULL
+    /// trusts the key the login reports (development).
+    pub server_key: *const c_char,
 }
 
 /// Reads an optional NUL-terminated UTF-8 string.
@@ -76,6 +80,7 @@ pub extern "C" fn ovrnet_Initialize(cfg: *const InitConfig) -> Bool32 {
             connect_timeout_ms: cfg.connect_timeout_ms,
             idle_timeout_ms: cfg.idle_timeout_ms,
             send_coalesce_us: None,
+            server_key: optional_str(cfg.server_key, "serverKey")?,
         };
         lifecycle::start(&settings, None).map_err(start_error)?;
         Ok(Bool32::TRUE)

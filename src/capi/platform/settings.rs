@@ -27,6 +27,9 @@ pub struct Settings {
     /// How long back-to-back sends may be held to go out together (`EngineConfig::send_coalesce`);
     /// absent means the default, 0 turns coalescing off.
     pub send_coalesce_us: Option<u32>,
+    /// The server's public key, 64 hex digits (`EngineConfig::server_key`); absent trusts the
+    /// key the login reports.
+    pub server_key: Option<String>,
 }
 
 impl fmt::Debug for Settings {
@@ -40,6 +43,7 @@ impl fmt::Debug for Settings {
             .field("connect_timeout_ms", &self.connect_timeout_ms)
             .field("idle_timeout_ms", &self.idle_timeout_ms)
             .field("send_coalesce_us", &self.send_coalesce_us)
+            .field("server_key", &self.server_key)
             .finish()
     }
 }
@@ -55,6 +59,8 @@ pub enum ConfigError {
     BadUserId(String),
     CredentialTooLong(usize),
     BadBind(String),
+    /// A server key that is not 64 hex digits.
+    BadServerKey(String),
     /// A timeout or other number that does not parse.
     BadNumber {
         key: &'static str,
@@ -83,6 +89,7 @@ impl fmt::Display for ConfigError {
                 write!(f, "credential is {n} bytes, at most {MAX_CREDENTIAL_LEN} allowed")
             }
             Self::BadBind(s) => write!(f, "bind address '{s}' is not an ip, ip:port or host:port"),
+            Self::BadServerKey(s) => write!(f, "server key '{s}' is not 64 hex digits"),
             Self::BadNumber { key, value } => write!(f, "{key} '{value}' is not a number"),
             Self::File { path, error } => write!(f, "cannot read config file {path}: {error}"),
             Self::FileLine { path, line } => {
@@ -157,8 +164,24 @@ impl Settings {
         if let Some(us) = self.send_coalesce_us {
             cfg.send_coalesce = Duration::from_micros(u64::from(us));
         }
+        if let Some(text) = self.server_key.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            cfg.server_key =
+                Some(parse_hex_key(text).ok_or_else(|| ConfigError::BadServerKey(text.to_owned()))?);
+        }
         Ok(cfg)
     }
+}
+
+/// 32 bytes written as 64 hex digits.
+fn parse_hex_key(text: &str) -> Option<[u8; 32]> {
+    if text.len() != 64 || !text.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
 }
 
 fn micros(d: Duration) -> u64 {
@@ -215,6 +238,18 @@ mod tests {
             user_id: Some(5),
             credential: Some(b"secret".to_vec()),
             ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn server_key_is_64_hex_digits() {
+        let key = "0f".repeat(32);
+        let cfg = Settings { server_key: Some(format!(" {key} ")), ..good() }.to_engine_config().unwrap();
+        assert_eq!(cfg.server_key, Some([0x0f; 32]));
+        assert_eq!(good().to_engine_config().unwrap().server_key, None);
+        for bad in ["0f".repeat(31), "zz".repeat(32), "0f".repeat(33), "é".repeat(32)] {
+            let err = Settings { server_key: Some(bad.clone()), ..good() }.to_engine_config().unwrap_err();
+            assert_eq!(err, ConfigError::BadServerKey(bad));
         }
     }
 

@@ -27,9 +27,8 @@ fn forge(a: &Connection, pn: u64, frames: impl FnOnce(&mut Writer<'_>)) -> Vec<u
     frames(&mut w);
     let len = w.len();
     let keys = a.keys.as_ref().expect("handshake done");
-    let (header, body) = buf.split_at_mut(HEADER_LEN);
-    let tag = keys.send.seal(pn, header, &mut body[..len - HEADER_LEN]);
-    body[len - HEADER_LEN..len - HEADER_LEN + AEAD_TAG_LEN].copy_from_slice(&tag);
+    let tag = keys.send.seal(pn, &mut buf[HEADER_LEN..len]);
+    buf[len..len + AEAD_TAG_LEN].copy_from_slice(&tag);
     buf.truncate(len + AEAD_TAG_LEN);
     buf
 }

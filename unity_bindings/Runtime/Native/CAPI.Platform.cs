@@ -17,6 +17,7 @@ namespace Oculus.Platform
       public IntPtr bindAddress;
       public uint connectTimeoutMs;
       public uint idleTimeoutMs;
+      public IntPtr serverKey;
     }
 
     [DllImport(DLL_NAME, CallingConvention = CallingConvention.Cdecl)]
