@@ -49,7 +49,7 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DecodeError::Truncated => write!(f, "datagram truncated"),
-            DecodeError::WrongVersion => write!(f, "not an ovrnet transport v1 datagram"),
+            DecodeError::WrongVersion => write!(f, "not an ovrnet transport v2 datagram"),
             DecodeError::UnknownType(t) => write!(f, "unknown type byte 0x{t:02x}"),
             DecodeError::InvalidField => write!(f, "field value out of range"),
         }

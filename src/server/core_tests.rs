@@ -386,6 +386,23 @@ fn garbage_is_counted_and_ignored() {
     assert_eq!(h.core.stats().unexpected, 1);
 }
 
+/// A version-1 client gets a refusal it can decode (its own version byte, the unchanged
+/// LoginRefused layout), smaller than its login; other version-1 datagrams get nothing.
+#[test]
+fn an_old_client_is_told_its_version_is_unsupported() {
+    let mut h = Harness::new(AuthMode::Open);
+    let mut login = vec![0xB1, 0x01];
+    login.extend_from_slice(&0x0102_0304u32.to_be_bytes());
+    login.extend_from_slice(&[7; 18]);
+    h.core.handle_datagram(0, UNIX, addr(10), &login);
+    let out: Vec<_> = std::iter::from_fn(|| h.core.poll_transmit()).collect();
+    assert_eq!(out, vec![(addr(10), vec![0xB1, 0x42, 1, 2, 3, 4, 5])]);
+    assert!(out[0].1.len() < login.len(), "no amplification");
+    h.core.handle_datagram(0, UNIX, addr(10), &[0xB1, 0x02, 0, 0, 0, 0, 0, 0, 0, 1]);
+    assert!(h.core.poll_transmit().is_none());
+    assert_eq!(h.core.session_count(), 0);
+}
+
 #[test]
 fn a_login_flood_writes_a_bounded_number_of_log_lines() {
     let mut h = Harness::new(AuthMode::Open);

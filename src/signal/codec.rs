@@ -1,6 +1,6 @@
 //! Byte encoding of [`Message`]: big-endian, fixed layouts, one message per datagram.
 //!
-//! Layout of every datagram: `0xB1` (signalling v1), one type byte, then the fields of that
+//! Layout of every datagram: `0xB2` (signalling v2), one type byte, then the fields of that
 //! type in declaration order. Decoding checks every length and never panics; trailing bytes
 //! are an error so that a corrupted datagram is not half-trusted.
 

@@ -2,7 +2,7 @@
 //! state machine. Sans-IO: no sockets, no clock reads; time comes in as `u64` microseconds.
 //!
 //! Every signalling datagram starts with [`codec::SIGNAL_V2`] (`0xB2`) so the engine can tell
-//! it from peer transport (`0xA1`) on the one shared socket. See `docs/SIGNALLING.md`.
+//! it from peer transport (`0xA2`) on the one shared socket. See `docs/SIGNALLING.md`.
 
 #![forbid(unsafe_code)]
 
