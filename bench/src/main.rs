@@ -247,9 +247,9 @@ fn main() {
         let mut t = Table::new(
             "6. Connections",
             &format!(
-                "Connect: connect call to the dialler's Connected on loopback, median of {pairs} fresh pairs (for ovrnet this includes the rendezvous server round trip). Memory: the accepting process's resident set (before creating its host, and with {conns} idle connections open) divided by {conns}; clients live in another process."
+                "Connect: connect call to the dialler's Connected on loopback, median of {pairs} fresh pairs (for ovrnet this includes the rendezvous server round trip and the encrypted handshake: certificates checked, keys agreed). Memory: the accepting process's resident set (before creating its host, and with {conns} idle connections open) divided by {conns}; clients live in another process. Login (ovrnet, Rust API): engine start to LoggedIn, median of {pairs} (socket and thread, address cookie round trip, login, certificate checked)."
             ),
-            &["connect µs", "KiB per idle connection"],
+            &["connect µs", "KiB per idle connection", "login µs"],
         );
         println!("6. connections");
         for &c in &contenders {
@@ -260,6 +260,11 @@ fn main() {
             };
             cells.extend(if mem::has_hub(c) {
                 repeat(o.reps, 1, || mem::per_connection(c, conns))
+            } else {
+                na(1, "n/a")
+            });
+            cells.extend(if c == Contender::Ovrnet {
+                repeat(o.reps, 1, || Ok(ovr::login_time(pairs)))
             } else {
                 na(1, "n/a")
             });

@@ -26,6 +26,20 @@ pub(crate) fn engine(server: SocketAddr, id: u64) -> Engine {
     e
 }
 
+/// Median login time of `n` fresh engines against one server, in microseconds: engine start
+/// (socket, thread, peer key) to LoggedIn (cookie round trip, login, certificate checked).
+pub fn login_time(n: usize) -> Vec<f64> {
+    let (_server, addr, _proxy) = rendezvous(None);
+    let mut v = vec![];
+    for id in 0..n as u64 {
+        let t0 = Instant::now();
+        let e = engine(addr, 100 + id);
+        v.push(t0.elapsed().as_secs_f64() * 1e6);
+        e.shutdown();
+    }
+    vec![crate::stats::percentile(&crate::stats::sorted(v), 50.0)]
+}
+
 pub(crate) fn wait_for(e: &Engine, want: impl Fn(&Notification) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {

@@ -126,23 +126,13 @@ pub struct Connection {
     hs_attempts: u32,
     hs_first_sent: u64,
     welcome_due: bool,
-    auth: PeerAuth,
-    ephemeral: Ephemeral,
-    /// The AEAD this side asks for (wire byte, from `Config::cipher`).
-    cipher: u8,
-    /// This side's signed handshake body: the HELLO from creation (initiator), the WELCOME once
-    /// a HELLO was accepted (responder).
-    hs_body: Option<Box<[u8; BODY_LEN]>>,
-    /// Hash of the HELLO of this handshake, and the signature of the peer's accepted handshake
-    /// packet (to recognise its repeats without verifying them again).
-    hello_hash: [u8; 32],
-    peer_sig: [u8; 64],
+    /// Everything only the handshake needs; dropped (the ephemeral secret with it) once
+    /// connected.
+    hs: Option<Box<Handshake>>,
     /// The packet keys, from the handshake. A responder holds them before it is connected: it
     /// connects when the first packet sealed with them arrives (a replayed HELLO never gets there).
     keys: Option<Box<Keys>>,
     last_auth_error: Option<AuthError>,
-    /// Packets are opened in this copy, so a forged one changes nothing.
-    scratch: Vec<u8>,
     peer_window_bytes: u64,
     peer_window_messages: u64,
 
@@ -189,6 +179,26 @@ struct Keys {
     recv: PacketKey,
 }
 
+struct Handshake {
+    auth: PeerAuth,
+    ephemeral: Ephemeral,
+    /// The AEAD this side asks for (wire byte, from `Config::cipher`).
+    cipher: u8,
+    /// This side's signed body: the HELLO from creation (initiator), the WELCOME once a HELLO
+    /// was accepted (responder).
+    body: Option<[u8; BODY_LEN]>,
+    /// Hash of the HELLO of this handshake, and the signature of the peer's accepted handshake
+    /// packet (to recognise its repeats without verifying them again).
+    hello_hash: [u8; 32],
+    peer_sig: [u8; 64],
+}
+
+thread_local! {
+    /// Packets are opened in a copy, so a forged one changes nothing; one buffer per thread
+    /// rather than one per connection.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(MAX_DATAGRAM));
+}
+
 /// Why a datagram was dropped.
 enum Dropped {
     /// Not a well-formed packet of this connection.
@@ -205,17 +215,20 @@ impl Connection {
         let mut c = Self::new(cfg, now, Role::Initiator, random, auth);
         let id: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(random).into();
         c.conn_id = u32::from_le_bytes([id[0], id[1], id[2], id[3]]).max(1);
-        let body = handshake::encode_body(
-            PacketKind::Hello,
-            c.conn_id,
-            c.windows(),
-            c.cipher,
-            &c.ephemeral.public,
-            &c.auth.identity,
-            None,
-        );
-        c.hello_hash = handshake::body_hash(&body);
-        c.hs_body = Some(Box::new(body));
+        let (conn_id, windows) = (c.conn_id, c.windows());
+        if let Some(hs) = c.hs.as_deref_mut() {
+            let body = handshake::encode_body(
+                PacketKind::Hello,
+                conn_id,
+                windows,
+                hs.cipher,
+                &hs.ephemeral.public,
+                &hs.auth.identity,
+                None,
+            );
+            hs.hello_hash = handshake::body_hash(&body);
+            hs.body = Some(body);
+        }
         c
     }
 
@@ -237,15 +250,16 @@ impl Connection {
             hs_attempts: 0,
             hs_first_sent: now,
             welcome_due: false,
-            auth,
-            ephemeral: Ephemeral::from_random(random),
-            cipher: cfg.cipher.wire_preference(),
-            hs_body: None,
-            hello_hash: [0; 32],
-            peer_sig: [0; 64],
+            hs: Some(Box::new(Handshake {
+                auth,
+                ephemeral: Ephemeral::from_random(random),
+                cipher: cfg.cipher.wire_preference(),
+                body: None,
+                hello_hash: [0; 32],
+                peer_sig: [0; 64],
+            })),
             keys: None,
             last_auth_error: None,
-            scratch: Vec::with_capacity(MAX_DATAGRAM),
             peer_window_bytes: 0,
             peer_window_messages: 0,
             next_pn: 0,
@@ -515,56 +529,55 @@ impl Connection {
     fn on_hello(&mut self, now: u64, hdr: Header, r: &mut Reader<'_>) -> Result<(), Dropped> {
         // Exactly the padded size: a short HELLO must not buy a full-size WELCOME (amplification).
         let full = r.remaining_slice().len() + HEADER_LEN + HANDSHAKE_TAG_LEN == MAX_DATAGRAM;
-        if self.role != Role::Responder || hdr.conn_id == 0 || !full {
+        // Once connected the handshake state is gone: the initiator, which proved it holds the
+        // keys, has no reason to send HELLO again, so any HELLO is foreign.
+        if self.role != Role::Responder || hdr.conn_id == 0 || !full || self.phase != Phase::Handshaking {
             return Err(Dropped::Malformed);
         }
+        let windows = self.windows();
+        let Some(hs) = self.hs.as_deref_mut() else { return Err(Dropped::Malformed) };
         let raw = r.remaining_slice();
         let body = handshake::decode_body(r).map_err(|_| Dropped::Malformed)?;
         if !Config::peer_window_ok(body.recv_window_bytes, body.recv_window_messages) {
             return Err(Dropped::Malformed);
         }
-        if self.keys.is_some() && body.signature == self.peer_sig && hdr.conn_id == self.conn_id {
+        if self.keys.is_some() && body.signature == hs.peer_sig && hdr.conn_id == self.conn_id {
             // A repeat: our WELCOME was lost. Handshake packets can be replayed, so they are
             // not taken as signs of life.
             self.welcome_due = true;
             return Ok(());
         }
         // Until the initiator proves it holds the keys, a newer valid HELLO replaces the one
-        // accepted (which may have been a replay); after that, other HELLOs are foreign.
-        if self.phase != Phase::Handshaking {
-            return Err(Dropped::Malformed);
-        }
+        // accepted (which may have been a replay).
         let signed = handshake::signed_part(raw);
-        if let Err(e) =
-            handshake::verify_body(&body, PacketKind::Hello, hdr.conn_id, &self.auth, None, signed)
-        {
-            return Err(self.refuse(e));
-        }
+        let checked = handshake::verify_body(&body, PacketKind::Hello, hdr.conn_id, &hs.auth, None, signed);
         let welcome = handshake::encode_body(
             PacketKind::Welcome,
             hdr.conn_id,
-            self.windows(),
-            self.cipher,
-            &self.ephemeral.public,
-            &self.auth.identity,
+            windows,
+            hs.cipher,
+            &hs.ephemeral.public,
+            &hs.auth.identity,
             Some(&body.hash),
         );
-        let welcome_hash = handshake::body_hash(&welcome);
-        let (i2r, r2i) = match handshake::derive_keys(
-            Cipher::negotiate(self.cipher, body.cipher),
-            &self.ephemeral,
-            &body.ephemeral,
-            &body.hash,
-            &welcome_hash,
-        ) {
+        let keys = checked.and_then(|()| {
+            handshake::derive_keys(
+                Cipher::negotiate(hs.cipher, body.cipher),
+                &hs.ephemeral,
+                &body.ephemeral,
+                &body.hash,
+                &handshake::body_hash(&welcome),
+            )
+        });
+        let (i2r, r2i) = match keys {
             Ok(k) => k,
             Err(e) => return Err(self.refuse(e)),
         };
+        hs.hello_hash = body.hash;
+        hs.peer_sig = body.signature;
+        hs.body = Some(welcome);
         self.keys = Some(Box::new(Keys { send: r2i, recv: i2r }));
         self.conn_id = hdr.conn_id;
-        self.hello_hash = body.hash;
-        self.peer_sig = body.signature;
-        self.hs_body = Some(Box::new(welcome));
         self.set_peer_params(body.recv_window_bytes, body.recv_window_messages);
         self.recv = RecvTracker::default();
         self.last_recv = now;
@@ -582,34 +595,35 @@ impl Connection {
         if !Config::peer_window_ok(body.recv_window_bytes, body.recv_window_messages) {
             return Err(Dropped::Malformed);
         }
-        if self.phase != Phase::Handshaking {
-            // A repeat of the WELCOME we accepted (the responder answers every HELLO).
-            return if body.signature == self.peer_sig { Ok(()) } else { Err(Dropped::Malformed) };
-        }
+        let Some(hs) = self.hs.as_deref() else {
+            // Connected: a repeat of the WELCOME (the responder answers every HELLO), or a
+            // forgery; either way it changes nothing.
+            return Ok(());
+        };
         let signed = handshake::signed_part(raw);
-        let hello_hash = self.hello_hash;
-        if let Err(e) = handshake::verify_body(
+        let keys = handshake::verify_body(
             &body,
             PacketKind::Welcome,
             self.conn_id,
-            &self.auth,
-            Some(&hello_hash),
+            &hs.auth,
+            Some(&hs.hello_hash),
             signed,
-        ) {
-            return Err(self.refuse(e));
-        }
-        let (i2r, r2i) = match handshake::derive_keys(
-            Cipher::negotiate(self.cipher, body.cipher),
-            &self.ephemeral,
-            &body.ephemeral,
-            &hello_hash,
-            &body.hash,
-        ) {
+        )
+        .and_then(|()| {
+            handshake::derive_keys(
+                Cipher::negotiate(hs.cipher, body.cipher),
+                &hs.ephemeral,
+                &body.ephemeral,
+                &hs.hello_hash,
+                &body.hash,
+            )
+        });
+        let (i2r, r2i) = match keys {
             Ok(k) => k,
             Err(e) => return Err(self.refuse(e)),
         };
         self.keys = Some(Box::new(Keys { send: i2r, recv: r2i }));
-        self.peer_sig = body.signature;
+        self.hs = None;
         self.set_peer_params(body.recv_window_bytes, body.recv_window_messages);
         if self.hs_attempts == 1 {
             // Unambiguous: only one hello was sent, so this is its round trip.
@@ -631,27 +645,28 @@ impl Connection {
         if hdr.conn_id != self.conn_id || self.conn_id == 0 || datagram.len() < HEADER_LEN + AEAD_TAG_LEN {
             return Err(Dropped::Malformed);
         }
-        let Some(keys) = self.keys.as_ref() else { return Err(Dropped::Malformed) };
+        if self.keys.is_none() {
+            return Err(Dropped::Malformed);
+        }
         let expected = self.recv.largest().map_or(0, |l| l + 1);
         let pn = expand_number(hdr.number, expected);
         let (sealed, tag) = datagram.split_at(datagram.len() - AEAD_TAG_LEN);
-        let mut body = std::mem::take(&mut self.scratch);
-        body.clear();
-        body.extend_from_slice(&sealed[HEADER_LEN..]);
-        let opened = keys.recv.open(pn, &mut body, tag);
-        let outcome = if !opened {
-            Err(Dropped::Rejected)
-        } else {
+        SCRATCH.with_borrow_mut(|body| {
+            body.clear();
+            body.extend_from_slice(&sealed[HEADER_LEN..]);
+            if !self.keys.as_ref().is_some_and(|k| k.recv.open(pn, body, tag)) {
+                return Err(Dropped::Rejected);
+            }
             if self.phase == Phase::Handshaking {
                 // The initiator holds the keys: this handshake is not a replay.
                 self.phase = Phase::Connected;
+                self.hs = None;
+                self.welcome_due = false;
                 self.last_eliciting_sent = now;
                 self.events.push_back(Event::Connected);
             }
-            self.on_data(now, pn, &body)
-        };
-        self.scratch = body;
-        outcome
+            self.on_data(now, pn, body)
+        })
     }
 
     fn set_peer_params(&mut self, bytes: u32, messages: u32) {
@@ -1115,7 +1130,7 @@ impl Connection {
     /// Handshake packets are padded to the full datagram size so a path that cannot carry our
     /// largest datagrams fails the handshake instead of failing later mid-game.
     fn write_handshake(&self, kind: PacketKind, number: u32, buf: &mut [u8]) -> Option<usize> {
-        let body = self.hs_body.as_deref()?;
+        let body = self.hs.as_deref()?.body.as_ref()?;
         let payload = MAX_DATAGRAM - HANDSHAKE_TAG_LEN;
         let mut w = Writer::new(&mut buf[..payload]);
         Header { kind, conn_id: self.conn_id, number }.encode(&mut w);
