@@ -79,7 +79,7 @@ fn handshakes(n: u32) -> f64 {
     for i in 0..n {
         let cfg = Config::default();
         let mut a = Connection::new_initiator(cfg.clone(), 0, seed_bytes(u64::from(i)), auth_a.clone());
-        let mut b = Connection::new_responder(cfg, 0, seed_bytes(u64::from(i) + 1 << 32), auth_b.clone());
+        let mut b = Connection::new_responder(cfg, 0, seed_bytes((u64::from(i) + 1) << 32), auth_b.clone());
         for _ in 0..2 {
             while let Some(k) = a.poll_transmit(0, &mut buf) {
                 b.handle_datagram(0, &buf[..k]);
