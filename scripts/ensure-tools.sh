@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test command needs on a fresh machine (Rust, gcc, Python and git are assumed):
-# the pinned cbindgen, valgrind, and libenet-dev for the benchmark. Idempotent; prints what it does.
+# the pinned cbindgen and cargo-fuzz, valgrind, g++ (libFuzzer is C++), and libenet-dev for the
+# benchmark. Idempotent; prints what it does.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 want="$(tr -d '[:space:]' < "$root/scripts/cbindgen-version")"
@@ -9,8 +10,14 @@ if [[ "$have" != "$want" ]]; then
     echo "ensure-tools: installing cbindgen $want (found '${have:-none}')"
     cargo install cbindgen --version "$want" --locked --quiet
 fi
+fuzz_want=0.13.2
+if [[ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}' || true)" != "$fuzz_want" ]]; then
+    echo "ensure-tools: installing cargo-fuzz $fuzz_want"
+    cargo install cargo-fuzz --version "$fuzz_want" --locked --quiet
+fi
 missing=()
 command -v valgrind >/dev/null || missing+=(valgrind)
+command -v g++ >/dev/null || missing+=(g++)
 command -v nm >/dev/null || missing+=(binutils)
 command -v make >/dev/null || missing+=(make)
 # The benchmark's ENet contender (bench/) links the system library.

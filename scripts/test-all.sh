@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The full test suite: Rust unit, property and integration tests; the generated header's
 # freshness and C/C++ compile check; the C examples against a real server (also under valgrind);
-# the C# wrapper under Mono against the real library and server.
+# the C# wrapper under Mono against the real library and server; every fuzz target for a bounded
+# time; the benchmarks' smoke runs.
 # Installs missing tools first. Exits non-zero on any failure.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +29,9 @@ fi
 
 echo "== C# wrapper under Mono"
 bash scripts/test-csharp.sh
+
+echo "== fuzzing (${FUZZ_SECONDS:-30} s per target, from the committed corpus)"
+bash scripts/fuzz.sh
 
 echo "== benchmark smoke run (numbers are not checked here; see benches/)"
 cargo bench --bench proto -- --quick
