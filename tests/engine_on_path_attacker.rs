@@ -9,15 +9,15 @@ mod engine_support;
 
 use std::collections::HashSet;
 use std::io::Read;
-use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
+use engine_support::raw::{payload_between, raw_sockets, spoofed, v4};
 use engine_support::{connect_pair, engine, read, server};
 use ovrnet::proto::{Policy, TRANSPORT_V1, TRANSPORT_V2};
 use ovrnet::server::AuthMode;
-use socket2::{Domain, Protocol, Socket, Type};
 
 /// What the attacker injected, by kind.
 #[derive(Default)]
@@ -28,55 +28,9 @@ struct Injected {
     old_version: AtomicU64,
 }
 
-fn v4(addr: SocketAddr) -> SocketAddrV4 {
-    match addr {
-        SocketAddr::V4(a) => a,
-        SocketAddr::V6(_) => panic!("the test runs on IPv4 loopback"),
-    }
-}
-
-/// An IPv4 + UDP datagram from `from` to `to` (the kernel fills the IP checksum and length;
-/// a zero UDP checksum means none, which IPv4 allows).
-fn spoofed(from: SocketAddrV4, to: SocketAddrV4, payload: &[u8]) -> Vec<u8> {
-    let total = 20 + 8 + payload.len();
-    let mut p = Vec::with_capacity(total);
-    p.extend_from_slice(&[0x45, 0, (total >> 8) as u8, total as u8, 0, 0, 0x40, 0, 64, 17, 0, 0]);
-    p.extend_from_slice(&from.ip().octets());
-    p.extend_from_slice(&to.ip().octets());
-    p.extend_from_slice(&from.port().to_be_bytes());
-    p.extend_from_slice(&to.port().to_be_bytes());
-    p.extend_from_slice(&((8 + payload.len()) as u16).to_be_bytes());
-    p.extend_from_slice(&[0, 0]);
-    p.extend_from_slice(payload);
-    p
-}
-
-/// The UDP payload of a captured IPv4 packet if it goes from `from` to `to`.
-fn payload_between(packet: &[u8], from: SocketAddrV4, to: SocketAddrV4) -> Option<&[u8]> {
-    let ihl = usize::from(packet.first()? & 0x0f) * 4;
-    let udp = packet.get(ihl..)?;
-    let (src, dst) = (packet.get(12..16)?, packet.get(16..20)?);
-    let ports = (u16::from_be_bytes([udp[0], udp[1]]), u16::from_be_bytes([udp[2], udp[3]]));
-    let matches = src == from.ip().octets()
-        && dst == to.ip().octets()
-        && ports == (from.port(), to.port())
-        && packet.get(9) == Some(&17);
-    if matches { udp.get(8..) } else { None }
-}
-
 #[test]
 fn replayed_modified_and_forged_peer_packets_are_dropped_and_the_session_survives() {
-    let sniffer = match Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::UDP)) {
-        Ok(s) => s,
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-            eprintln!("SKIPPED: raw sockets need CAP_NET_RAW (run as root, as CI does)");
-            return;
-        }
-        Err(e) => panic!("raw socket: {e}"),
-    };
-    sniffer.set_read_timeout(Some(Duration::from_millis(50))).expect("timeout");
-    let injector =
-        Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(libc::IPPROTO_RAW))).expect("raw send");
+    let Some((sniffer, injector)) = raw_sockets() else { return };
 
     let s = server(AuthMode::Open);
     let (a, b) = (engine(&s, 7101), engine(&s, 7102));

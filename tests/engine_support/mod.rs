@@ -2,6 +2,8 @@
 //! engines on loopback.
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod raw;
+
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
