@@ -222,3 +222,30 @@ fn aes_gcm_only_when_both_ask_and_the_choice_cannot_be_downgraded() {
     assert_eq!(b.take_auth_error(), Some(AuthError::BadSignature));
     assert!(b.poll_transmit(0, &mut buf).is_none());
 }
+
+#[test]
+fn hellos_with_a_copied_certificate_and_a_bad_signature_are_refused_and_the_real_one_connects() {
+    let (aa, ba) = test_auth_pair(13);
+    let (mut a, mut b) = pair_with(aa, ba);
+    let mut buf = [0u8; 1500];
+    let n = a.poll_transmit(0, &mut buf).expect("hello");
+    let hello = buf[..n].to_vec();
+    for i in 0..20u8 {
+        // The certificate is public; the signature (bytes 164..228) is not forgeable.
+        let mut forged = hello.clone();
+        forged[164 + usize::from(i)] ^= 0x01;
+        let conn_id = u32::from_le_bytes([forged[2], forged[3], forged[4], forged[5]]);
+        let tag = xxhash_rust::xxh3::xxh3_64_with_seed(
+            &forged[..n - 8],
+            0x6f76_726e_6574_6873 ^ u64::from(conn_id),
+        );
+        forged[n - 8..].copy_from_slice(&tag.to_le_bytes());
+        b.handle_datagram(0, &forged);
+        assert_eq!(b.take_auth_error(), Some(AuthError::BadSignature));
+    }
+    assert_eq!(b.stats().rejected, 20);
+    assert!(b.poll_transmit(0, &mut buf).is_none(), "no WELCOME for a forgery");
+    b.handle_datagram(0, &hello);
+    connect(&mut a, &mut b);
+    assert!(a.is_connected() && b.is_connected());
+}

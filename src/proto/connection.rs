@@ -191,6 +191,8 @@ struct Handshake {
     /// packet (to recognise its repeats without verifying them again).
     hello_hash: [u8; 32],
     peer_sig: [u8; 64],
+    /// The peer's certificate once it verified (checked once, however many HELLOs carry it).
+    peer_cert: handshake::VerifiedCert,
 }
 
 thread_local! {
@@ -257,6 +259,7 @@ impl Connection {
                 body: None,
                 hello_hash: [0; 32],
                 peer_sig: [0; 64],
+                peer_cert: None,
             })),
             keys: None,
             last_auth_error: None,
@@ -559,7 +562,15 @@ impl Connection {
         // Until the initiator proves it holds the keys, a newer valid HELLO replaces the one
         // accepted (which may have been a replay).
         let signed = handshake::signed_part(raw);
-        let checked = handshake::verify_body(&body, PacketKind::Hello, hdr.conn_id, &hs.auth, None, signed);
+        let checked = handshake::verify_body(
+            &body,
+            PacketKind::Hello,
+            hdr.conn_id,
+            &hs.auth,
+            None,
+            signed,
+            &mut hs.peer_cert,
+        );
         let welcome = handshake::encode_body(
             PacketKind::Welcome,
             hdr.conn_id,
@@ -604,7 +615,7 @@ impl Connection {
         if !Config::peer_window_ok(body.recv_window_bytes, body.recv_window_messages) {
             return Err(Dropped::Malformed);
         }
-        let Some(hs) = self.hs.as_deref() else {
+        let Some(hs) = self.hs.as_deref_mut() else {
             // Connected: a repeat of the WELCOME (the responder answers every HELLO), or a
             // forgery; either way it changes nothing.
             return Ok(());
@@ -617,6 +628,7 @@ impl Connection {
             &hs.auth,
             Some(&hs.hello_hash),
             signed,
+            &mut hs.peer_cert,
         )
         .and_then(|()| {
             handshake::derive_keys(

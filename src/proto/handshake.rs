@@ -9,6 +9,8 @@ use x25519_dalek::{PublicKey, StaticSecret};
 
 use super::codec::{Reader, Writer};
 use super::error::DecodeError;
+use ed25519_dalek::VerifyingKey;
+
 use super::identity::{AuthError, CERT_LEN, Certificate, Identity, PeerAuth};
 use super::packet_key::{Cipher, KEY_LEN, PacketKey};
 use super::wire::PacketKind;
@@ -109,8 +111,13 @@ pub fn body_hash(body: &[u8; BODY_LEN]) -> [u8; 32] {
     Sha256::digest(body).into()
 }
 
+/// A peer certificate already checked, with the key it certifies.
+pub type VerifiedCert = Option<(Certificate, VerifyingKey)>;
+
 /// Checks the peer's certificate (issued by the trusted authority, for the expected user, not
-/// expired) and its signature over the packet.
+/// expired) and its signature over the packet. A certificate equal to the one in `verified` is
+/// not checked again: handshake packets carrying a copied certificate and a bad signature then
+/// cost one verification, not two.
 pub fn verify_body(
     body: &Body,
     kind: PacketKind,
@@ -118,8 +125,16 @@ pub fn verify_body(
     auth: &PeerAuth,
     hello_hash: Option<&[u8; 32]>,
     raw_signed: &[u8],
+    verified: &mut VerifiedCert,
 ) -> Result<(), AuthError> {
-    let key = body.cert.verify(&auth.authority, auth.peer_user, auth.unix_now)?;
+    let key = match verified {
+        Some((cert, key)) if *cert == body.cert => *key,
+        _ => {
+            let key = body.cert.verify(&auth.authority, auth.peer_user, auth.unix_now)?;
+            *verified = Some((body.cert.clone(), key));
+            key
+        }
+    };
     let msg = signed_message(kind, conn_id, hello_hash, raw_signed);
     key.verify_strict(&msg, &ed25519_dalek::Signature::from_bytes(&body.signature))
         .map_err(|_| AuthError::BadSignature)
@@ -182,24 +197,33 @@ mod tests {
         let eb = Ephemeral::from_random([2; 32]);
         let hello = encode_body(PacketKind::Hello, 77, (200_000, 64), 2, &ea.public, &a.identity, None);
         let hb = decode_body(&mut Reader::new(&hello)).expect("hello decodes");
-        verify_body(&hb, PacketKind::Hello, 77, &b, None, signed_part(&hello)).expect("hello verifies");
+        verify_body(&hb, PacketKind::Hello, 77, &b, None, signed_part(&hello), &mut None)
+            .expect("hello verifies");
         // The same body under another connection id, or claimed by the wrong user, is refused.
         assert_eq!(
-            verify_body(&hb, PacketKind::Hello, 78, &b, None, signed_part(&hello)),
+            verify_body(&hb, PacketKind::Hello, 78, &b, None, signed_part(&hello), &mut None),
             Err(AuthError::BadSignature)
         );
         assert!(matches!(
-            verify_body(&hb, PacketKind::Hello, 77, &a, None, signed_part(&hello)),
+            verify_body(&hb, PacketKind::Hello, 77, &a, None, signed_part(&hello), &mut None),
             Err(AuthError::WrongUser { .. })
         ));
         let welcome =
             encode_body(PacketKind::Welcome, 77, (200_000, 64), 1, &eb.public, &b.identity, Some(&hb.hash));
         let wb = decode_body(&mut Reader::new(&welcome)).expect("welcome decodes");
-        verify_body(&wb, PacketKind::Welcome, 77, &a, Some(&body_hash(&hello)), signed_part(&welcome))
-            .expect("welcome verifies");
+        verify_body(
+            &wb,
+            PacketKind::Welcome,
+            77,
+            &a,
+            Some(&body_hash(&hello)),
+            signed_part(&welcome),
+            &mut None,
+        )
+        .expect("welcome verifies");
         // A WELCOME signed for another HELLO is refused.
         assert_eq!(
-            verify_body(&wb, PacketKind::Welcome, 77, &a, Some(&[0; 32]), signed_part(&welcome)),
+            verify_body(&wb, PacketKind::Welcome, 77, &a, Some(&[0; 32]), signed_part(&welcome), &mut None),
             Err(AuthError::BadSignature)
         );
         let (ai, ar) =
