@@ -185,8 +185,19 @@ fn keygen_token_and_key_mode_work_together() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--public-key-file"));
 }
 
-/// Starts `ovrnet-server` with ARGS; returns the child, its address and the key it announces.
-fn start(args: &[&str]) -> (std::process::Child, std::net::SocketAddr, String) {
+/// A server process that is killed when the test is done with it, also when the test fails
+/// (a survivor would hold the test harness's output open).
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `ovrnet-server` with ARGS; returns the process, its address and the key it announces.
+fn start(args: &[&str]) -> (Server, std::net::SocketAddr, String) {
     let mut child = Command::new(BIN)
         .args(args)
         .args(["--listen", "127.0.0.1:0", "--log-level", "off"])
@@ -199,7 +210,7 @@ fn start(args: &[&str]) -> (std::process::Child, std::net::SocketAddr, String) {
     out.read_line(&mut second).unwrap();
     let addr = first.trim().strip_prefix("listening on ").unwrap().parse().unwrap();
     let key = second.trim().strip_prefix("server key ").expect("key line").to_string();
-    (child, addr, key)
+    (Server(child), addr, key)
 }
 
 /// Logs in with the server key pinned to `key`; whether the login (and its certificate) was taken.
@@ -236,21 +247,16 @@ fn the_identity_key_file_fixes_the_key_clients_pin() {
     std::fs::write(&file, &keygen).unwrap();
     let with_file = ["--auth", "open", "--identity-key-file", file.to_str().unwrap()];
 
-    let (mut first, addr, key) = start(&with_file);
+    let (first, addr, key) = start(&with_file);
     assert_eq!(key, public, "the announced key is the file's public key");
     let results = (logs_in_pinned(addr, 601, &public), logs_in_pinned(addr, 602, &"ab".repeat(32)));
-    let _ = first.kill();
-    let _ = first.wait();
+    drop(first);
     assert_eq!(results, (true, false), "the right pin logs in, a wrong pin is refused");
 
     // A restart with the same file announces the same key; without one, a fresh key each start.
-    let (mut again, _, key_again) = start(&with_file);
-    let (mut a, _, k1) = start(&["--auth", "open"]);
-    let (mut b, _, k2) = start(&["--auth", "open"]);
-    for c in [&mut again, &mut a, &mut b] {
-        let _ = c.kill();
-        let _ = c.wait();
-    }
+    let (_again, _, key_again) = start(&with_file);
+    let (_a, _, k1) = start(&["--auth", "open"]);
+    let (_b, _, k2) = start(&["--auth", "open"]);
     assert_eq!(key_again, public);
     assert_ne!(k1, k2);
 

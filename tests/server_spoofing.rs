@@ -168,3 +168,78 @@ fn a_captured_login_replayed_and_forged_logouts_change_nobodys_session() {
     // Its session still works: it connects to a peer through the server.
     connect_pair(&victim, &peer);
 }
+
+/// The login token travels sealed to the server and bound to the address cookie: an attacker
+/// who captured a player's login gets a cookie for its own address and presents the captured
+/// credential with it, and is refused. (Before version 2 this logged the attacker in as the
+/// player.)
+#[test]
+fn a_token_captured_on_the_wire_is_refused_from_another_address() {
+    let Some((sniffer, _)) = raw_sockets() else { return };
+    let secret = b"backend-secret".to_vec();
+    let s = server(AuthMode::SharedSecret(secret.clone()));
+    let server_addr = v4(s.local_addr());
+    let stop = Arc::new(AtomicBool::new(false));
+    let capture = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut seen = vec![];
+            let mut buf = vec![0u8; 70_000];
+            while !stop.load(Ordering::Relaxed) {
+                let Ok(n) = (&sniffer).read(&mut buf) else { continue };
+                let p = &buf[..n];
+                let ihl = usize::from(p[0] & 0x0f) * 4;
+                let src = SocketAddrV4::new(
+                    Ipv4Addr::new(p[12], p[13], p[14], p[15]),
+                    u16::from_be_bytes([p[ihl], p[ihl + 1]]),
+                );
+                if let Some(d) = payload_between(p, src, server_addr) {
+                    seen.push(d.to_vec());
+                }
+            }
+            seen
+        })
+    };
+    let expiry = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 600;
+    let token = ovrnet::server::token::mint(&secret, 9201, expiry);
+    let player = ovrnet::engine::Engine::start(engine_support::config(&s, 9201, &token)).expect("engine");
+    engine_support::expect(&player, |n| *n == Notification::LoggedIn, 5);
+    std::thread::sleep(Duration::from_millis(50));
+    stop.store(true, Ordering::Relaxed);
+    let seen = capture.join().expect("capture thread");
+    let captured = seen
+        .iter()
+        .find_map(|d| match decode(d) {
+            Ok(m @ Message::Login { cookie: Some(_), .. }) => Some(m),
+            _ => None,
+        })
+        .expect("the player's login was seen");
+    let Message::Login { user_id, nonce, peer_key, credential, .. } = captured else { unreachable!() };
+    assert!(
+        !credential.as_bytes().windows(token.len()).any(|w| w == token.as_bytes()),
+        "the token is not on the wire"
+    );
+
+    // The attacker, from its own address: a cookie first, then the captured credential with it.
+    let attacker = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    attacker.set_read_timeout(Some(Duration::from_secs(2))).expect("timeout");
+    let mut buf = [0u8; 1500];
+    let mut ask = |msg: &Message| {
+        let n = encode(msg, &mut buf).expect("encodes");
+        attacker.send_to(&buf[..n], s.local_addr()).expect("send");
+        let mut reply = [0u8; 1500];
+        let (n, _) = attacker.recv_from(&mut reply).expect("an answer");
+        decode(&reply[..n]).expect("decodes")
+    };
+    let first =
+        Message::Login { req: 1, user_id, nonce, peer_key, credential: Credential::default(), cookie: None };
+    let Message::LoginRetry { cookie, .. } = ask(&first) else { panic!("expected a retry") };
+    let replay = Message::Login { req: 2, user_id, nonce, peer_key, credential, cookie: Some(cookie) };
+    let answer = ask(&replay);
+    assert!(
+        matches!(answer, Message::LoginRefused { reason: ovrnet::signal::LoginRefusal::InvalidToken, .. }),
+        "the captured token is refused elsewhere: {answer:?}"
+    );
+    assert!(player.is_logged_in(), "and the player's session is untouched");
+    assert_eq!(s.stats().logins, 1);
+}

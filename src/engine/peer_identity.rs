@@ -27,6 +27,11 @@ impl PeerIdentity {
         Ok(PeerIdentity { key: SigningKey::from_bytes(&seed), pinned, current: None })
     }
 
+    /// The server key this client pinned, if any (the login credential is sealed to it).
+    pub fn pinned(&self) -> Option<[u8; 32]> {
+        self.pinned
+    }
+
     /// What the login asks the server to certify.
     pub fn public_key(&self) -> [u8; 32] {
         self.key.verifying_key().to_bytes()

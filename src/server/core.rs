@@ -22,6 +22,7 @@ use crate::signal::backoff::Backoff;
 use crate::signal::codec::{self, DecodeError, SIGNAL_V1};
 use crate::signal::messages::{Credential, FailReason, LoginRefusal, Message};
 use crate::signal::rng::SplitMix64;
+use crate::signal::sealed_credential::{self, Opener};
 
 mod rooms;
 
@@ -60,6 +61,7 @@ enum Timer {
 }
 
 /// The fields of a login that passed the address check.
+#[derive(Clone, Copy)]
 struct LoginAttempt {
     req: u32,
     user: u64,
@@ -99,6 +101,8 @@ pub struct ServerCore {
     clock: u64,
     /// Signs the peer certificate each login gets.
     authority: Authority,
+    /// Opens the credentials clients seal to the same key.
+    opener: Opener,
 }
 
 impl ServerCore {
@@ -108,6 +112,7 @@ impl ServerCore {
             // Before `config` moves in.
             rooms: RoomTable::new(config.max_rooms),
             authority: Authority::from_seed(config.identity_key.0),
+            opener: Opener::new(&config.identity_key.0),
             config,
             sessions: HashMap::new(),
             by_addr: HashMap::new(),
@@ -201,15 +206,28 @@ impl ServerCore {
         };
         match msg {
             Message::Login { req, user_id, nonce, peer_key, credential, cookie } => {
-                if cookie.is_some_and(|c| self.cookies.check(from, unix_secs, &c)) {
+                if let Some(cookie) = cookie.filter(|c| self.cookies.check(from, unix_secs, c)) {
+                    // The credential was sealed to this server for this cookie (so this
+                    // address): a login captured elsewhere does not open here.
+                    let binding = sealed_credential::binding(&cookie, user_id, nonce, &peer_key);
+                    let opened = self.opener.open(&binding, credential.as_bytes()).and_then(Credential::new);
                     let login = LoginAttempt { req, user: user_id, nonce, peer_key };
-                    self.on_login(now, unix_secs, from, login, &credential)
+                    match opened {
+                        Some(credential) => self.on_login(now, unix_secs, from, login, &credential),
+                        None => self.refuse_login(
+                            from,
+                            login,
+                            LoginRefusal::InvalidToken,
+                            "credential_not_sealed_here",
+                        ),
+                    }
                 } else {
                     // No state and a reply smaller than the request until the address proves
                     // it receives what is sent to it.
                     self.stats.login_retries += 1;
                     let cookie = self.cookies.issue(from, unix_secs);
-                    self.send(from, &Message::LoginRetry { req, cookie });
+                    let server_key = self.identity_public_key();
+                    self.send(from, &Message::LoginRetry { req, cookie, server_key });
                 }
             }
             Message::Heartbeat { session } => {
@@ -335,6 +353,7 @@ impl ServerCore {
         credential: &Credential,
     ) {
         let LoginAttempt { req, user, nonce, peer_key } = login;
+        let login = LoginAttempt { req, user, nonce, peer_key };
         // A retransmitted login (same address, same nonce) gets the same session back.
         if let Some(s) = self.sessions.get_mut(&user)
             && s.addr == from
@@ -347,11 +366,7 @@ impl ServerCore {
             return;
         }
         if let Err(reason) = self.check_login(unix_secs, from, user, credential) {
-            self.stats.logins_refused += 1;
-            if self.log_admits("login_refused") {
-                info!("event=login_refused user={user} addr={from} reason={reason}");
-            }
-            self.send(from, &Message::LoginRefused { req, reason });
+            self.refuse_login(from, login, reason, "credential_refused");
             return;
         }
         // One socket is one user: whatever session this address held ends here, and so does
@@ -380,6 +395,14 @@ impl ServerCore {
         }
         let reply = self.login_ok(req, id, user, &peer_key, unix_secs);
         self.send(from, &reply);
+    }
+
+    fn refuse_login(&mut self, from: SocketAddr, login: LoginAttempt, reason: LoginRefusal, why: &str) {
+        self.stats.logins_refused += 1;
+        if self.log_admits("login_refused") {
+            info!("event=login_refused user={} addr={from} reason={reason} detail={why}", login.user);
+        }
+        self.send(from, &Message::LoginRefused { req: login.req, reason });
     }
 
     /// The login's answer, with a certificate for the client's peer key.

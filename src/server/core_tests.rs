@@ -1,5 +1,6 @@
 //! Server core behaviour under virtual time.
 
+use crate::signal::sealed_credential::for_login;
 use std::net::SocketAddr;
 
 use super::config::{AuthMode, ServerConfig};
@@ -54,20 +55,24 @@ impl Harness {
     /// `LoginRetry` to `from`, nothing kept), then the same login with that cookie.
     fn login(&mut self, from: SocketAddr, user: u64, cred: &[u8], nonce: u64) -> Message {
         let credential = Credential::new(cred.to_vec()).unwrap();
-        let login = |cookie| Message::Login {
+        let login = |cookie, credential| Message::Login {
             req: 1,
             user_id: user,
             nonce,
             peer_key: [3; 32],
-            credential: credential.clone(),
+            credential,
             cookie,
         };
-        let out = self.send(from, login(None));
-        let cookie = match out.as_slice() {
-            [(to, Message::LoginRetry { req: 1, cookie })] if *to == from => *cookie,
+        let out = self.send(from, login(None, Credential::default()));
+        let (cookie, key) = match out.as_slice() {
+            [(to, Message::LoginRetry { req: 1, cookie, server_key })] if *to == from => {
+                (*cookie, *server_key)
+            }
             other => panic!("a login without a cookie gets a retry: {other:?}"),
         };
-        let out = self.send(from, login(Some(cookie)));
+        let sealed =
+            for_login(&key, [11; 32], &cookie, user, nonce, &[3; 32], credential.as_bytes()).unwrap();
+        let out = self.send(from, login(Some(cookie), sealed));
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].0, from);
         out[0].1.clone()
@@ -442,8 +447,8 @@ fn a_login_without_a_valid_cookie_keeps_nothing_and_gets_a_smaller_retry() {
     assert_eq!(h.core.stats().login_retries, 1);
 
     // A cookie issued to another address is worth nothing.
-    let Message::LoginRetry { cookie, .. } = out[0].1 else { unreachable!() };
-    let credential = Credential::new(b"c".to_vec()).unwrap();
+    let Message::LoginRetry { cookie, server_key, .. } = out[0].1 else { unreachable!() };
+    let credential = for_login(&server_key, [12; 32], &cookie, 5, 1, &[3; 32], b"c").unwrap();
     let with = |cookie| Message::Login {
         req: 9,
         user_id: 5,
@@ -461,6 +466,56 @@ fn a_login_without_a_valid_cookie_keeps_nothing_and_gets_a_smaller_retry() {
     assert_eq!(h.core.session_count(), 0);
     // The real owner of the address uses its cookie and is in.
     assert!(matches!(h.send(addr(30), with(Some(cookie))).as_slice(), [(_, Message::LoginOk { .. })]));
+}
+
+/// The credential travels sealed to the server and bound to the address cookie: in clear it is
+/// refused, and a sealed one captured from another address's login does not open here, even
+/// with this address's own cookie (a stolen login is worth nothing elsewhere).
+#[test]
+fn credentials_must_be_sealed_for_this_cookie() {
+    let mut h = Harness::new(AuthMode::Open);
+    let retry = |h: &mut Harness, from| match h
+        .send(
+            from,
+            Message::Login {
+                req: 1,
+                user_id: 5,
+                nonce: 1,
+                peer_key: [3; 32],
+                credential: Credential::default(),
+                cookie: None,
+            },
+        )
+        .as_slice()
+    {
+        [(_, Message::LoginRetry { cookie, server_key, .. })] => (*cookie, *server_key),
+        other => panic!("{other:?}"),
+    };
+    let login = |cookie, credential| Message::Login {
+        req: 1,
+        user_id: 5,
+        nonce: 1,
+        peer_key: [3; 32],
+        credential,
+        cookie: Some(cookie),
+    };
+    let (victim_cookie, key) = retry(&mut h, addr(50));
+    let victims = for_login(&key, [13; 32], &victim_cookie, 5, 1, &[3; 32], b"victim-secret").unwrap();
+    let (attacker_cookie, _) = retry(&mut h, addr(51));
+    let refused = |out: &[(SocketAddr, Message)]| {
+        matches!(out, [(_, Message::LoginRefused { reason: LoginRefusal::InvalidToken, .. })])
+    };
+    assert!(refused(&h.send(addr(51), login(attacker_cookie, victims.clone()))), "replayed elsewhere");
+    let clear = Credential::new(b"victim-secret".to_vec()).unwrap();
+    assert!(refused(&h.send(addr(51), login(attacker_cookie, clear))), "in clear");
+    // Sealed for another login field (another peer key) does not open either.
+    let other = for_login(&key, [14; 32], &attacker_cookie, 5, 1, &[4; 32], b"victim-secret").unwrap();
+    assert!(refused(&h.send(addr(51), login(attacker_cookie, other))));
+    assert_eq!(h.core.session_count(), 0);
+    assert!(matches!(
+        h.send(addr(50), login(victim_cookie, victims)).as_slice(),
+        [(_, Message::LoginOk { .. })]
+    ));
 }
 
 #[test]

@@ -54,17 +54,27 @@ impl Rooms {
 
     pub(super) fn login(&mut self, user: u64) {
         let cred = Credential::new(b"pw".to_vec()).unwrap();
-        let login = |cookie| Message::Login {
+        let login = |cookie, credential| Message::Login {
             req: 1,
             user_id: user,
             nonce: user,
             peer_key: [3; 32],
-            credential: cred.clone(),
+            credential,
             cookie,
         };
-        let out = self.raw(addr(user), &login(None));
-        let Message::LoginRetry { cookie, .. } = out[0].1 else { panic!("{out:?}") };
-        let out = self.raw(addr(user), &login(Some(cookie)));
+        let out = self.raw(addr(user), &login(None, Credential::default()));
+        let Message::LoginRetry { cookie, server_key, .. } = out[0].1 else { panic!("{out:?}") };
+        let sealed = crate::signal::sealed_credential::for_login(
+            &server_key,
+            [11; 32],
+            &cookie,
+            user,
+            user,
+            &[3; 32],
+            cred.as_bytes(),
+        )
+        .unwrap();
+        let out = self.raw(addr(user), &login(Some(cookie), sealed));
         let Message::LoginOk { session, .. } = out[0].1 else { panic!("{out:?}") };
         self.sessions.insert(user, session);
     }

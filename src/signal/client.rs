@@ -14,6 +14,7 @@ use super::codec::{self, MAX_SIGNAL_DATAGRAM};
 use super::dedup::PushWindow;
 use super::messages::{Cookie, Credential, FailReason, LoginRefusal, Message};
 use super::room::RoomSnapshot;
+use super::sealed_credential;
 use crate::proto::identity::CERT_LEN;
 
 mod room_commands;
@@ -51,6 +52,25 @@ pub struct ClientConfig {
     /// The Ed25519 public key the server is asked to certify for this user id (the engine's
     /// peer identity; all zero until set, which peers refuse).
     pub peer_key: [u8; 32],
+    /// The server's public key the client pinned; the credential is sealed to it. None seals to
+    /// the key the server's LoginRetry states (an attacker on the path could substitute it).
+    pub server_key: Option<[u8; 32]>,
+    /// Fresh randomness for sealing the credential (the sans-IO client draws none itself).
+    pub seal_random: [u8; 32],
+}
+
+/// 32 bytes from the OS; should that fail, derived from the clock and the user id (logged).
+fn seal_random(user_id: u64) -> [u8; 32] {
+    let mut b = [0u8; 32];
+    if getrandom::fill(&mut b).is_err() {
+        log::warn!("event=random_fallback what=seal_random");
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let mut seed = [0u8; 24];
+        seed[..16].copy_from_slice(&t.as_nanos().to_le_bytes());
+        seed[16..].copy_from_slice(&user_id.to_le_bytes());
+        b = <sha2::Sha256 as sha2::Digest>::digest(seed).into();
+    }
+    b
 }
 
 impl ClientConfig {
@@ -68,6 +88,8 @@ impl ClientConfig {
             logout_timeout_us: 2_000_000,
             nonce: getrandom::u64().unwrap_or(user_id ^ 0x6F76_726E_6574_0001),
             peer_key: [0; 32],
+            server_key: None,
+            seal_random: seal_random(user_id),
         }
     }
 }
@@ -166,6 +188,10 @@ pub struct SignalClient {
     dropped_events: u64,
     /// The server's proof-of-address cookie for this client's address, once it sent one.
     cookie: Option<Cookie>,
+    /// The credential sealed for that cookie (retransmissions send the same bytes).
+    sealed: Credential,
+    /// The server stated another key than the pinned one (its refusal is then explained).
+    key_mismatch: bool,
 }
 
 impl SignalClient {
@@ -188,6 +214,8 @@ impl SignalClient {
             garbage: 0,
             dropped_events: 0,
             cookie: None,
+            sealed: Credential::default(),
+            key_mismatch: false,
         };
         let req = client.take_req();
         let timer = client.new_timer(now_us);
@@ -201,6 +229,12 @@ impl SignalClient {
             Phase::LoggedIn { session } | Phase::LoggingOut { session, .. } => Some(session),
             _ => None,
         }
+    }
+
+    /// Whether the server stated a key other than the pinned one: the credential was sealed to
+    /// the pinned key, which that server cannot open (so it refuses the login).
+    pub fn pinned_key_mismatch(&self) -> bool {
+        self.key_mismatch
     }
 
     /// True once the client has stopped for good.
@@ -406,7 +440,27 @@ impl SignalClient {
                 }
                 SignalEvent::LoggedIn { session, cert, authority }
             }
-            (RequestKind::Login, Message::LoginRetry { cookie, .. }) => {
+            (RequestKind::Login, Message::LoginRetry { cookie, server_key, .. }) => {
+                let key = self.config.server_key.unwrap_or(server_key);
+                self.key_mismatch = key != server_key;
+                // Fresh for each cookie: the sealing key must never be used twice.
+                let mut random = self.config.seal_random;
+                for (r, c) in random.iter_mut().zip(cookie.iter().cycle()) {
+                    *r ^= *c;
+                }
+                let random: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(random).into();
+                // An invalid key gets an empty credential, which the server refuses.
+                let c = &self.config;
+                self.sealed = sealed_credential::for_login(
+                    &key,
+                    random,
+                    &cookie,
+                    c.user_id,
+                    c.nonce,
+                    &c.peer_key,
+                    c.credential.as_bytes(),
+                )
+                .unwrap_or_default();
                 // The server wants proof that this address receives: send the login again at
                 // once, with the cookie it sent here.
                 self.cookie = Some(cookie);
@@ -498,7 +552,8 @@ impl SignalClient {
                 user_id: self.config.user_id,
                 nonce: self.config.nonce,
                 peer_key: self.config.peer_key,
-                credential: self.config.credential.clone(),
+                // Never the credential itself: sealed to the server once it sent a cookie.
+                credential: if self.cookie.is_some() { self.sealed.clone() } else { Credential::default() },
                 cookie: self.cookie,
             },
             RequestKind::Logout => Message::Logout { req, session },

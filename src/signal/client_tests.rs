@@ -9,6 +9,15 @@ use super::messages::{Credential, FailReason, LoginRefusal, Message};
 
 const MS: u64 = 1_000;
 const SESSION: u64 = 0xABCD;
+const CREDENTIAL: &[u8] = b"pw";
+
+/// The credential field of a login message.
+fn first_credential(sent: &[Message]) -> &[u8] {
+    match sent.first() {
+        Some(Message::Login { credential, .. }) => credential.as_bytes(),
+        _ => &[],
+    }
+}
 
 fn server() -> SocketAddr {
     "192.0.2.1:7650".parse().unwrap()
@@ -19,7 +28,7 @@ fn peer_addr() -> SocketAddr {
 }
 
 fn client() -> SignalClient {
-    let mut config = ClientConfig::new(server(), 7, Credential::new(b"pw".to_vec()).unwrap());
+    let mut config = ClientConfig::new(server(), 7, Credential::new(CREDENTIAL.to_vec()).unwrap());
     config.nonce = 1234;
     SignalClient::new(config, 0)
 }
@@ -71,15 +80,24 @@ fn a_login_retry_sends_the_login_again_at_once_with_the_cookie() {
     let Message::Login { req, cookie: None, .. } = first[0] else {
         panic!("first login has no cookie: {first:?}")
     };
-    deliver(&mut c, 5 * MS, Message::LoginRetry { req, cookie: [9; 16] });
+    let server_seed = [21u8; 32];
+    let server_key = ed25519_dalek::SigningKey::from_bytes(&server_seed).verifying_key().to_bytes();
+    deliver(&mut c, 5 * MS, Message::LoginRetry { req, cookie: [9; 16], server_key });
     let again = sent(&mut c, 5 * MS);
     assert!(
         matches!(again.as_slice(), [Message::Login { req: r, cookie: Some([9, ..]), .. }] if *r == req),
         "at once, same request, with the cookie: {again:?}"
     );
+    // The credential goes sealed to the server, for this cookie; never in clear.
+    let Message::Login { credential, user_id, nonce, peer_key, .. } = &again[0] else { unreachable!() };
+    assert_ne!(credential.as_bytes(), first_credential(&first));
+    let binding = crate::signal::sealed_credential::binding(&[9; 16], *user_id, *nonce, peer_key);
+    let opened =
+        crate::signal::sealed_credential::Opener::new(&server_seed).open(&binding, credential.as_bytes());
+    assert_eq!(opened.as_deref(), Some(CREDENTIAL));
     assert!(events(&mut c).is_empty(), "a retry is no outcome");
     // A retry for something else changes nothing.
-    deliver(&mut c, 6 * MS, Message::LoginRetry { req: req + 100, cookie: [1; 16] });
+    deliver(&mut c, 6 * MS, Message::LoginRetry { req: req + 100, cookie: [1; 16], server_key });
     assert!(sent(&mut c, 6 * MS).is_empty());
     deliver(
         &mut c,

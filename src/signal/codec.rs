@@ -7,7 +7,7 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use super::messages::{COOKIE_LEN, Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
+use super::messages::{COOKIE_LEN, Credential, FailReason, LoginRefusal, MAX_WIRE_CREDENTIAL_LEN, Message};
 use super::{room_codec, room_request_codec};
 use crate::proto::identity::CERT_LEN;
 
@@ -83,7 +83,7 @@ pub enum DecodeError {
     TrailingBytes,
     /// An address family byte other than 4 or 6.
     BadAddressFamily(u8),
-    /// A credential length above [`MAX_CREDENTIAL_LEN`].
+    /// A credential length above [`MAX_WIRE_CREDENTIAL_LEN`].
     CredentialTooLong,
     /// A boolean byte other than 0 or 1.
     BadFlag(u8),
@@ -153,8 +153,8 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
             w.u64(*nonce)?;
             w.bytes(peer_key)?;
             let bytes = credential.as_bytes();
-            // Credential::new guarantees the length fits in one byte.
-            w.u8(u8::try_from(bytes.len()).map_err(|_| EncodeError::BufferTooSmall)?)?;
+            // Credential guarantees the length fits in two bytes.
+            w.u16(u16::try_from(bytes.len()).map_err(|_| EncodeError::BufferTooSmall)?)?;
             w.bytes(bytes)?;
             match cookie {
                 Some(cookie) => {
@@ -259,10 +259,11 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
             w.u32(*req)?;
             w.u8(refusal_code(*reason))?;
         }
-        Message::LoginRetry { req, cookie } => {
+        Message::LoginRetry { req, cookie, server_key } => {
             w.u8(kind::LOGIN_RETRY)?;
             w.u32(*req)?;
             w.bytes(cookie)?;
+            w.bytes(server_key)?;
         }
         Message::HeartbeatAck { session } => {
             w.u8(kind::HEARTBEAT_ACK)?;
@@ -343,12 +344,12 @@ pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
             let user_id = r.u64()?;
             let nonce = r.u64()?;
             let peer_key = r.array::<32>()?;
-            let len = usize::from(r.u8()?);
-            if len > MAX_CREDENTIAL_LEN {
+            let len = usize::from(r.u16()?);
+            if len > MAX_WIRE_CREDENTIAL_LEN {
                 return Err(DecodeError::CredentialTooLong);
             }
             let bytes = r.bytes(len)?;
-            let credential = Credential::new(bytes).ok_or(DecodeError::CredentialTooLong)?;
+            let credential = Credential::sealed(bytes).ok_or(DecodeError::CredentialTooLong)?;
             let cookie = match r.u8()? {
                 0 => None,
                 1 => Some(r.array::<COOKIE_LEN>()?),
@@ -370,7 +371,11 @@ pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
             authority: r.array::<32>()?,
         },
         kind::LOGIN_REFUSED => Message::LoginRefused { req: r.u32()?, reason: refusal_from(r.u8()?) },
-        kind::LOGIN_RETRY => Message::LoginRetry { req: r.u32()?, cookie: r.array::<COOKIE_LEN>()? },
+        kind::LOGIN_RETRY => Message::LoginRetry {
+            req: r.u32()?,
+            cookie: r.array::<COOKIE_LEN>()?,
+            server_key: r.array::<32>()?,
+        },
         kind::HEARTBEAT_ACK => Message::HeartbeatAck { session: r.u64()? },
         kind::LOGOUT_OK => Message::LogoutOk { req: r.u32()? },
         kind::CONNECT_PENDING => Message::ConnectPending { req: r.u32()?, peer: r.u64()? },
@@ -494,6 +499,9 @@ impl Writer<'_> {
     pub(super) fn u8(&mut self, v: u8) -> Result<(), EncodeError> {
         self.bytes(&[v])
     }
+    pub(super) fn u16(&mut self, v: u16) -> Result<(), EncodeError> {
+        self.bytes(&v.to_be_bytes())
+    }
     pub(super) fn u32(&mut self, v: u32) -> Result<(), EncodeError> {
         self.bytes(&v.to_be_bytes())
     }
@@ -552,6 +560,9 @@ impl<'a> Reader<'a> {
     }
     pub(super) fn u8(&mut self) -> Result<u8, DecodeError> {
         Ok(self.array::<1>()?[0])
+    }
+    pub(super) fn u16(&mut self) -> Result<u16, DecodeError> {
+        Ok(u16::from_be_bytes(self.array()?))
     }
     pub(super) fn u32(&mut self) -> Result<u32, DecodeError> {
         Ok(u32::from_be_bytes(self.array()?))

@@ -152,7 +152,7 @@ fn all_messages() -> Vec<Message> {
             credential: Credential::default(),
             cookie: None,
         },
-        Message::LoginRetry { req: 2, cookie: [7; 16] },
+        Message::LoginRetry { req: 2, cookie: [7; 16], server_key: [5; 32] },
         Message::Heartbeat { session: 9 },
         Message::Logout { req: 3, session: 9 },
         Message::ConnectRequest { req: 4, session: 9, to: 77 },

@@ -15,8 +15,12 @@ use crate::proto::identity::CERT_LEN;
 ///
 /// Keeps a login well under the 1300-byte datagram limit and bounds what the server stores.
 pub const MAX_CREDENTIAL_LEN: usize = 255;
+/// Longest credential field of a Login on the wire: a sealed credential (see
+/// [`super::sealed_credential`]).
+pub const MAX_WIRE_CREDENTIAL_LEN: usize = MAX_CREDENTIAL_LEN + super::sealed_credential::SEAL_OVERHEAD;
 
-/// Opaque login credential: an open-mode client secret or a shared-secret token.
+/// Opaque login credential: an open-mode client secret or a token (at most
+/// [`MAX_CREDENTIAL_LEN`] bytes), or in a Login on the wire the same sealed to the server.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Credential(Vec<u8>);
 
@@ -25,6 +29,12 @@ impl Credential {
     pub fn new(bytes: impl Into<Vec<u8>>) -> Option<Self> {
         let bytes = bytes.into();
         (bytes.len() <= MAX_CREDENTIAL_LEN).then_some(Self(bytes))
+    }
+
+    /// Wraps a sealed credential; `None` when longer than [`MAX_WIRE_CREDENTIAL_LEN`].
+    pub fn sealed(bytes: impl Into<Vec<u8>>) -> Option<Self> {
+        let bytes = bytes.into();
+        (bytes.len() <= MAX_WIRE_CREDENTIAL_LEN).then_some(Self(bytes))
     }
 
     /// The raw bytes.
@@ -92,7 +102,9 @@ pub enum Message {
     /// the one the server's `LoginRetry` gave this address: without a valid one the server
     /// answers `LoginRetry` and keeps nothing (the address must prove it receives).
     /// `peer_key` is the Ed25519 public key the server certifies for this user id: peers check
-    /// that certificate when they connect (docs/PROTOCOL.md, handshake).
+    /// that certificate when they connect (docs/PROTOCOL.md, handshake). With a cookie,
+    /// `credential` is sealed to the server and bound to the cookie (see
+    /// [`super::sealed_credential`]); without one it is empty.
     Login {
         req: u32,
         user_id: u64,
@@ -163,7 +175,8 @@ pub enum Message {
     LoginRefused { req: u32, reason: LoginRefusal },
     /// Answer to a login without a valid cookie: send the login again with this one. Smaller
     /// than any login, so a spoofed login cannot make the server amplify traffic.
-    LoginRetry { req: u32, cookie: Cookie },
+    /// `server_key` is the server's public key, for clients that did not pin one.
+    LoginRetry { req: u32, cookie: Cookie, server_key: [u8; 32] },
     /// Answer to a heartbeat.
     HeartbeatAck { session: u64 },
     /// Answer to a logout (also sent when the session was already gone).

@@ -16,6 +16,7 @@ pub mod rng;
 pub mod room;
 mod room_codec;
 mod room_request_codec;
+pub mod sealed_credential;
 
 pub use client::{ClientConfig, CommandError, SignalClient, SignalEvent};
 pub use client_rooms::{RoomEvent, RoomRequest};

@@ -127,6 +127,7 @@ fn signal_config(
 ) -> ClientConfig {
     let mut config = ClientConfig::new(server, user, credential.clone());
     config.peer_key = identity.public_key();
+    config.server_key = identity.pinned();
     config
 }
 
@@ -555,8 +556,15 @@ impl Core {
                     inbox.push_notification(Notification::LoggedIn);
                 }
                 SignalEvent::LoginRefused { reason } => {
-                    warn!("event=login_refused user={} reason={reason:?}", self.user_id);
-                    inbox.push_notification(Notification::LoginFailed { reason: format!("{reason:?}") });
+                    let reason = if self.signal.pinned_key_mismatch() {
+                        format!(
+                            "{reason:?}: the server's key is not the pinned one (server_key), so it cannot open the sealed credential"
+                        )
+                    } else {
+                        format!("{reason:?}")
+                    };
+                    warn!("event=login_refused user={} reason=\"{reason}\"", self.user_id);
+                    inbox.push_notification(Notification::LoginFailed { reason });
                     self.fail_pending(inbox);
                 }
                 SignalEvent::ServerLost | SignalEvent::SessionEnded | SignalEvent::LoggedOut => {
