@@ -99,6 +99,33 @@ fn a_flood_of_spoofed_logins_keeps_nothing_and_players_are_still_served() {
     assert!(a.is_connected(b.user_id()));
 }
 
+/// The on-path attacker: records (source, payload) of every UDP datagram sent to `to` until
+/// `stop` is set.
+fn capture_to(
+    sniffer: socket2::Socket,
+    to: SocketAddrV4,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<Vec<(SocketAddrV4, Vec<u8>)>> {
+    std::thread::spawn(move || {
+        let mut seen = vec![];
+        let mut buf = vec![0u8; 70_000];
+        while !stop.load(Ordering::Relaxed) {
+            let Ok(n) = (&sniffer).read(&mut buf) else { continue };
+            let p = &buf[..n];
+            let ihl = usize::from(p[0] & 0x0f) * 4;
+            let (Some(a), Some(port)) = (p.get(12..16), p.get(ihl..ihl + 2)) else { continue };
+            let src = SocketAddrV4::new(
+                Ipv4Addr::new(a[0], a[1], a[2], a[3]),
+                u16::from_be_bytes([port[0], port[1]]),
+            );
+            if let Some(d) = payload_between(p, src, to) {
+                seen.push((src, d.to_vec()));
+            }
+        }
+        seen
+    })
+}
+
 #[test]
 fn a_captured_login_replayed_and_forged_logouts_change_nobodys_session() {
     let Some((sniffer, injector)) = raw_sockets() else { return };
@@ -106,26 +133,7 @@ fn a_captured_login_replayed_and_forged_logouts_change_nobodys_session() {
     let server_addr = v4(s.local_addr());
     let stop = Arc::new(AtomicBool::new(false));
     // The on-path attacker records what clients send to the server.
-    let capture = {
-        let stop = stop.clone();
-        std::thread::spawn(move || {
-            let mut seen: Vec<(SocketAddrV4, Vec<u8>)> = vec![];
-            let mut buf = vec![0u8; 70_000];
-            while !stop.load(Ordering::Relaxed) {
-                let Ok(n) = (&sniffer).read(&mut buf) else { continue };
-                let p = &buf[..n];
-                let ihl = usize::from(p[0] & 0x0f) * 4;
-                let src = SocketAddrV4::new(
-                    Ipv4Addr::new(p[12], p[13], p[14], p[15]),
-                    u16::from_be_bytes([p[ihl], p[ihl + 1]]),
-                );
-                if let Some(d) = payload_between(p, src, server_addr) {
-                    seen.push((src, d.to_vec()));
-                }
-            }
-            seen
-        })
-    };
+    let capture = capture_to(sniffer, server_addr, stop.clone());
     let victim = engine(&s, 9101);
     let peer = engine(&s, 9102);
     std::thread::sleep(Duration::from_millis(100));
@@ -180,26 +188,7 @@ fn a_token_captured_on_the_wire_is_refused_from_another_address() {
     let s = server(AuthMode::SharedSecret(secret.clone()));
     let server_addr = v4(s.local_addr());
     let stop = Arc::new(AtomicBool::new(false));
-    let capture = {
-        let stop = stop.clone();
-        std::thread::spawn(move || {
-            let mut seen = vec![];
-            let mut buf = vec![0u8; 70_000];
-            while !stop.load(Ordering::Relaxed) {
-                let Ok(n) = (&sniffer).read(&mut buf) else { continue };
-                let p = &buf[..n];
-                let ihl = usize::from(p[0] & 0x0f) * 4;
-                let src = SocketAddrV4::new(
-                    Ipv4Addr::new(p[12], p[13], p[14], p[15]),
-                    u16::from_be_bytes([p[ihl], p[ihl + 1]]),
-                );
-                if let Some(d) = payload_between(p, src, server_addr) {
-                    seen.push(d.to_vec());
-                }
-            }
-            seen
-        })
-    };
+    let capture = capture_to(sniffer, server_addr, stop.clone());
     let expiry = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 600;
     let token = ovrnet::server::token::mint(&secret, 9201, expiry);
     let player = ovrnet::engine::Engine::start(engine_support::config(&s, 9201, &token)).expect("engine");
@@ -209,7 +198,7 @@ fn a_token_captured_on_the_wire_is_refused_from_another_address() {
     let seen = capture.join().expect("capture thread");
     let captured = seen
         .iter()
-        .find_map(|d| match decode(d) {
+        .find_map(|(_, d)| match decode(d) {
             Ok(m @ Message::Login { cookie: Some(_), .. }) => Some(m),
             _ => None,
         })
