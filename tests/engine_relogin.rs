@@ -1,6 +1,8 @@
 //! Recovery without the game's help: when the rendezvous server is killed (SIGKILL, no goodbye)
-//! and restarted on the same address, a logged-in engine logs in again by itself and is
-//! reachable again, and its direct connection to a peer keeps working meanwhile.
+//! and restarted on the same address with its key file, a logged-in engine logs in again by
+//! itself and is reachable again, and its direct connection to a peer keeps working meanwhile.
+//! (The restarted server has lost the session keys; it proves the sessions are gone with reset
+//! tokens derived from its identity key, which is why the key must survive the restart.)
 mod engine_support;
 use engine_support::*;
 
@@ -24,10 +26,21 @@ impl Drop for Server {
     }
 }
 
-/// Starts the server binary on `listen` and returns it with the address it announced.
-fn start_server(listen: &str) -> (Server, SocketAddr) {
+/// A server identity key file, as `ovrnet-server keygen` writes it.
+fn key_file(name: &str) -> std::path::PathBuf {
+    let out = Command::new(BIN).arg("keygen").output().expect("keygen runs");
+    assert!(out.status.success());
+    let file = std::env::temp_dir().join(format!("ovrnet-relogin-{}-{name}.key", std::process::id()));
+    std::fs::write(&file, &out.stdout).expect("key file written");
+    file
+}
+
+/// Starts the server binary on `listen` with the identity key in `key` and returns it with the
+/// address it announced.
+fn start_server(listen: &str, key: &std::path::Path) -> (Server, SocketAddr) {
+    let key = key.to_str().expect("utf-8 temp path");
     let mut child = Command::new(BIN)
-        .args(["--auth", "open", "--listen", listen, "--log-level", "off"])
+        .args(["--auth", "open", "--listen", listen, "--log-level", "off", "--identity-key-file", key])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -57,13 +70,14 @@ fn kill9(server: &mut Server) {
 
 #[test]
 fn after_a_server_restart_clients_log_in_again_and_are_reachable() {
-    let (mut first, addr) = start_server("127.0.0.1:0");
+    let key = key_file("restart");
+    let (mut first, addr) = start_server("127.0.0.1:0", &key);
     let (a, b) = (engine_at(addr, 8101), engine_at(addr, 8102));
     connect_pair(&a, &b);
 
     kill9(&mut first);
     let killed_at = Instant::now();
-    let (mut second, again) = start_server(&addr.to_string());
+    let (mut second, again) = start_server(&addr.to_string(), &key);
     assert_eq!(again, addr, "restarted on the same address");
 
     // Both log in again by themselves, within 5 s of the kill.
@@ -82,11 +96,13 @@ fn after_a_server_restart_clients_log_in_again_and_are_reachable() {
     connect_pair(&c, &a);
     kill9(&mut second);
     drop((a, b, c));
+    let _ = std::fs::remove_file(key);
 }
 
 #[test]
 fn a_shut_down_engine_does_not_log_in_again() {
-    let (mut server, addr) = start_server("127.0.0.1:0");
+    let key = key_file("shutdown");
+    let (mut server, addr) = start_server("127.0.0.1:0", &key);
     let a = engine_at(addr, 8201);
     a.shutdown();
     // Nothing to observe on `a` itself after shutdown; the server must not see it come back.
@@ -95,4 +111,5 @@ fn a_shut_down_engine_does_not_log_in_again() {
     b.connect(8201);
     expect(&b, state(8201, PeerState::Timeout), 6);
     kill9(&mut server);
+    let _ = std::fs::remove_file(key);
 }

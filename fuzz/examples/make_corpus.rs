@@ -10,6 +10,9 @@ use ovrnet::proto::{Config, Connection, Policy};
 use ovrnet::signal::{Credential, Message, encode};
 use ovrnet::sim::proto_endpoint::seed_bytes;
 
+#[path = "../shared/signalling_pair.rs"]
+mod signalling_pair;
+
 fn framed(datagrams: &[Vec<u8>]) -> Vec<u8> {
     let mut out = vec![];
     for d in datagrams {
@@ -65,29 +68,28 @@ fn main() {
     write("frames", "each_frame", &framed(&frames));
     write("frames", "all_in_one", &framed(&[frames.concat()]));
 
-    // Signalling: one of each common message, with a one-byte source selector.
+    // Signalling: the login in clear, then session messages sealed to the server (selector
+    // 0x20) and to the client (0x30), in the sessions the target's pair logs in.
+    let p = signalling_pair::pair();
+    let (server_session, client_session) = (p.server_session, p.client_session);
     let cred = Credential::new(b"secret".to_vec()).expect("short");
     let msgs = [
-        Message::Login {
-            req: 1,
-            user_id: 5,
-            nonce: 9,
-            peer_key: [3; 32],
-            credential: cred,
-            cookie: Some([1; 16]),
-        },
-        Message::Heartbeat { session: 77 },
-        Message::ConnectRequest { req: 2, session: 77, to: 6 },
-        Message::Accept { req: 3, session: 77, peer: 6 },
-        Message::PushAck { session: 77, push: 1 },
-        Message::RoomGetCurrent { req: 4, session: 77 },
-        Message::PeerConnectRequest { push: 1, from: 6, addr: SocketAddr::from(([127, 0, 0, 1], 9)) },
+        (0x00, Message::Login { req: 1, user_id: 5, nonce: 9, peer_key: [3; 32], credential: cred, cookie: None }),
+        (0x20, Message::Heartbeat { session: server_session }),
+        (0x20, Message::ConnectRequest { req: 2, session: server_session, to: 6 }),
+        (0x21, Message::Accept { req: 3, session: server_session, peer: 6 }),
+        (0x20, Message::PushAck { session: server_session, push: 1 }),
+        (0x20, Message::RoomGetCurrent { req: 4, session: server_session }),
+        (0x20, Message::Logout { req: 5, session: server_session }),
+        (0x30, Message::PeerConnectRequest { push: 1, from: 6, addr: SocketAddr::from(([127, 0, 0, 1], 9)) }),
+        (0x30, Message::HeartbeatAck { session: client_session }),
+        (0x10, Message::SessionUnknown { session: client_session, reset_token: [4; 16] }),
     ];
     let mut sig = vec![];
-    for (i, m) in msgs.iter().enumerate() {
-        let mut b = [0u8; 1300];
+    for (selector, m) in &msgs {
+        let mut b = [0u8; 1400];
         let n = encode(m, &mut b).expect("encodes");
-        sig.push(i as u8);
+        sig.push(*selector);
         sig.extend_from_slice(&(n as u16).to_le_bytes());
         sig.extend_from_slice(&b[..n]);
     }

@@ -1,10 +1,14 @@
 //! The rendezvous server as a sans-IO state machine: datagrams and time in, datagrams out.
 //!
-//! Identity of a sender is its UDP address plus the session id it echoes; anything that does
-//! not match an existing session gets `SessionUnknown` (never a side effect). Every request id
-//! is executed at most once per session; repeats get the remembered answer.
+//! A login is a Noise handshake (after the address proved itself with a cookie); every later
+//! datagram is sealed under the keys it made. A session is those keys, not an address: a
+//! datagram that does not open under them has no effect, and the newest one that does moves
+//! the session to its source address (a client whose NAT rebinds keeps its session). A sealed
+//! datagram for a session the server does not know gets `SessionUnknown` with the session's
+//! reset token (never a side effect). Every request id is executed at most once per session;
+//! repeats get the remembered answer.
 
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::net::SocketAddr;
 
 use log::{debug, info, warn};
@@ -12,17 +16,21 @@ use log::{debug, info, warn};
 use super::config::{AuthMode, ServerConfig};
 use super::cookie::CookieJar;
 use super::log_limit::LogLimit;
+use super::reset_token::ResetTokens;
 use super::rooms::RoomTable;
+use super::secret_stream::SecretStream;
 use super::session::{QueuedPush, Session};
 use super::signed_token;
 use super::token::{self, TokenError};
 use crate::proto::Authority;
 use crate::signal::RoomRequest;
 use crate::signal::backoff::Backoff;
-use crate::signal::codec::{self, DecodeError, SIGNAL_V1};
-use crate::signal::messages::{Credential, FailReason, LoginRefusal, Message};
+use crate::signal::codec::{self, DecodeError};
+use crate::signal::constant_time;
+use crate::signal::login_handshake::{self, Responder, ServerKey};
+use crate::signal::messages::{Cookie, Credential, FailReason, LoginRefusal, Message};
 use crate::signal::rng::SplitMix64;
-use crate::signal::sealed_credential::{self, Opener};
+use crate::signal::sealed;
 
 mod rooms;
 
@@ -32,8 +40,15 @@ pub struct Stats {
     pub datagrams: u64,
     /// Datagrams that did not decode.
     pub garbage: u64,
-    /// Well-formed datagrams a server never expects (server->client types).
+    /// Well-formed datagrams a server never expects (server->client types, or session messages
+    /// in clear).
     pub unexpected: u64,
+    /// Sealed datagrams that did not open: forged, damaged or replayed. No effect.
+    pub sealed_refused: u64,
+    /// Sealed datagrams for a session the server does not have (answered `SessionUnknown`).
+    pub unknown_sessions: u64,
+    /// Sessions moved to a new source address by a datagram that opened (NAT rebinding).
+    pub address_changes: u64,
     pub logins: u64,
     pub logins_refused: u64,
     /// Logins answered with a `LoginRetry` (no valid address cookie): nothing was kept for them.
@@ -83,15 +98,21 @@ enum Op {
 pub struct ServerCore {
     config: ServerConfig,
     sessions: HashMap<u64, Session>,
+    /// Which user each source address belongs to (one socket is one user).
     by_addr: HashMap<SocketAddr, u64>,
-    /// Live session ids, so a new one is checked for uniqueness in O(1).
-    session_ids: HashSet<u64>,
+    /// Live session id -> user: sealed datagrams name their session.
+    by_session: HashMap<u64, u64>,
     /// (caller, callee) -> expiry time.
     pending: HashMap<(u64, u64), u64>,
     timers: BTreeSet<(u64, Timer)>,
     rooms: RoomTable,
     out: VecDeque<(SocketAddr, Vec<u8>)>,
+    /// Room ids (public, so a predictable generator is fine).
     rng: SplitMix64,
+    /// Session ids: unpredictable, so nobody can ask for a future session's reset token.
+    session_ids: SecretStream,
+    /// Random bytes for each login handshake's ephemeral key.
+    ephemerals: SecretStream,
     stats: Stats,
     /// Per-event log budget: floods of requests must not write a line each.
     log_limit: LogLimit,
@@ -101,29 +122,35 @@ pub struct ServerCore {
     clock: u64,
     /// Signs the peer certificate each login gets.
     authority: Authority,
-    /// Opens the credentials clients seal to the same key.
-    opener: Opener,
+    /// The same key as the channel's static key: logins are handshakes with it.
+    server_key: ServerKey,
+    /// Proves a clear `SessionUnknown` comes from this server.
+    reset_tokens: ResetTokens,
 }
 
 impl ServerCore {
-    /// `seed` drives session ids: from the OS in production, a constant in tests.
-    pub fn new(config: ServerConfig, seed: u64) -> Self {
+    /// `seed` drives session and room ids, handshake ephemerals and the cookie key: from the
+    /// OS in production, a constant in tests (runs then repeat exactly).
+    pub fn new(config: ServerConfig, seed: [u8; 32]) -> Self {
         Self {
             // Before `config` moves in.
             rooms: RoomTable::new(config.max_rooms),
             authority: Authority::from_seed(config.identity_key.0),
-            opener: Opener::new(&config.identity_key.0),
+            server_key: ServerKey::from_identity_seed(&config.identity_key.0),
+            reset_tokens: ResetTokens::new(&config.identity_key.0),
             config,
             sessions: HashMap::new(),
             by_addr: HashMap::new(),
-            session_ids: HashSet::new(),
+            by_session: HashMap::new(),
             pending: HashMap::new(),
             timers: BTreeSet::new(),
             out: VecDeque::new(),
-            rng: SplitMix64::new(seed),
+            rng: SplitMix64::new(SecretStream::new(&seed, "room ids").next_u64()),
+            session_ids: SecretStream::new(&seed, "session ids"),
+            ephemerals: SecretStream::new(&seed, "handshake ephemerals"),
             stats: Stats::default(),
             log_limit: LogLimit::default(),
-            cookies: CookieJar::new(cookie_key(seed)),
+            cookies: CookieJar::new(SecretStream::new(&seed, "cookie key").next_block()),
             clock: 0,
         }
     }
@@ -179,12 +206,12 @@ impl ServerCore {
         self.stats.datagrams += 1;
         let msg = match codec::decode(data) {
             Ok(msg) => msg,
-            Err(DecodeError::OldVersion { login_req }) => {
+            Err(DecodeError::OldVersion { version, login_req }) => {
                 self.stats.garbage += 1;
                 if self.log_admits("old_client") {
-                    info!("event=old_client addr={from} version=1");
+                    info!("event=old_client addr={from} version={}", version & 0x0F);
                 }
-                // A refusal the old client decodes (same layout in both versions), smaller than
+                // A refusal the old client decodes (same layout in every version), smaller than
                 // its login: it reports why instead of timing out.
                 if let Some(req) = login_req {
                     let mut bytes = codec::encode_to_vec(&Message::LoginRefused {
@@ -192,7 +219,7 @@ impl ServerCore {
                         reason: LoginRefusal::UnsupportedVersion,
                     });
                     if let Some(b) = bytes.first_mut() {
-                        *b = SIGNAL_V1;
+                        *b = version;
                     }
                     self.out.push_back((from, bytes));
                 }
@@ -206,111 +233,141 @@ impl ServerCore {
         };
         match msg {
             Message::Login { req, user_id, nonce, peer_key, credential, cookie } => {
-                if let Some(cookie) = cookie.filter(|c| self.cookies.check(from, unix_secs, c)) {
-                    // The credential was sealed to this server for this cookie (so this
-                    // address): a login captured elsewhere does not open here.
-                    let binding = sealed_credential::binding(&cookie, user_id, nonce, &peer_key);
-                    let opened = self.opener.open(&binding, credential.as_bytes()).and_then(Credential::new);
-                    let login = LoginAttempt { req, user: user_id, nonce, peer_key };
-                    match opened {
-                        Some(credential) => self.on_login(now, unix_secs, from, login, &credential),
-                        None => self.refuse_login(
-                            from,
-                            login,
-                            LoginRefusal::InvalidToken,
-                            "credential_not_sealed_here",
-                        ),
+                let login = LoginAttempt { req, user: user_id, nonce, peer_key };
+                match cookie.filter(|c| self.cookies.check(from, unix_secs, c)) {
+                    Some(cookie) => {
+                        self.on_login_handshake(now, unix_secs, from, login, &cookie, &credential)
                     }
-                } else {
-                    // No state and a reply smaller than the request until the address proves
-                    // it receives what is sent to it.
-                    self.stats.login_retries += 1;
-                    let cookie = self.cookies.issue(from, unix_secs);
-                    let server_key = self.identity_public_key();
-                    self.send(from, &Message::LoginRetry { req, cookie, server_key });
+                    None => {
+                        // No state and a reply smaller than the request until the address
+                        // proves it receives what is sent to it.
+                        self.stats.login_retries += 1;
+                        let cookie = self.cookies.issue(from, unix_secs);
+                        let server_key = self.identity_public_key();
+                        self.send(from, &Message::LoginRetry { req, cookie, server_key });
+                    }
                 }
             }
+            Message::Sealed { to_server: true, session, counter, body } => {
+                self.on_sealed(now, from, session, counter, &body)
+            }
+            _ => {
+                // Server->client types, and session messages in clear (they must be sealed).
+                self.stats.unexpected += 1;
+                debug!("event=unexpected from={from}");
+            }
+        }
+    }
+
+    /// A sealed datagram: acts in its session only if it opens under the session's keys.
+    fn on_sealed(&mut self, now: u64, from: SocketAddr, session: u64, counter: u64, body: &[u8]) {
+        let Some(&user) = self.by_session.get(&session) else {
+            // Expired, replaced, or from before a restart. Smaller than the datagram it
+            // answers, so it amplifies nothing; only the client that logged in knows the token.
+            self.stats.unknown_sessions += 1;
+            let reset_token = self.reset_tokens.token(session);
+            self.send(from, &Message::SessionUnknown { session, reset_token });
+            return;
+        };
+        let Some(s) = self.sessions.get_mut(&user) else {
+            return;
+        };
+        let Some((msg, newest)) = sealed::open(&mut s.channel, counter, body) else {
+            self.stats.sealed_refused += 1;
+            if self.log_admits("sealed_refused") {
+                info!("event=sealed_refused user={user} from={from}");
+            }
+            return;
+        };
+        s.last_seen = now;
+        s.accept = None; // the client has the keys: a repeated login is no longer answered
+        if from != s.addr && newest {
+            let old = std::mem::replace(&mut s.addr, from);
+            if self.by_addr.get(&old) == Some(&user) {
+                self.by_addr.remove(&old);
+            }
+            self.by_addr.insert(from, user);
+            self.stats.address_changes += 1;
+            if self.log_admits("address_changed") {
+                info!("event=address_changed user={user} from={old} to={from}");
+            }
+        }
+        if msg.session_id() != Some(session) {
+            self.stats.unexpected += 1;
+            return;
+        }
+        self.on_session_message(now, user, msg);
+    }
+
+    /// One opened message of `user`'s session.
+    fn on_session_message(&mut self, now: u64, user: u64, msg: Message) {
+        match msg {
             Message::Heartbeat { session } => {
-                if let Some(user) = self.session_for(now, from, session) {
-                    self.send(from, &Message::HeartbeatAck { session });
-                    debug!("event=heartbeat user={user}");
-                }
+                self.send_sealed(user, &Message::HeartbeatAck { session });
+                debug!("event=heartbeat user={user}");
             }
-            Message::Logout { req, session } => {
-                let known = self.by_addr.get(&from).copied();
-                if let Some(user) = known
-                    && self.sessions.get(&user).is_some_and(|s| s.id == session)
-                {
-                    self.remove_session(now, user, "logout");
-                }
-                // Answer even for an unknown session: the logout is then already done.
-                self.send(from, &Message::LogoutOk { req });
+            Message::Logout { req, .. } => {
+                // Sealed before the keys go with the session.
+                self.send_sealed(user, &Message::LogoutOk { req });
+                self.remove_session(now, user, "logout");
             }
-            Message::ConnectRequest { req, session, to } => {
-                self.on_request(now, from, session, req, Op::Connect(to))
-            }
-            Message::Accept { req, session, peer } => {
-                self.on_request(now, from, session, req, Op::Accept(peer))
-            }
-            Message::Decline { req, session, peer } => {
-                self.on_request(now, from, session, req, Op::Decline(peer))
-            }
-            Message::RoomCreate { req, session, join_policy, max_users, updates_off, data_store } => {
+            Message::ConnectRequest { req, to, .. } => self.on_request(now, user, req, Op::Connect(to)),
+            Message::Accept { req, peer, .. } => self.on_request(now, user, req, Op::Accept(peer)),
+            Message::Decline { req, peer, .. } => self.on_request(now, user, req, Op::Decline(peer)),
+            Message::RoomCreate { req, join_policy, max_users, updates_off, data_store, .. } => {
                 let op = RoomRequest::Create { join_policy, max_users, updates_off, data_store };
-                self.on_request(now, from, session, req, Op::Room(op))
+                self.on_request(now, user, req, Op::Room(op))
             }
-            Message::RoomJoin { req, session, room, updates_off } => {
-                self.on_request(now, from, session, req, Op::Room(RoomRequest::Join { room, updates_off }))
+            Message::RoomJoin { req, room, updates_off, .. } => {
+                self.on_request(now, user, req, Op::Room(RoomRequest::Join { room, updates_off }))
             }
-            Message::RoomLeave { req, session, room } => {
-                self.on_request(now, from, session, req, Op::Room(RoomRequest::Leave { room }))
+            Message::RoomLeave { req, room, .. } => {
+                self.on_request(now, user, req, Op::Room(RoomRequest::Leave { room }))
             }
-            Message::RoomGet { req, session, room } => {
-                self.on_request(now, from, session, req, Op::Room(RoomRequest::Get { room }))
+            Message::RoomGet { req, room, .. } => {
+                self.on_request(now, user, req, Op::Room(RoomRequest::Get { room }))
             }
-            Message::RoomGetCurrent { req, session } => {
-                self.on_request(now, from, session, req, Op::Room(RoomRequest::GetCurrent))
+            Message::RoomGetCurrent { req, .. } => {
+                self.on_request(now, user, req, Op::Room(RoomRequest::GetCurrent))
             }
-            Message::RoomUpdateDataStore { req, session, room, data_store } => {
+            Message::RoomUpdateDataStore { req, room, data_store, .. } => {
                 let op = RoomRequest::UpdateDataStore { room, data_store };
-                self.on_request(now, from, session, req, Op::Room(op))
+                self.on_request(now, user, req, Op::Room(op))
             }
-            Message::RoomKickUser { req, session, room, user, kick_duration_seconds } => {
-                let op = RoomRequest::KickUser { room, user, kick_duration_seconds };
-                self.on_request(now, from, session, req, Op::Room(op))
+            Message::RoomKickUser { req, room, user: kicked, kick_duration_seconds, .. } => {
+                let op = RoomRequest::KickUser { room, user: kicked, kick_duration_seconds };
+                self.on_request(now, user, req, Op::Room(op))
             }
-            Message::RoomInviteUser { req, session, room, user } => {
-                self.on_request(now, from, session, req, Op::Room(RoomRequest::InviteUser { room, user }))
+            Message::RoomInviteUser { req, room, user: invited, .. } => {
+                self.on_request(now, user, req, Op::Room(RoomRequest::InviteUser { room, user: invited }))
             }
-            Message::RoomUpdateOwner { req, session, room, user } => {
-                self.on_request(now, from, session, req, Op::Room(RoomRequest::UpdateOwner { room, user }))
+            Message::RoomUpdateOwner { req, room, user: owner, .. } => {
+                self.on_request(now, user, req, Op::Room(RoomRequest::UpdateOwner { room, user: owner }))
             }
-            Message::RoomUpdateMembershipLockStatus { req, session, room, locked } => {
+            Message::RoomUpdateMembershipLockStatus { req, room, locked, .. } => {
                 let op = RoomRequest::UpdateMembershipLockStatus { room, locked };
-                self.on_request(now, from, session, req, Op::Room(op))
+                self.on_request(now, user, req, Op::Room(op))
             }
-            Message::RoomUpdatePrivateRoomJoinPolicy { req, session, room, join_policy } => {
+            Message::RoomUpdatePrivateRoomJoinPolicy { req, room, join_policy, .. } => {
                 let op = RoomRequest::UpdatePrivateRoomJoinPolicy { room, policy: join_policy };
-                self.on_request(now, from, session, req, Op::Room(op))
+                self.on_request(now, user, req, Op::Room(op))
             }
-            Message::RoomSetDescription { req, session, room, description } => {
+            Message::RoomSetDescription { req, room, description, .. } => {
                 let op = RoomRequest::SetDescription { room, description };
-                self.on_request(now, from, session, req, Op::Room(op))
+                self.on_request(now, user, req, Op::Room(op))
             }
-            Message::RoomGetCurrentForUser { req, session, user } => {
-                self.on_request(now, from, session, req, Op::Room(RoomRequest::GetCurrentForUser { user }))
+            Message::RoomGetCurrentForUser { req, user: other, .. } => {
+                self.on_request(now, user, req, Op::Room(RoomRequest::GetCurrentForUser { user: other }))
             }
-            Message::PushAck { session, push } => {
-                if let Some(user) = self.session_for(now, from, session)
-                    && let Some(s) = self.sessions.get_mut(&user)
-                {
+            Message::PushAck { push, .. } => {
+                if let Some(s) = self.sessions.get_mut(&user) {
                     s.pushes.retain(|p| p.id != push);
                     self.refile_push_timer(user);
                 }
             }
             _ => {
                 self.stats.unexpected += 1;
-                debug!("event=unexpected from={from}");
+                debug!("event=unexpected_sealed user={user}");
             }
         }
     }
@@ -344,31 +401,61 @@ impl ServerCore {
 
     // ---------------------------------------------------------------- login
 
+    /// A login with a valid cookie: its credential field is the handshake's first message.
+    fn on_login_handshake(
+        &mut self,
+        now: u64,
+        unix_secs: u64,
+        from: SocketAddr,
+        login: LoginAttempt,
+        cookie: &Cookie,
+        message: &Credential,
+    ) {
+        let LoginAttempt { user, nonce, .. } = login;
+        // A retransmission of the login that made a live session gets the same answer until the
+        // client shows it has the keys; after that a repeat (or a replay) changes nothing.
+        if let Some(s) = self.sessions.get(&user)
+            && s.addr == from
+            && s.nonce == nonce
+        {
+            if let Some(accept) = s.accept.clone() {
+                self.out.push_back((from, accept));
+            }
+            return;
+        }
+        // Opens only if sealed to this server for this cookie (so this address): a login
+        // captured elsewhere does not open here.
+        let prologue = login_handshake::prologue(cookie, user, nonce, &login.peer_key);
+        let random = self.ephemerals.next_block();
+        match self.server_key.respond(random, &prologue, message.as_bytes()) {
+            Some(responder) => self.on_login(now, unix_secs, from, login, responder),
+            None => self.refuse_login(from, login, LoginRefusal::InvalidToken, "credential_not_sealed_here"),
+        }
+    }
+
     fn on_login(
         &mut self,
         now: u64,
         unix_secs: u64,
         from: SocketAddr,
         login: LoginAttempt,
-        credential: &Credential,
+        responder: Responder,
     ) {
         let LoginAttempt { req, user, nonce, peer_key } = login;
-        let login = LoginAttempt { req, user, nonce, peer_key };
-        // A retransmitted login (same address, same nonce) gets the same session back.
-        if let Some(s) = self.sessions.get_mut(&user)
-            && s.addr == from
-            && s.nonce == nonce
-        {
-            s.last_seen = now;
-            let id = s.id;
-            let reply = self.login_ok(req, id, user, &peer_key, unix_secs);
-            self.send(from, &reply);
+        let Some(credential) = Credential::new(responder.credential().to_vec()) else {
+            self.refuse_login(from, login, LoginRefusal::InvalidToken, "credential_too_long");
             return;
-        }
-        if let Err(reason) = self.check_login(unix_secs, from, user, credential) {
+        };
+        if let Err(reason) = self.check_login(unix_secs, from, user, &credential) {
             self.refuse_login(from, login, reason, "credential_refused");
             return;
         }
+        let id = self.fresh_session_id();
+        let ok = self.login_ok(req, id, user, &peer_key, unix_secs);
+        let Some((reply, channel)) = responder.accept(&codec::encode_to_vec(&ok)) else {
+            warn!("event=login_handshake_failed user={user}");
+            return;
+        };
         // One socket is one user: whatever session this address held ends here, and so does
         // any earlier session of this user (the new login proved the same identity).
         if let Some(&old) = self.by_addr.get(&from) {
@@ -377,24 +464,24 @@ impl ServerCore {
         if self.sessions.contains_key(&user) {
             self.remove_session(now, user, "replaced_by_new_login");
         }
-        let id = self.fresh_session_id();
         let stored = match self.config.auth {
             AuthMode::Open => credential.as_bytes().to_vec(),
             AuthMode::SharedSecret(_) | AuthMode::SignedToken { .. } => Vec::new(),
         };
-        let mut session = Session::new(user, id, from, stored, nonce, now);
+        let accept = codec::encode_to_vec(&Message::LoginAccept { req, session: id, reply });
+        let mut session = Session::new(user, id, from, channel, stored, nonce, now);
+        session.accept = Some(accept.clone());
         let expiry = now.saturating_add(self.config.session_timeout_us);
         session.expiry_timer = expiry;
         self.timers.insert((expiry, Timer::SessionExpiry(user)));
         self.sessions.insert(user, session);
-        self.session_ids.insert(id);
+        self.by_session.insert(id, user);
         self.by_addr.insert(from, user);
         self.stats.logins += 1;
         if self.log_admits("login") {
             info!("event=login user={user} addr={from} session={id:016x}");
         }
-        let reply = self.login_ok(req, id, user, &peer_key, unix_secs);
-        self.send(from, &reply);
+        self.out.push_back((from, accept));
     }
 
     fn refuse_login(&mut self, from: SocketAddr, login: LoginAttempt, reason: LoginRefusal, why: &str) {
@@ -405,7 +492,7 @@ impl ServerCore {
         self.send(from, &Message::LoginRefused { req: login.req, reason });
     }
 
-    /// The login's answer, with a certificate for the client's peer key.
+    /// The login's answer (sent encrypted), with a certificate for the client's peer key.
     fn login_ok(&self, req: u32, session: u64, user: u64, peer_key: &[u8; 32], unix_secs: u64) -> Message {
         let expires = unix_secs.saturating_add(self.config.cert_lifetime_secs);
         let cert = self.authority.certify(user, peer_key, expires);
@@ -415,6 +502,7 @@ impl ServerCore {
             session_timeout_ms: self.timeout_ms(),
             cert: Box::new(cert.to_bytes()),
             authority: self.identity_public_key(),
+            reset_token: self.reset_tokens.token(session),
         }
     }
 
@@ -443,7 +531,7 @@ impl ServerCore {
             AuthMode::Open => {
                 if let Some(s) = self.sessions.get(&user)
                     && s.addr != from
-                    && !constant_time_eq(&s.credential, credential.as_bytes())
+                    && !constant_time::eq(&s.credential, credential.as_bytes())
                 {
                     return Err(LoginRefusal::UserIdTaken);
                 }
@@ -458,8 +546,8 @@ impl ServerCore {
 
     fn fresh_session_id(&mut self) -> u64 {
         loop {
-            let id = self.rng.next_u64();
-            if id != 0 && !self.session_ids.contains(&id) {
+            let id = self.session_ids.next_u64();
+            if id != 0 && !self.by_session.contains_key(&id) {
                 return id;
             }
         }
@@ -471,31 +559,12 @@ impl ServerCore {
 
     // ---------------------------------------------------------------- session requests
 
-    /// The user whose session `session` lives at `from`, marking it alive; otherwise tells the
-    /// sender its session is unknown.
-    fn session_for(&mut self, now: u64, from: SocketAddr, session: u64) -> Option<u64> {
-        let user = self.by_addr.get(&from).copied();
-        match user.and_then(|u| self.sessions.get_mut(&u)) {
-            Some(s) if s.id == session => {
-                s.last_seen = now;
-                Some(s.user)
-            }
-            _ => {
-                self.send(from, &Message::SessionUnknown { session });
-                None
-            }
-        }
-    }
-
-    fn on_request(&mut self, now: u64, from: SocketAddr, session: u64, req: u32, op: Op) {
-        let Some(user) = self.session_for(now, from, session) else {
-            return;
-        };
+    fn on_request(&mut self, now: u64, user: u64, req: u32, op: Op) {
         let Some(s) = self.sessions.get_mut(&user) else {
             return;
         };
         if let Some(reply) = s.cached_reply(req).cloned() {
-            self.send(from, &reply);
+            self.send_sealed(user, &reply);
             return;
         }
         if !s.seen_requests.insert(req) {
@@ -511,7 +580,7 @@ impl ServerCore {
         if let Some(s) = self.sessions.get_mut(&user) {
             s.remember_reply(req, reply.clone());
         }
-        self.send(from, &reply);
+        self.send_sealed(user, &reply);
     }
 
     fn on_connect(&mut self, now: u64, caller: u64, callee: u64, req: u32) -> Message {
@@ -627,7 +696,7 @@ impl ServerCore {
         let Some(s) = self.sessions.remove(&user) else {
             return;
         };
-        self.session_ids.remove(&s.id);
+        self.by_session.remove(&s.id);
         if self.by_addr.get(&s.addr) == Some(&user) {
             self.by_addr.remove(&s.addr);
         }
@@ -696,9 +765,8 @@ impl ServerCore {
         let msg = make(id);
         let mut timer = Backoff::new(initial, max);
         timer.sent(now);
-        let addr = s.addr;
         s.pushes.push_back(QueuedPush { id, msg: msg.clone(), timer });
-        self.send(addr, &msg);
+        self.send_sealed(user, &msg);
         self.refile_push_timer(user);
     }
 
@@ -708,7 +776,6 @@ impl ServerCore {
             return;
         };
         s.push_timer = None; // popped already
-        let addr = s.addr;
         let mut resend = Vec::new();
         let before = s.pushes.len();
         s.pushes.retain_mut(|p| {
@@ -728,7 +795,7 @@ impl ServerCore {
             warn!("event=push_given_up user={user} count={given_up}");
         }
         for msg in resend {
-            self.send(addr, &msg);
+            self.send_sealed(user, &msg);
         }
         self.refile_push_timer(user);
     }
@@ -746,26 +813,19 @@ impl ServerCore {
         }
     }
 
+    /// Sends a message in clear (only the login's refusals and retries, and `SessionUnknown`).
     fn send(&mut self, to: SocketAddr, msg: &Message) {
         self.out.push_back((to, codec::encode_to_vec(msg)));
     }
-}
 
-/// Equality whose running time does not depend on where the inputs differ.
-/// The cookie key, derived from the core's seed (from the OS in production, fixed in tests) by
-/// its own generator stream, so session ids and cookies do not share outputs.
-fn cookie_key(seed: u64) -> [u8; 32] {
-    let mut rng = SplitMix64::new(seed ^ 0x636F_6F6B_6965_6B65);
-    let mut key = [0u8; 32];
-    for chunk in key.chunks_exact_mut(8) {
-        chunk.copy_from_slice(&rng.next_u64().to_le_bytes());
+    /// Sends a message of `user`'s session, sealed, to where the session last spoke from.
+    fn send_sealed(&mut self, user: u64, msg: &Message) {
+        let Some(s) = self.sessions.get_mut(&user) else {
+            return;
+        };
+        match sealed::seal(&mut s.channel, false, s.id, msg) {
+            Some(bytes) => self.out.push_back((s.addr, bytes)),
+            None => warn!("event=seal_failed user={user}"),
+        }
     }
-    key
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

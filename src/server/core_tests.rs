@@ -1,12 +1,12 @@
 //! Server core behaviour under virtual time.
 
-use crate::signal::sealed_credential::for_login;
 use std::net::SocketAddr;
 
 use super::config::{AuthMode, ServerConfig};
 use super::core::ServerCore;
+use super::test_clients::{TestClients, handshake};
 use super::token;
-use crate::signal::codec::{decode, encode_to_vec};
+use crate::signal::codec::encode_to_vec;
 use crate::signal::messages::{Credential, FailReason, LoginRefusal, Message};
 
 const SECRET: &[u8] = b"test-secret";
@@ -17,9 +17,11 @@ fn addr(port: u16) -> SocketAddr {
     SocketAddr::from(([198, 51, 100, 1], port))
 }
 
+/// A server core and the clients that talk to it.
 struct Harness {
     core: ServerCore,
     now: u64,
+    clients: TestClients,
 }
 
 impl Harness {
@@ -28,12 +30,19 @@ impl Harness {
     }
 
     fn with(config: ServerConfig) -> Self {
-        Self { core: ServerCore::new(config, 99), now: 0 }
+        Self { core: ServerCore::new(config, [99; 32]), now: 0, clients: TestClients::default() }
     }
 
-    /// Sends `msg` from `from` and returns everything the server sent, decoded.
+    /// Sends `msg` from `from` (sealed in its session when it is a session message) and returns
+    /// everything the server sent, opened and decoded.
     fn send(&mut self, from: SocketAddr, msg: Message) -> Vec<(SocketAddr, Message)> {
-        self.core.handle_datagram(self.now, UNIX, from, &encode_to_vec(&msg));
+        let bytes = self.clients.seal(&msg);
+        self.send_raw(from, &bytes)
+    }
+
+    /// Sends raw bytes from `from`.
+    fn send_raw(&mut self, from: SocketAddr, bytes: &[u8]) -> Vec<(SocketAddr, Message)> {
+        self.core.handle_datagram(self.now, UNIX, from, bytes);
         self.drain()
     }
 
@@ -46,7 +55,7 @@ impl Harness {
     fn drain(&mut self) -> Vec<(SocketAddr, Message)> {
         let mut out = Vec::new();
         while let Some((to, bytes)) = self.core.poll_transmit() {
-            out.push((to, decode(&bytes).unwrap()));
+            out.push((to, self.clients.open(to, &bytes)));
         }
         out
     }
@@ -70,9 +79,9 @@ impl Harness {
             }
             other => panic!("a login without a cookie gets a retry: {other:?}"),
         };
-        let sealed =
-            for_login(&key, [11; 32], &cookie, user, nonce, &[3; 32], credential.as_bytes()).unwrap();
-        let out = self.send(from, login(Some(cookie), sealed));
+        let handshake = handshake(&key, [11; 32], &cookie, user, nonce, &[3; 32], credential.as_bytes());
+        let first = self.clients.start_login(from, handshake);
+        let out = self.send(from, login(Some(cookie), first));
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].0, from);
         out[0].1.clone()
@@ -97,9 +106,18 @@ fn open_mode_login_and_heartbeat() {
     assert!(h.core.is_online(7));
     let out = h.send(addr(10), Message::Heartbeat { session: s });
     assert_eq!(out, vec![(addr(10), Message::HeartbeatAck { session: s })]);
-    // A wrong session id from the same address is not trusted.
-    let out = h.send(addr(10), Message::Heartbeat { session: s ^ 1 });
-    assert_eq!(out[0].1, Message::SessionUnknown { session: s ^ 1 });
+    // In clear, a session message does nothing (only sealed ones act in a session).
+    let clear = encode_to_vec(&Message::Heartbeat { session: s });
+    assert!(h.send_raw(addr(10), &clear).is_empty());
+    assert_eq!(h.core.stats().unexpected, 1);
+    // Sealed for another session id: that session is unknown, and the answer carries its
+    // reset token (smaller than the datagram: no amplification).
+    let mut other = h.clients.seal(&Message::Heartbeat { session: s });
+    other[2..10].copy_from_slice(&(s ^ 1).to_be_bytes());
+    let out = h.send_raw(addr(10), &other);
+    let Message::SessionUnknown { session, .. } = out[0].1 else { panic!("{out:?}") };
+    assert_eq!(session, s ^ 1);
+    assert!(encode_to_vec(&out[0].1).len() < other.len());
 }
 
 #[test]
@@ -129,7 +147,7 @@ fn open_mode_taken_user_needs_the_same_secret() {
     assert!(matches!(h.login(addr(11), 7, b"mine", 3), Message::LoginOk { .. }));
     // The old address lost the session.
     let out = h.send(addr(10), Message::Heartbeat { session: old });
-    assert_eq!(out[0].1, Message::SessionUnknown { session: old });
+    assert!(matches!(out[0].1, Message::SessionUnknown { session, .. } if session == old), "{out:?}");
     assert_eq!(h.core.session_count(), 1);
 }
 
@@ -337,9 +355,12 @@ fn callee_leaving_fails_the_pending_request() {
         only_to(&out, addr(10)),
         vec![Message::PeerConnectFailed { push: 1, peer: 8, reason: FailReason::Offline }]
     );
-    // A repeated logout is answered without a session.
+    // A repeated logout finds no session (its keys went with it): the answer is the session's
+    // reset token, which a logging-out client takes as done.
     let out = h.send(addr(11), Message::Logout { req: 3, session: b });
-    assert_eq!(out, vec![(addr(11), Message::LogoutOk { req: 3 })]);
+    assert!(
+        matches!(out.as_slice(), [(to, Message::SessionUnknown { session, .. })] if *to == addr(11) && *session == b)
+    );
 }
 
 #[test]
@@ -448,7 +469,8 @@ fn a_login_without_a_valid_cookie_keeps_nothing_and_gets_a_smaller_retry() {
 
     // A cookie issued to another address is worth nothing.
     let Message::LoginRetry { cookie, server_key, .. } = out[0].1 else { unreachable!() };
-    let credential = for_login(&server_key, [12; 32], &cookie, 5, 1, &[3; 32], b"c").unwrap();
+    let handshake = handshake(&server_key, [12; 32], &cookie, 5, 1, &[3; 32], b"c");
+    let credential = Credential::sealed(handshake.message().to_vec()).unwrap();
     let with = |cookie| Message::Login {
         req: 9,
         user_id: 5,
@@ -465,7 +487,7 @@ fn a_login_without_a_valid_cookie_keeps_nothing_and_gets_a_smaller_retry() {
     assert!(matches!(h.send(addr(30), with(Some(foreign))).as_slice(), [(_, Message::LoginRetry { .. })]));
     assert_eq!(h.core.session_count(), 0);
     // The real owner of the address uses its cookie and is in.
-    assert!(matches!(h.send(addr(30), with(Some(cookie))).as_slice(), [(_, Message::LoginOk { .. })]));
+    assert!(matches!(h.send(addr(30), with(Some(cookie))).as_slice(), [(_, Message::LoginAccept { .. })]));
 }
 
 /// The credential travels sealed to the server and bound to the address cookie: in clear it is
@@ -500,7 +522,11 @@ fn credentials_must_be_sealed_for_this_cookie() {
         cookie: Some(cookie),
     };
     let (victim_cookie, key) = retry(&mut h, addr(50));
-    let victims = for_login(&key, [13; 32], &victim_cookie, 5, 1, &[3; 32], b"victim-secret").unwrap();
+    let sealed_for = |cookie, peer_key, random| {
+        let handshake = handshake(&key, random, &cookie, 5, 1, &peer_key, b"victim-secret");
+        Credential::sealed(handshake.message().to_vec()).unwrap()
+    };
+    let victims = sealed_for(victim_cookie, [3; 32], [13; 32]);
     let (attacker_cookie, _) = retry(&mut h, addr(51));
     let refused = |out: &[(SocketAddr, Message)]| {
         matches!(out, [(_, Message::LoginRefused { reason: LoginRefusal::InvalidToken, .. })])
@@ -509,12 +535,12 @@ fn credentials_must_be_sealed_for_this_cookie() {
     let clear = Credential::new(b"victim-secret".to_vec()).unwrap();
     assert!(refused(&h.send(addr(51), login(attacker_cookie, clear))), "in clear");
     // Sealed for another login field (another peer key) does not open either.
-    let other = for_login(&key, [14; 32], &attacker_cookie, 5, 1, &[4; 32], b"victim-secret").unwrap();
+    let other = sealed_for(attacker_cookie, [4; 32], [14; 32]);
     assert!(refused(&h.send(addr(51), login(attacker_cookie, other))));
     assert_eq!(h.core.session_count(), 0);
     assert!(matches!(
         h.send(addr(50), login(victim_cookie, victims)).as_slice(),
-        [(_, Message::LoginOk { .. })]
+        [(_, Message::LoginAccept { .. })]
     ));
 }
 

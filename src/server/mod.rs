@@ -9,7 +9,9 @@ pub mod config;
 pub mod cookie;
 pub mod core;
 pub mod log_limit;
+pub mod reset_token;
 pub mod rooms;
+pub mod secret_stream;
 pub mod session;
 pub mod signed_token;
 pub mod token;
@@ -26,3 +28,5 @@ mod core_tests;
 mod rooms_admin_tests;
 #[cfg(test)]
 mod rooms_tests;
+#[cfg(test)]
+mod test_clients;

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use super::config::{AuthMode, ServerConfig};
 use super::core::ServerCore;
-use crate::signal::codec::{decode, encode_to_vec};
+use super::test_clients::{TestClients, handshake};
 use crate::signal::messages::{Credential, Message};
 use crate::signal::room::{DataStore, JoinPolicy, MAX_ROOM_USERS, RoomErrorCode, RoomSnapshot};
 
@@ -22,6 +22,7 @@ pub(super) struct Rooms {
     pub(super) now: u64,
     sessions: HashMap<u64, u64>,
     next_req: u32,
+    clients: TestClients,
 }
 
 pub(super) type Out = Vec<(SocketAddr, Message)>;
@@ -32,7 +33,8 @@ impl Rooms {
     }
 
     fn with(config: ServerConfig) -> Self {
-        Self { core: ServerCore::new(config, 7), now: 0, sessions: HashMap::new(), next_req: 100 }
+        let core = ServerCore::new(config, [7; 32]);
+        Self { core, now: 0, sessions: HashMap::new(), next_req: 100, clients: TestClients::default() }
     }
 
     pub(super) fn users(users: &[u64]) -> Self {
@@ -43,11 +45,18 @@ impl Rooms {
         r
     }
 
+    /// Sends `msg` from `from` as a client would (sealed in its session) and returns what the
+    /// server sent, as its clients read it.
     pub(super) fn raw(&mut self, from: SocketAddr, msg: &Message) -> Out {
-        self.core.handle_datagram(self.now, UNIX, from, &encode_to_vec(msg));
+        let bytes = self.clients.seal(msg);
+        self.core.handle_datagram(self.now, UNIX, from, &bytes);
+        self.drain()
+    }
+
+    fn drain(&mut self) -> Out {
         let mut out = Vec::new();
         while let Some((to, bytes)) = self.core.poll_transmit() {
-            out.push((to, decode(&bytes).unwrap()));
+            out.push((to, self.clients.open(to, &bytes)));
         }
         out
     }
@@ -64,17 +73,9 @@ impl Rooms {
         };
         let out = self.raw(addr(user), &login(None, Credential::default()));
         let Message::LoginRetry { cookie, server_key, .. } = out[0].1 else { panic!("{out:?}") };
-        let sealed = crate::signal::sealed_credential::for_login(
-            &server_key,
-            [11; 32],
-            &cookie,
-            user,
-            user,
-            &[3; 32],
-            cred.as_bytes(),
-        )
-        .unwrap();
-        let out = self.raw(addr(user), &login(Some(cookie), sealed));
+        let handshake = handshake(&server_key, [11; 32], &cookie, user, user, &[3; 32], cred.as_bytes());
+        let first = self.clients.start_login(addr(user), handshake);
+        let out = self.raw(addr(user), &login(Some(cookie), first));
         let Message::LoginOk { session, .. } = out[0].1 else { panic!("{out:?}") };
         self.sessions.insert(user, session);
     }
@@ -150,9 +151,7 @@ impl Rooms {
                 out.extend(self.raw(addr(u), &Message::Heartbeat { session }));
             }
             self.core.handle_timeout(self.now);
-            while let Some((to, bytes)) = self.core.poll_transmit() {
-                out.push((to, decode(&bytes).unwrap()));
-            }
+            out.extend(self.drain());
         }
         out
     }

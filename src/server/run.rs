@@ -16,7 +16,6 @@ use parking_lot::Mutex;
 
 use super::config::ServerConfig;
 use super::core::{ServerCore, Stats};
-use crate::signal::rng::SplitMix64;
 
 /// Longest single wait, so a stop flag set by a signal handler is seen within this time.
 const MAX_WAIT: Duration = Duration::from_millis(250);
@@ -26,8 +25,20 @@ const RECV_BUF: usize = 2048;
 /// Binds `config.listen` and returns the socket plus a core ready to run.
 pub fn bind(config: ServerConfig) -> io::Result<(UdpSocket, ServerCore)> {
     let socket = UdpSocket::bind(config.listen)?;
-    let seed = SplitMix64::from_os(unix_now_micros()).next_u64();
-    Ok((socket, ServerCore::new(config, seed)))
+    Ok((socket, ServerCore::new(config, os_seed())))
+}
+
+/// 32 bytes from the OS for the core's secrets; should that fail, a hash of the clock and the
+/// process id (logged: restart once the OS has entropy).
+fn os_seed() -> [u8; 32] {
+    let mut seed = [0u8; 32];
+    if let Err(e) = getrandom::fill(&mut seed) {
+        warn!("event=random_fallback what=server_seed error=\"{e}\"");
+        let mut input = unix_now_micros().to_le_bytes().to_vec();
+        input.extend_from_slice(&std::process::id().to_le_bytes());
+        seed = <sha2::Sha256 as sha2::Digest>::digest(&input).into();
+    }
+    seed
 }
 
 /// Serves on `socket` until `stop` becomes true. `stats` (if given) is refreshed as it runs.

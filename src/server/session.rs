@@ -1,9 +1,11 @@
-//! One logged-in user as the server sees it: address, liveness, request dedup, push queue.
+//! One logged-in user as the server sees it: channel, address, liveness, request dedup, push
+//! queue.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 
 use crate::signal::backoff::Backoff;
+use crate::signal::channel::Channel;
 use crate::signal::dedup::PushWindow;
 use crate::signal::messages::Message;
 
@@ -24,7 +26,14 @@ pub struct QueuedPush {
 pub struct Session {
     pub user: u64,
     pub id: u64,
+    /// Where the session's datagrams last came from (the newest that opened): replies and
+    /// pushes go there, so a client whose NAT rebinds keeps its session.
     pub addr: SocketAddr,
+    /// The keys the login handshake made: only datagrams sealed under them act in the session.
+    pub channel: Channel,
+    /// The login's answer, for a retransmitted login, until the client's first sealed datagram
+    /// shows it has the keys.
+    pub accept: Option<Vec<u8>>,
     /// Open mode: the secret that may take this user id over from another address.
     pub credential: Vec<u8>,
     /// Nonce of the login that created the session; a login repeating it is a retransmission.
@@ -46,11 +55,21 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(user: u64, id: u64, addr: SocketAddr, credential: Vec<u8>, nonce: u64, now: u64) -> Self {
+    pub fn new(
+        user: u64,
+        id: u64,
+        addr: SocketAddr,
+        channel: Channel,
+        credential: Vec<u8>,
+        nonce: u64,
+        now: u64,
+    ) -> Self {
         Self {
             user,
             id,
             addr,
+            channel,
+            accept: None,
             credential,
             nonce,
             last_seen: now,

@@ -9,12 +9,15 @@ use std::fmt;
 use std::net::SocketAddr;
 
 use super::backoff::Backoff;
+use super::channel::Channel;
 use super::client_rooms::{self, RoomEvent, RoomRequest, RoomTracker};
 use super::codec::{self, MAX_SIGNAL_DATAGRAM};
+use super::constant_time;
 use super::dedup::PushWindow;
-use super::messages::{Cookie, Credential, FailReason, LoginRefusal, Message};
+use super::login_handshake::{self, ClientHandshake};
+use super::messages::{Cookie, Credential, FailReason, LoginRefusal, Message, RESET_TOKEN_LEN};
 use super::room::RoomSnapshot;
-use super::sealed_credential;
+use super::sealed;
 use crate::proto::identity::CERT_LEN;
 
 mod room_commands;
@@ -52,10 +55,11 @@ pub struct ClientConfig {
     /// The Ed25519 public key the server is asked to certify for this user id (the engine's
     /// peer identity; all zero until set, which peers refuse).
     pub peer_key: [u8; 32],
-    /// The server's public key the client pinned; the credential is sealed to it. None seals to
-    /// the key the server's LoginRetry states (an attacker on the path could substitute it).
+    /// The server's public key the client pinned; the login handshake is made with it. None
+    /// trusts the key the server's LoginRetry states (an attacker on the path could substitute
+    /// it).
     pub server_key: Option<[u8; 32]>,
-    /// Fresh randomness for sealing the credential (the sans-IO client draws none itself).
+    /// Fresh randomness for the login handshake (the sans-IO client draws none itself).
     pub seal_random: [u8; 32],
 }
 
@@ -188,8 +192,12 @@ pub struct SignalClient {
     dropped_events: u64,
     /// The server's proof-of-address cookie for this client's address, once it sent one.
     cookie: Option<Cookie>,
-    /// The credential sealed for that cookie (retransmissions send the same bytes).
-    sealed: Credential,
+    /// The login handshake made for that cookie (retransmissions send the same message).
+    handshake: Option<ClientHandshake>,
+    /// The session's keys once the server accepted the login: every later datagram is sealed.
+    channel: Option<Channel>,
+    /// What a genuine `SessionUnknown` for this session carries.
+    reset_token: Option<[u8; RESET_TOKEN_LEN]>,
     /// The server stated another key than the pinned one (its refusal is then explained).
     key_mismatch: bool,
 }
@@ -214,7 +222,9 @@ impl SignalClient {
             garbage: 0,
             dropped_events: 0,
             cookie: None,
-            sealed: Credential::default(),
+            handshake: None,
+            channel: None,
+            reset_token: None,
             key_mismatch: false,
         };
         let req = client.take_req();
@@ -242,7 +252,8 @@ impl SignalClient {
         self.phase == Phase::Closed
     }
 
-    /// Datagrams from the server that did not decode (for statistics).
+    /// Datagrams from the server that did not decode, did not open under the session's keys
+    /// or came in clear where they must be sealed (for statistics).
     pub fn garbage_count(&self) -> u64 {
         self.garbage
     }
@@ -306,28 +317,85 @@ impl SignalClient {
                 return;
             }
         };
+        match msg {
+            Message::Sealed { to_server: false, session, counter, body } => {
+                let current = self.session();
+                let opened = match (&mut self.channel, current) {
+                    (Some(channel), Some(s)) if s == session => sealed::open(channel, counter, &body),
+                    _ => None,
+                };
+                match opened {
+                    Some((msg, _)) => self.on_message(now_us, msg),
+                    None => self.garbage += 1,
+                }
+            }
+            Message::LoginAccept { req, session, reply } => {
+                self.on_login_accept(now_us, req, session, &reply)
+            }
+            // The login's refusals and retries come in clear: the server has no keys yet.
+            Message::LoginRetry { req, .. } | Message::LoginRefused { req, .. }
+                if self.phase == Phase::LoggingIn =>
+            {
+                self.last_heard = now_us;
+                self.on_reply(now_us, req, msg);
+            }
+            Message::SessionUnknown { session, reset_token } => {
+                // Only the server that accepted the login knows the token: a forged one is
+                // ignored, however it names the session.
+                let genuine = self.session() == Some(session)
+                    && self.reset_token.is_some_and(|t| constant_time::eq(&t, &reset_token));
+                if !genuine {
+                    self.garbage += 1;
+                    return;
+                }
+                let event = match self.phase {
+                    Phase::LoggingOut { .. } => SignalEvent::LoggedOut,
+                    _ => SignalEvent::SessionEnded,
+                };
+                self.close(event);
+            }
+            _ => self.garbage += 1,
+        }
+    }
+
+    /// An opened message of the session.
+    fn on_message(&mut self, now_us: u64, msg: Message) {
         self.last_heard = now_us;
         if let Some(push) = msg.push_id() {
             self.on_push(push, msg);
         } else if let Some(req) = msg.reply_to() {
             self.on_reply(now_us, req, msg);
-        } else if let Message::SessionUnknown { session } = msg
-            && self.session() == Some(session)
-        {
-            let event = match self.phase {
-                Phase::LoggingOut { .. } => SignalEvent::LoggedOut,
-                _ => SignalEvent::SessionEnded,
-            };
-            self.close(event);
         }
         // HeartbeatAck needs nothing beyond refreshing `last_heard`.
     }
 
+    /// The login handshake's answer: opens only for this client's handshake, and carries the
+    /// `LoginOk` and the session's keys.
+    fn on_login_accept(&mut self, now_us: u64, req: u32, session: u64, reply: &[u8]) {
+        let waiting = self.outstanding.iter().any(|o| o.req == req && o.kind == RequestKind::Login);
+        let payload = match (&mut self.handshake, waiting) {
+            (Some(handshake), true) => handshake.read_reply(reply),
+            _ => None,
+        };
+        let ok = payload.and_then(|p| codec::decode(&p).ok());
+        let Some(ok @ Message::LoginOk { req: r, session: s, reset_token, .. }) = ok else {
+            self.garbage += 1;
+            return;
+        };
+        if r != req || s != session {
+            self.garbage += 1;
+            return;
+        }
+        self.channel = self.handshake.take().and_then(ClientHandshake::into_channel);
+        self.reset_token = Some(reset_token);
+        self.last_heard = now_us;
+        self.on_reply(now_us, req, ok);
+    }
+
     /// Next datagram to send, written into `buf`; call until `None`.
     pub fn poll_transmit(&mut self, now_us: u64, buf: &mut [u8]) -> Option<(SocketAddr, usize)> {
-        let server = self.config.server;
         if let Some(msg) = self.immediate.pop_front() {
-            return codec::encode(&msg, buf).ok().map(|n| (server, n));
+            return self.write(&msg, buf);
         }
         let session = self.session();
         let can_send = |kind: &RequestKind| *kind == RequestKind::Login || session.is_some();
@@ -340,16 +408,29 @@ impl SignalClient {
         if let Some(i) = due {
             let msg = self.request_message(&self.outstanding[i]);
             self.outstanding[i].timer.sent(now_us);
-            return codec::encode(&msg, buf).ok().map(|n| (server, n));
+            return self.write(&msg, buf);
         }
         if let Phase::LoggedIn { session } = self.phase
             && now_us >= self.next_heartbeat
         {
             self.next_heartbeat = now_us.saturating_add(self.heartbeat_interval);
-            let msg = Message::Heartbeat { session };
-            return codec::encode(&msg, buf).ok().map(|n| (server, n));
+            return self.write(&Message::Heartbeat { session }, buf);
         }
         None
+    }
+
+    /// Writes `msg` into `buf` as a datagram to the server: the login in clear, everything
+    /// else sealed under the session's keys (not sent at all without them).
+    fn write(&mut self, msg: &Message, buf: &mut [u8]) -> Option<(SocketAddr, usize)> {
+        let server = self.config.server;
+        if !msg.travels_sealed() {
+            return codec::encode(msg, buf).ok().map(|n| (server, n));
+        }
+        let session = self.session()?;
+        let bytes = sealed::seal(self.channel.as_mut()?, true, session, msg)?;
+        let out = buf.get_mut(..bytes.len())?;
+        out.copy_from_slice(&bytes);
+        Some((server, bytes.len()))
     }
 
     /// Earliest time at which `handle_timeout` or `poll_transmit` has work; `None` if closed.
@@ -443,24 +524,17 @@ impl SignalClient {
             (RequestKind::Login, Message::LoginRetry { cookie, server_key, .. }) => {
                 let key = self.config.server_key.unwrap_or(server_key);
                 self.key_mismatch = key != server_key;
-                // Fresh for each cookie: the sealing key must never be used twice.
+                // Fresh for each cookie: an ephemeral key must never serve two handshakes.
                 let mut random = self.config.seal_random;
                 for (r, c) in random.iter_mut().zip(cookie.iter().cycle()) {
                     *r ^= *c;
                 }
                 let random: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(random).into();
-                // An invalid key gets an empty credential, which the server refuses.
                 let c = &self.config;
-                self.sealed = sealed_credential::for_login(
-                    &key,
-                    random,
-                    &cookie,
-                    c.user_id,
-                    c.nonce,
-                    &c.peer_key,
-                    c.credential.as_bytes(),
-                )
-                .unwrap_or_default();
+                let prologue = login_handshake::prologue(&cookie, c.user_id, c.nonce, &c.peer_key);
+                // An invalid key starts no handshake: the login goes without a credential,
+                // which the server refuses.
+                self.handshake = ClientHandshake::start(&key, random, &prologue, c.credential.as_bytes());
                 // The server wants proof that this address receives: send the login again at
                 // once, with the cookie it sent here.
                 self.cookie = Some(cookie);
@@ -552,8 +626,13 @@ impl SignalClient {
                 user_id: self.config.user_id,
                 nonce: self.config.nonce,
                 peer_key: self.config.peer_key,
-                // Never the credential itself: sealed to the server once it sent a cookie.
-                credential: if self.cookie.is_some() { self.sealed.clone() } else { Credential::default() },
+                // Never the credential itself: the handshake's first message carries it
+                // encrypted, once the server sent a cookie.
+                credential: self
+                    .handshake
+                    .as_ref()
+                    .and_then(|h| Credential::sealed(h.message().to_vec()))
+                    .unwrap_or_default(),
                 cookie: self.cookie,
             },
             RequestKind::Logout => Message::Logout { req, session },
@@ -578,6 +657,8 @@ impl SignalClient {
 
     fn close(&mut self, event: SignalEvent) {
         self.phase = Phase::Closed;
+        self.handshake = None;
+        self.channel = None;
         self.abandon_requests();
         self.room.reset();
         self.immediate.clear();

@@ -1,42 +1,36 @@
 //! SignalClient room commands, replies and updates under virtual time.
 
 use crate::proto::identity::CERT_LEN;
-use std::net::SocketAddr;
 
-use super::client::{ClientConfig, SignalClient, SignalEvent};
+use super::client::{ClientConfig, SignalEvent};
 use super::client_rooms::RoomEvent;
-use super::codec::{MAX_SIGNAL_DATAGRAM, decode, encode_to_vec};
 use super::messages::{Credential, Message};
 use super::room::{DataStore, JoinPolicy, RoomError, RoomErrorCode, RoomSnapshot};
+use super::test_server::{Linked, server};
 
 pub(super) const MS: u64 = 1_000;
 pub(super) const SESSION: u64 = 0x5E55;
 pub(super) const ME: u64 = 7;
 
-fn server() -> SocketAddr {
-    "192.0.2.1:7650".parse().unwrap()
+pub(super) fn sent(c: &mut Linked, now: u64) -> Vec<Message> {
+    c.sent(now)
 }
 
-pub(super) fn sent(c: &mut SignalClient, now: u64) -> Vec<Message> {
-    let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
-    std::iter::from_fn(|| c.poll_transmit(now, &mut buf).map(|(_, n)| decode(&buf[..n]).unwrap())).collect()
-}
-
-pub(super) fn room_events(c: &mut SignalClient) -> Vec<RoomEvent> {
+pub(super) fn room_events(c: &mut Linked) -> Vec<RoomEvent> {
     std::iter::from_fn(|| c.poll_room_event()).collect()
 }
 
-pub(super) fn deliver(c: &mut SignalClient, now: u64, msg: Message) {
-    c.handle_datagram(now, server(), &encode_to_vec(&msg));
+pub(super) fn deliver(c: &mut Linked, now: u64, msg: Message) {
+    c.deliver(now, msg);
 }
 
-fn client() -> SignalClient {
+fn client() -> Linked {
     let mut config = ClientConfig::new(server(), ME, Credential::new(b"pw".to_vec()).unwrap());
     config.nonce = 1;
-    SignalClient::new(config, 0)
+    Linked::new(config)
 }
 
-pub(super) fn logged_in() -> SignalClient {
+pub(super) fn logged_in() -> Linked {
     let mut c = client();
     sent(&mut c, 0);
     deliver(
@@ -48,6 +42,7 @@ pub(super) fn logged_in() -> SignalClient {
             session_timeout_ms: 10_000,
             cert: Box::new([7; CERT_LEN]),
             authority: [9; 32],
+            reset_token: [5; 16],
         },
     );
     assert_eq!(
@@ -199,6 +194,7 @@ fn room_commands_made_while_logging_in_wait_for_the_session() {
             session_timeout_ms: 10_000,
             cert: Box::new([7; CERT_LEN]),
             authority: [9; 32],
+            reset_token: [5; 16],
         },
     );
     assert_eq!(sent(&mut c, MS), vec![Message::RoomGetCurrent { req: id, session: SESSION }]);

@@ -3,13 +3,16 @@
 use crate::proto::identity::CERT_LEN;
 use std::net::SocketAddr;
 
-use super::client::{ClientConfig, CommandError, SignalClient, SignalEvent};
-use super::codec::{MAX_SIGNAL_DATAGRAM, decode, encode_to_vec};
-use super::messages::{Credential, FailReason, LoginRefusal, Message};
+use super::client::{ClientConfig, CommandError, SignalEvent};
+use super::codec::encode_to_vec;
+use super::login_handshake::prologue;
+use super::messages::{Credential, FailReason, LoginRefusal, Message, RESET_TOKEN_LEN};
+use super::test_server::{COOKIE, Linked, server};
 
 const MS: u64 = 1_000;
 const SESSION: u64 = 0xABCD;
 const CREDENTIAL: &[u8] = b"pw";
+const TOKEN: [u8; RESET_TOKEN_LEN] = [5; RESET_TOKEN_LEN];
 
 /// The credential field of a login message.
 fn first_credential(sent: &[Message]) -> &[u8] {
@@ -19,53 +22,44 @@ fn first_credential(sent: &[Message]) -> &[u8] {
     }
 }
 
-fn server() -> SocketAddr {
-    "192.0.2.1:7650".parse().unwrap()
-}
-
 fn peer_addr() -> SocketAddr {
     "192.0.2.50:5000".parse().unwrap()
 }
 
-fn client() -> SignalClient {
+fn client() -> Linked {
     let mut config = ClientConfig::new(server(), 7, Credential::new(CREDENTIAL.to_vec()).unwrap());
     config.nonce = 1234;
-    SignalClient::new(config, 0)
+    Linked::new(config)
 }
 
-fn sent(c: &mut SignalClient, now: u64) -> Vec<Message> {
-    let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
-    let mut out = Vec::new();
-    while let Some((to, n)) = c.poll_transmit(now, &mut buf) {
-        assert_eq!(to, server());
-        out.push(decode(&buf[..n]).unwrap());
-    }
-    out
+fn sent(c: &mut Linked, now: u64) -> Vec<Message> {
+    c.sent(now)
 }
 
-fn events(c: &mut SignalClient) -> Vec<SignalEvent> {
+fn events(c: &mut Linked) -> Vec<SignalEvent> {
     std::iter::from_fn(|| c.poll_event()).collect()
 }
 
-fn deliver(c: &mut SignalClient, now: u64, msg: Message) {
-    c.handle_datagram(now, server(), &encode_to_vec(&msg));
+fn deliver(c: &mut Linked, now: u64, msg: Message) {
+    c.deliver(now, msg);
 }
 
-fn logged_in() -> SignalClient {
+fn login_ok(req: u32) -> Message {
+    Message::LoginOk {
+        req,
+        session: SESSION,
+        session_timeout_ms: 10_000,
+        cert: Box::new([7; CERT_LEN]),
+        authority: [9; 32],
+        reset_token: TOKEN,
+    }
+}
+
+fn logged_in() -> Linked {
     let mut c = client();
     let login = sent(&mut c, 0);
     let Message::Login { req, .. } = login[0] else { panic!("{login:?}") };
-    deliver(
-        &mut c,
-        10 * MS,
-        Message::LoginOk {
-            req,
-            session: SESSION,
-            session_timeout_ms: 10_000,
-            cert: Box::new([7; CERT_LEN]),
-            authority: [9; 32],
-        },
-    );
+    deliver(&mut c, 10 * MS, login_ok(req));
     assert_eq!(
         events(&mut c),
         vec![SignalEvent::LoggedIn { session: SESSION, cert: Box::new([7; CERT_LEN]), authority: [9; 32] }]
@@ -80,36 +74,26 @@ fn a_login_retry_sends_the_login_again_at_once_with_the_cookie() {
     let Message::Login { req, cookie: None, .. } = first[0] else {
         panic!("first login has no cookie: {first:?}")
     };
-    let server_seed = [21u8; 32];
-    let server_key = ed25519_dalek::SigningKey::from_bytes(&server_seed).verifying_key().to_bytes();
-    deliver(&mut c, 5 * MS, Message::LoginRetry { req, cookie: [9; 16], server_key });
+    let server_key = c.server.public_key();
+    deliver(&mut c, 5 * MS, Message::LoginRetry { req, cookie: COOKIE, server_key });
     let again = sent(&mut c, 5 * MS);
     assert!(
-        matches!(again.as_slice(), [Message::Login { req: r, cookie: Some([9, ..]), .. }] if *r == req),
+        matches!(again.as_slice(), [Message::Login { req: r, cookie: Some(COOKIE), .. }] if *r == req),
         "at once, same request, with the cookie: {again:?}"
     );
-    // The credential goes sealed to the server, for this cookie; never in clear.
+    // The credential goes encrypted to the server in the handshake, bound to this cookie;
+    // never in clear.
     let Message::Login { credential, user_id, nonce, peer_key, .. } = &again[0] else { unreachable!() };
     assert_ne!(credential.as_bytes(), first_credential(&first));
-    let binding = crate::signal::sealed_credential::binding(&[9; 16], *user_id, *nonce, peer_key);
-    let opened =
-        crate::signal::sealed_credential::Opener::new(&server_seed).open(&binding, credential.as_bytes());
-    assert_eq!(opened.as_deref(), Some(CREDENTIAL));
+    assert!(!credential.as_bytes().windows(CREDENTIAL.len()).any(|w| w == CREDENTIAL));
+    let bound = prologue(&COOKIE, *user_id, *nonce, peer_key);
+    let opened = c.server.key().respond([1; 32], &bound, credential.as_bytes()).expect("opens");
+    assert_eq!(opened.credential(), CREDENTIAL);
     assert!(events(&mut c).is_empty(), "a retry is no outcome");
     // A retry for something else changes nothing.
     deliver(&mut c, 6 * MS, Message::LoginRetry { req: req + 100, cookie: [1; 16], server_key });
     assert!(sent(&mut c, 6 * MS).is_empty());
-    deliver(
-        &mut c,
-        10 * MS,
-        Message::LoginOk {
-            req,
-            session: SESSION,
-            session_timeout_ms: 10_000,
-            cert: Box::new([7; CERT_LEN]),
-            authority: [9; 32],
-        },
-    );
+    deliver(&mut c, 10 * MS, login_ok(req));
     assert_eq!(
         events(&mut c),
         vec![SignalEvent::LoggedIn { session: SESSION, cert: Box::new([7; CERT_LEN]), authority: [9; 32] }]
@@ -127,17 +111,7 @@ fn login_is_retried_with_backoff_until_answered() {
     assert_eq!(c.poll_timeout(), Some(600 * MS));
     assert_eq!(sent(&mut c, 600 * MS), first);
     let Message::Login { req, .. } = first[0] else { unreachable!() };
-    deliver(
-        &mut c,
-        700 * MS,
-        Message::LoginOk {
-            req,
-            session: SESSION,
-            session_timeout_ms: 10_000,
-            cert: Box::new([7; CERT_LEN]),
-            authority: [9; 32],
-        },
-    );
+    deliver(&mut c, 700 * MS, login_ok(req));
     assert_eq!(
         events(&mut c),
         vec![SignalEvent::LoggedIn { session: SESSION, cert: Box::new([7; CERT_LEN]), authority: [9; 32] }]
@@ -198,17 +172,7 @@ fn commands_before_login_wait_for_the_session() {
     c.connect(0, 9).unwrap();
     let out = sent(&mut c, 0);
     assert_eq!(out.len(), 1, "only the login goes before the session exists");
-    deliver(
-        &mut c,
-        MS,
-        Message::LoginOk {
-            req: 1,
-            session: SESSION,
-            session_timeout_ms: 10_000,
-            cert: Box::new([7; CERT_LEN]),
-            authority: [9; 32],
-        },
-    );
+    deliver(&mut c, MS, login_ok(1));
     let out = sent(&mut c, MS);
     assert_eq!(out, vec![Message::ConnectRequest { req: 2, session: SESSION, to: 9 }]);
 }
@@ -261,26 +225,28 @@ fn pushes_are_acked_every_time_and_delivered_once() {
 fn datagrams_from_elsewhere_are_ignored() {
     let mut c = client();
     sent(&mut c, 0);
-    let ok = Message::LoginOk {
-        req: 1,
-        session: SESSION,
-        session_timeout_ms: 10_000,
-        cert: Box::new([7; CERT_LEN]),
-        authority: [9; 32],
-    };
+    let ok = login_ok(1);
     c.handle_datagram(MS, peer_addr(), &encode_to_vec(&ok));
     c.handle_datagram(MS, server(), &[0xB1, 0x99]);
+    // From the server's address but in clear: a LoginOk only counts inside the handshake's
+    // answer, and a session message only sealed.
+    c.handle_datagram(MS, server(), &encode_to_vec(&ok));
+    c.handle_datagram(MS, server(), &encode_to_vec(&Message::HeartbeatAck { session: SESSION }));
     assert!(events(&mut c).is_empty());
     assert_eq!(c.session(), None);
-    assert_eq!(c.garbage_count(), 1);
+    assert_eq!(c.garbage_count(), 3);
 }
 
 #[test]
 fn unknown_session_ends_it() {
     let mut c = logged_in();
-    deliver(&mut c, 20 * MS, Message::SessionUnknown { session: 1 });
+    deliver(&mut c, 20 * MS, Message::SessionUnknown { session: 1, reset_token: TOKEN });
     assert!(events(&mut c).is_empty(), "not our session id");
-    deliver(&mut c, 20 * MS, Message::SessionUnknown { session: SESSION });
+    // Sent in clear, so anyone could forge one: without the token it is ignored.
+    deliver(&mut c, 20 * MS, Message::SessionUnknown { session: SESSION, reset_token: [6; RESET_TOKEN_LEN] });
+    assert!(events(&mut c).is_empty(), "a forged reset");
+    assert_eq!(c.garbage_count(), 2);
+    deliver(&mut c, 20 * MS, Message::SessionUnknown { session: SESSION, reset_token: TOKEN });
     assert_eq!(events(&mut c), vec![SignalEvent::SessionEnded]);
 }
 

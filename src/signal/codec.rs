@@ -1,23 +1,33 @@
 //! Byte encoding of [`Message`]: big-endian, fixed layouts, one message per datagram.
 //!
-//! Layout of every datagram: `0xB2` (signalling v2), one type byte, then the fields of that
-//! type in declaration order. Decoding checks every length and never panics; trailing bytes
+//! Layout of every datagram: `0xB3` (signalling v3), one type byte, then the fields of that
+//! type in declaration order. After the login every message travels inside a `Sealed`
+//! datagram (see [`super::channel`]); its plaintext is again one encoded message. Decoding checks every length and never panics; trailing bytes
 //! are an error so that a corrupted datagram is not half-trusted.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use super::messages::{COOKIE_LEN, Credential, FailReason, LoginRefusal, MAX_WIRE_CREDENTIAL_LEN, Message};
+use super::messages::{
+    COOKIE_LEN, Credential, FailReason, LoginRefusal, MAX_WIRE_CREDENTIAL_LEN, Message, RESET_TOKEN_LEN,
+};
 use super::{room_codec, room_request_codec};
 use crate::proto::identity::CERT_LEN;
 
 /// First byte of every signalling datagram (the engine demultiplexes on it).
-pub const SIGNAL_V2: u8 = 0xB2;
-/// First byte of the previous version (logins without a peer key); answered with a refusal a
-/// version-1 client can read, so it reports why instead of timing out.
+pub const SIGNAL_V3: u8 = 0xB3;
+/// First bytes of the earlier versions (1: logins without a peer key; 2: no channel after the
+/// login). Their logins are answered with a refusal in their own version, which has the same
+/// layout, so an old client reports why instead of timing out.
 pub const SIGNAL_V1: u8 = 0xB1;
-/// Largest signalling datagram either side sends or accepts.
-pub const MAX_SIGNAL_DATAGRAM: usize = 1300;
+/// See [`SIGNAL_V1`].
+pub const SIGNAL_V2: u8 = 0xB2;
+/// Largest plain encoded message (the largest, a full room snapshot, is 1292 bytes).
+pub const MAX_SIGNAL_MESSAGE: usize = 1300;
+/// Bytes a `Sealed` datagram adds to the message inside: version, type, session, counter, tag.
+pub const SEALED_OVERHEAD: usize = 2 + 8 + 8 + super::channel::SEAL_OVERHEAD;
+/// Largest signalling datagram either side sends or accepts: a sealed largest message.
+pub const MAX_SIGNAL_DATAGRAM: usize = MAX_SIGNAL_MESSAGE + SEALED_OVERHEAD;
 
 /// Message type bytes. Client->server use 0x01-0x3F, server->client 0x40-0x7F.
 /// Rooms use 0x10-0x1F / 0x60-0x67; reserved for later: relay 0x20-0x2F / 0x68-0x6F.
@@ -29,6 +39,8 @@ pub mod kind {
     pub const ACCEPT: u8 = 0x05;
     pub const DECLINE: u8 = 0x06;
     pub const PUSH_ACK: u8 = 0x07;
+    /// A session message from the client, sealed.
+    pub const SEALED_TO_SERVER: u8 = 0x3E;
 
     pub const ROOM_CREATE: u8 = 0x10;
     pub const ROOM_JOIN: u8 = 0x11;
@@ -55,6 +67,8 @@ pub mod kind {
     pub const DECLINE_OK: u8 = 0x49;
     pub const SESSION_UNKNOWN: u8 = 0x4A;
     pub const LOGIN_RETRY: u8 = 0x4B;
+    /// The login handshake's second message (its payload is the encoded `LoginOk`).
+    pub const LOGIN_ACCEPT: u8 = 0x4C;
 
     pub const PEER_CONNECT_REQUEST: u8 = 0x50;
     pub const PEER_ACCEPTED: u8 = 0x51;
@@ -63,16 +77,19 @@ pub mod kind {
     pub const ROOM_OK: u8 = 0x60;
     pub const ROOM_FAILED: u8 = 0x61;
     pub const ROOM_UPDATE: u8 = 0x62;
+
+    /// A session message from the server, sealed.
+    pub const SEALED_TO_CLIENT: u8 = 0x7E;
 }
 
 /// Why a datagram could not be decoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DecodeError {
-    /// Empty datagram or first byte is not [`SIGNAL_V2`] (or [`SIGNAL_V1`]).
+    /// Empty datagram or first byte is not [`SIGNAL_V3`] (or an earlier version).
     NotSignalling,
-    /// A datagram of signalling version 1; `login_req` is the request id when it is a login,
-    /// so the server can send the version-1 client a refusal it understands.
-    OldVersion { login_req: Option<u32> },
+    /// A datagram of an earlier signalling version (its first byte); `login_req` is the request
+    /// id when it is a login, so the server can send the old client a refusal it understands.
+    OldVersion { version: u8, login_req: Option<u32> },
     /// Larger than [`MAX_SIGNAL_DATAGRAM`].
     TooLong,
     /// The type byte is not a known message type.
@@ -102,9 +119,9 @@ pub enum DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DecodeError::NotSignalling => f.write_str("not a signalling v2 datagram"),
-            DecodeError::OldVersion { .. } => {
-                f.write_str("signalling version 1 (this build speaks version 2)")
+            DecodeError::NotSignalling => f.write_str("not a signalling v3 datagram"),
+            DecodeError::OldVersion { version, .. } => {
+                write!(f, "signalling version {} (this build speaks version 3)", version & 0x0F)
             }
             DecodeError::TooLong => write!(f, "datagram longer than {MAX_SIGNAL_DATAGRAM} bytes"),
             DecodeError::UnknownType(t) => write!(f, "unknown message type 0x{t:02x}"),
@@ -144,7 +161,7 @@ impl std::error::Error for EncodeError {}
 /// Encodes `msg` into `buf`, returning the number of bytes written.
 pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
     let mut w = Writer { buf, pos: 0 };
-    w.u8(SIGNAL_V2)?;
+    w.u8(SIGNAL_V3)?;
     match msg {
         Message::Login { req, user_id, nonce, peer_key, credential, cookie } => {
             w.u8(kind::LOGIN)?;
@@ -246,13 +263,26 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
             w.u32(*push)?;
             room_codec::write_snapshot(&mut w, snapshot)?;
         }
-        Message::LoginOk { req, session, session_timeout_ms, cert, authority } => {
+        Message::LoginOk { req, session, session_timeout_ms, cert, authority, reset_token } => {
             w.u8(kind::LOGIN_OK)?;
             w.u32(*req)?;
             w.u64(*session)?;
             w.u32(*session_timeout_ms)?;
             w.bytes(&cert[..])?;
             w.bytes(authority)?;
+            w.bytes(reset_token)?;
+        }
+        Message::LoginAccept { req, session, reply } => {
+            w.u8(kind::LOGIN_ACCEPT)?;
+            w.u32(*req)?;
+            w.u64(*session)?;
+            w.bytes(reply)?;
+        }
+        Message::Sealed { to_server, session, counter, body } => {
+            w.u8(if *to_server { kind::SEALED_TO_SERVER } else { kind::SEALED_TO_CLIENT })?;
+            w.u64(*session)?;
+            w.u64(*counter)?;
+            w.bytes(body)?;
         }
         Message::LoginRefused { req, reason } => {
             w.u8(kind::LOGIN_REFUSED)?;
@@ -295,9 +325,10 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
             w.u32(*req)?;
             w.u64(*peer)?;
         }
-        Message::SessionUnknown { session } => {
+        Message::SessionUnknown { session, reset_token } => {
             w.u8(kind::SESSION_UNKNOWN)?;
             w.u64(*session)?;
+            w.bytes(reset_token)?;
         }
         Message::PeerConnectRequest { push, from, addr } => {
             w.u8(kind::PEER_CONNECT_REQUEST)?;
@@ -318,8 +349,8 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
 /// Encodes `msg` into a fresh vector (for queues that keep datagrams, e.g. retransmission).
 pub fn encode_to_vec(msg: &Message) -> Vec<u8> {
     let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
-    // Every message fits in MAX_SIGNAL_DATAGRAM (largest is a full room snapshot at 1292 bytes), so
-    // this cannot fail; an empty vector would only be dropped by the peer, never misread.
+    // Every message fits in MAX_SIGNAL_DATAGRAM (largest is a sealed full room snapshot), so this
+    // cannot fail; an empty vector would only be dropped by the peer, never misread.
     let n = encode(msg, &mut buf).unwrap_or(0);
     buf[..n].to_vec()
 }
@@ -331,10 +362,13 @@ pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
     }
     let mut r = Reader { data, pos: 0 };
     match r.u8().map_err(|_| DecodeError::NotSignalling)? {
-        SIGNAL_V2 => {}
-        SIGNAL_V1 => {
+        SIGNAL_V3 => {}
+        version @ (SIGNAL_V1 | SIGNAL_V2) => {
             let login = r.u8().ok() == Some(kind::LOGIN);
-            return Err(DecodeError::OldVersion { login_req: if login { r.u32().ok() } else { None } });
+            return Err(DecodeError::OldVersion {
+                version,
+                login_req: if login { r.u32().ok() } else { None },
+            });
         }
         _ => return Err(DecodeError::NotSignalling),
     }
@@ -369,7 +403,19 @@ pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
             session_timeout_ms: r.u32()?,
             cert: Box::new(r.array::<CERT_LEN>()?),
             authority: r.array::<32>()?,
+            reset_token: r.array::<RESET_TOKEN_LEN>()?,
         },
+        kind::LOGIN_ACCEPT => {
+            Message::LoginAccept { req: r.u32()?, session: r.u64()?, reply: r.rest().to_vec() }
+        }
+        t @ (kind::SEALED_TO_SERVER | kind::SEALED_TO_CLIENT) => {
+            let (session, counter) = (r.u64()?, r.u64()?);
+            let body = r.rest();
+            if body.len() < super::channel::SEAL_OVERHEAD {
+                return Err(DecodeError::Truncated);
+            }
+            Message::Sealed { to_server: t == kind::SEALED_TO_SERVER, session, counter, body: body.to_vec() }
+        }
         kind::LOGIN_REFUSED => Message::LoginRefused { req: r.u32()?, reason: refusal_from(r.u8()?) },
         kind::LOGIN_RETRY => Message::LoginRetry {
             req: r.u32()?,
@@ -387,7 +433,9 @@ pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
             Message::AcceptFailed { req: r.u32()?, peer: r.u64()?, reason: reason_from(r.u8()?) }
         }
         kind::DECLINE_OK => Message::DeclineOk { req: r.u32()?, peer: r.u64()? },
-        kind::SESSION_UNKNOWN => Message::SessionUnknown { session: r.u64()? },
+        kind::SESSION_UNKNOWN => {
+            Message::SessionUnknown { session: r.u64()?, reset_token: r.array::<RESET_TOKEN_LEN>()? }
+        }
         kind::PEER_CONNECT_REQUEST => {
             Message::PeerConnectRequest { push: r.u32()?, from: r.u64()?, addr: r.addr()? }
         }
@@ -552,6 +600,12 @@ impl<'a> Reader<'a> {
         let out = self.data.get(self.pos..end).ok_or(DecodeError::Truncated)?;
         self.pos = end;
         Ok(out)
+    }
+    /// Everything left in the datagram.
+    pub(super) fn rest(&mut self) -> &'a [u8] {
+        let out = self.data.get(self.pos..).unwrap_or_default();
+        self.pos = self.data.len();
+        out
     }
     pub(super) fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
         let mut out = [0u8; N];

@@ -3,7 +3,7 @@
 use crate::proto::identity::CERT_LEN;
 use std::net::SocketAddr;
 
-use super::codec::{DecodeError, MAX_SIGNAL_DATAGRAM, SIGNAL_V1, SIGNAL_V2, decode, encode, kind};
+use super::codec::{DecodeError, MAX_SIGNAL_DATAGRAM, SIGNAL_V1, SIGNAL_V2, SIGNAL_V3, decode, encode, kind};
 use super::messages::{Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message};
 use super::rng::SplitMix64;
 use super::room::{
@@ -165,6 +165,7 @@ fn all_messages() -> Vec<Message> {
             session_timeout_ms: 10_000,
             cert: Box::new([7; CERT_LEN]),
             authority: [9; 32],
+            reset_token: [4; 16],
         },
         Message::LoginRefused { req: 1, reason: LoginRefusal::UserIdTaken },
         Message::LoginRefused { req: 1, reason: LoginRefusal::InvalidToken },
@@ -179,7 +180,7 @@ fn all_messages() -> Vec<Message> {
         Message::AcceptOk { req: 5, peer: 78, addr: v6() },
         Message::AcceptFailed { req: 5, peer: 78, reason: FailReason::NoRequest },
         Message::DeclineOk { req: 6, peer: 79 },
-        Message::SessionUnknown { session: 9 },
+        Message::SessionUnknown { session: 9, reset_token: [3; 16] },
         Message::PeerConnectRequest { push: 1, from: 5, addr: v6() },
         Message::PeerAccepted { push: 2, peer: 6, addr: v4() },
         Message::PeerConnectFailed { push: 3, peer: 7, reason: FailReason::Timeout },
@@ -197,7 +198,7 @@ fn every_message_round_trips() {
     for msg in all_messages() {
         let n = encode(&msg, &mut buf).unwrap();
         assert!(n <= MAX_SIGNAL_DATAGRAM);
-        assert_eq!(buf[0], SIGNAL_V2);
+        assert_eq!(buf[0], SIGNAL_V3);
         assert_eq!(decode(&buf[..n]), Ok(msg.clone()), "{msg:?}");
     }
 }
@@ -242,10 +243,10 @@ fn every_truncation_is_rejected() {
 fn header_errors_are_typed() {
     assert_eq!(decode(&[]), Err(DecodeError::NotSignalling));
     assert_eq!(decode(&[0xA1, kind::LOGIN]), Err(DecodeError::NotSignalling));
-    assert_eq!(decode(&[SIGNAL_V2, 0xEE]), Err(DecodeError::UnknownType(0xEE)));
-    assert_eq!(decode(&[SIGNAL_V2]), Err(DecodeError::Truncated));
-    assert_eq!(decode(&vec![SIGNAL_V2; MAX_SIGNAL_DATAGRAM + 1]), Err(DecodeError::TooLong));
-    let mut bad_family = vec![SIGNAL_V2, kind::ACCEPT_OK];
+    assert_eq!(decode(&[SIGNAL_V3, 0xEE]), Err(DecodeError::UnknownType(0xEE)));
+    assert_eq!(decode(&[SIGNAL_V3]), Err(DecodeError::Truncated));
+    assert_eq!(decode(&vec![SIGNAL_V3; MAX_SIGNAL_DATAGRAM + 1]), Err(DecodeError::TooLong));
+    let mut bad_family = vec![SIGNAL_V3, kind::ACCEPT_OK];
     bad_family.extend_from_slice(&[0; 12]);
     bad_family.push(5);
     bad_family.extend_from_slice(&[0; 6]);
@@ -422,14 +423,14 @@ fn hostile_room_management_requests_are_typed_errors() {
     assert_eq!(decode(&bad), Err(DecodeError::Truncated));
     // Every new type cut anywhere, or with a byte more, is refused.
     for t in kind::ROOM_KICK_USER..=kind::ROOM_GET_CURRENT_FOR_USER {
-        assert_eq!(decode(&[SIGNAL_V2, t]), Err(DecodeError::Truncated), "type {t:#x}");
-        let mut long = vec![SIGNAL_V2, t];
+        assert_eq!(decode(&[SIGNAL_V3, t]), Err(DecodeError::Truncated), "type {t:#x}");
+        let mut long = vec![SIGNAL_V3, t];
         long.extend_from_slice(&[0; 64]);
         assert!(decode(&long).is_err(), "type {t:#x} with 64 zero bytes");
     }
     // The next type number is still unknown.
     assert_eq!(
-        decode(&[SIGNAL_V2, kind::ROOM_GET_CURRENT_FOR_USER + 1]),
+        decode(&[SIGNAL_V3, kind::ROOM_GET_CURRENT_FOR_USER + 1]),
         Err(DecodeError::UnknownType(kind::ROOM_GET_CURRENT_FOR_USER + 1))
     );
 }
@@ -459,14 +460,39 @@ fn oversize_invited_lists_and_descriptions_in_snapshots_are_refused() {
     assert_eq!(decode(&bad), Err(DecodeError::BadText));
 }
 
-/// A version-1 login is recognised (with its request id, so the server can refuse it in a form
-/// the old client reads); any other version-1 datagram too, without one.
+/// A login of an earlier version is recognised (with its request id, so the server can refuse
+/// it in a form the old client reads); any other old datagram too, without one.
 #[test]
-fn version_one_datagrams_are_recognised() {
-    let mut login = vec![SIGNAL_V1, kind::LOGIN];
-    login.extend_from_slice(&77u32.to_be_bytes());
-    login.extend_from_slice(&[0; 20]);
-    assert_eq!(decode(&login), Err(DecodeError::OldVersion { login_req: Some(77) }));
-    assert_eq!(decode(&[SIGNAL_V1, kind::HEARTBEAT, 1, 2]), Err(DecodeError::OldVersion { login_req: None }));
-    assert_eq!(decode(&[SIGNAL_V1, kind::LOGIN, 1]), Err(DecodeError::OldVersion { login_req: None }));
+fn datagrams_of_earlier_versions_are_recognised() {
+    for version in [SIGNAL_V1, SIGNAL_V2] {
+        let mut login = vec![version, kind::LOGIN];
+        login.extend_from_slice(&77u32.to_be_bytes());
+        login.extend_from_slice(&[0; 20]);
+        assert_eq!(decode(&login), Err(DecodeError::OldVersion { version, login_req: Some(77) }));
+        let heartbeat = [version, kind::HEARTBEAT, 1, 2];
+        assert_eq!(decode(&heartbeat), Err(DecodeError::OldVersion { version, login_req: None }));
+        let cut = [version, kind::LOGIN, 1];
+        assert_eq!(decode(&cut), Err(DecodeError::OldVersion { version, login_req: None }));
+    }
+}
+
+/// The two messages whose last field runs to the end of the datagram: they round-trip, and a
+/// sealed body shorter than its tag is refused.
+#[test]
+fn sealed_and_login_accept_carry_the_rest_of_the_datagram() {
+    let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
+    for msg in [
+        Message::Sealed { to_server: true, session: 5, counter: 0, body: vec![1; 16] },
+        Message::Sealed { to_server: false, session: u64::MAX, counter: 9, body: vec![2; 1300] },
+        Message::LoginAccept { req: 1, session: 2, reply: vec![3; 261] },
+        Message::LoginAccept { req: 1, session: 2, reply: Vec::new() },
+    ] {
+        let n = encode(&msg, &mut buf).unwrap();
+        assert!(n <= MAX_SIGNAL_DATAGRAM);
+        assert_eq!(decode(&buf[..n]), Ok(msg.clone()));
+    }
+    let n = encode(&Message::Sealed { to_server: true, session: 5, counter: 0, body: vec![1; 16] }, &mut buf)
+        .unwrap();
+    assert_eq!(decode(&buf[..n - 1]), Err(DecodeError::Truncated), "body shorter than the tag");
+    assert_eq!(decode(&buf[..2 + 15]), Err(DecodeError::Truncated), "header cut");
 }

@@ -15,9 +15,9 @@ use crate::proto::identity::CERT_LEN;
 ///
 /// Keeps a login well under the 1300-byte datagram limit and bounds what the server stores.
 pub const MAX_CREDENTIAL_LEN: usize = 255;
-/// Longest credential field of a Login on the wire: a sealed credential (see
-/// [`super::sealed_credential`]).
-pub const MAX_WIRE_CREDENTIAL_LEN: usize = MAX_CREDENTIAL_LEN + super::sealed_credential::SEAL_OVERHEAD;
+/// Longest credential field of a Login on the wire: the login handshake's first message,
+/// which carries the credential encrypted (see [`super::login_handshake`]).
+pub const MAX_WIRE_CREDENTIAL_LEN: usize = MAX_CREDENTIAL_LEN + super::login_handshake::HANDSHAKE_OVERHEAD;
 
 /// Opaque login credential: an open-mode client secret or a token (at most
 /// [`MAX_CREDENTIAL_LEN`] bytes), or in a Login on the wire the same sealed to the server.
@@ -56,6 +56,9 @@ pub type Cookie = [u8; COOKIE_LEN];
 
 /// Length of a [`Cookie`].
 pub const COOKIE_LEN: usize = 16;
+
+/// Length of a session's reset token (see [`Message::SessionUnknown`]).
+pub const RESET_TOKEN_LEN: usize = 16;
 
 /// Why the server refused a login.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,8 +106,9 @@ pub enum Message {
     /// answers `LoginRetry` and keeps nothing (the address must prove it receives).
     /// `peer_key` is the Ed25519 public key the server certifies for this user id: peers check
     /// that certificate when they connect (docs/PROTOCOL.md, handshake). With a cookie,
-    /// `credential` is sealed to the server and bound to the cookie (see
-    /// [`super::sealed_credential`]); without one it is empty.
+    /// `credential` is the login handshake's first message, which carries the credential
+    /// encrypted to the server and bound to the cookie (see [`super::login_handshake`]);
+    /// without one it is empty.
     Login {
         req: u32,
         user_id: u64,
@@ -125,6 +129,10 @@ pub enum Message {
     Decline { req: u32, session: u64, peer: u64 },
     /// Acknowledge the server push `push`.
     PushAck { session: u64, push: u32 },
+    /// Either way after the login: one message of session `session`, sealed under the session's
+    /// keys with nonce `counter` (see [`super::channel`]). `to_server` tells the direction
+    /// (they have different type bytes and keys).
+    Sealed { to_server: bool, session: u64, counter: u64, body: Vec<u8> },
     /// Create a private room and join it (leaving any current room).
     RoomCreate {
         req: u32,
@@ -164,13 +172,19 @@ pub enum Message {
     // ---- server -> client: replies ----
     /// Login accepted; `session_timeout_ms` tells the client how long silence is tolerated.
     /// `cert` binds the login's `peer_key` to its user id, signed by the server key `authority`.
+    /// `reset_token` is what a `SessionUnknown` for this session will carry. Only ever sent
+    /// inside a `LoginAccept`, encrypted.
     LoginOk {
         req: u32,
         session: u64,
         session_timeout_ms: u32,
         cert: Box<[u8; CERT_LEN]>,
         authority: [u8; 32],
+        reset_token: [u8; RESET_TOKEN_LEN],
     },
+    /// The login handshake's second message: `reply` carries the encoded `LoginOk`, readable
+    /// only by the client that sent the login (see [`super::login_handshake`]).
+    LoginAccept { req: u32, session: u64, reply: Vec<u8> },
     /// Login refused.
     LoginRefused { req: u32, reason: LoginRefusal },
     /// Answer to a login without a valid cookie: send the login again with this one. Smaller
@@ -191,9 +205,11 @@ pub enum Message {
     AcceptFailed { req: u32, peer: u64, reason: FailReason },
     /// The decline was recorded (or there was nothing left to decline).
     DeclineOk { req: u32, peer: u64 },
-    /// The server has no session `session` for the sender's address (expired, replaced or the
-    /// server restarted); the client must log in again.
-    SessionUnknown { session: u64 },
+    /// The server has no session `session` (expired, replaced or the server restarted); the
+    /// client must log in again. Sent in clear (the server may no longer have the keys), so it
+    /// proves itself with `reset_token`: derived from the server's identity key and the
+    /// session id, and given to the client only inside the encrypted `LoginOk`.
+    SessionUnknown { session: u64, reset_token: [u8; RESET_TOKEN_LEN] },
     /// A room request succeeded. `mark` is taken from the session's push id sequence (nothing
     /// is pushed under it), so room replies and pushes are totally ordered by id.
     RoomOk { req: u32, mark: u32, snapshot: RoomSnapshot },
@@ -223,10 +239,52 @@ impl Message {
         }
     }
 
+    /// The session a client message names, if it names one.
+    pub fn session_id(&self) -> Option<u64> {
+        match self {
+            Message::Heartbeat { session }
+            | Message::Logout { session, .. }
+            | Message::ConnectRequest { session, .. }
+            | Message::Accept { session, .. }
+            | Message::Decline { session, .. }
+            | Message::PushAck { session, .. }
+            | Message::RoomCreate { session, .. }
+            | Message::RoomJoin { session, .. }
+            | Message::RoomLeave { session, .. }
+            | Message::RoomGet { session, .. }
+            | Message::RoomGetCurrent { session, .. }
+            | Message::RoomUpdateDataStore { session, .. }
+            | Message::RoomKickUser { session, .. }
+            | Message::RoomInviteUser { session, .. }
+            | Message::RoomUpdateOwner { session, .. }
+            | Message::RoomUpdateMembershipLockStatus { session, .. }
+            | Message::RoomUpdatePrivateRoomJoinPolicy { session, .. }
+            | Message::RoomSetDescription { session, .. }
+            | Message::RoomGetCurrentForUser { session, .. } => Some(*session),
+            _ => None,
+        }
+    }
+
+    /// Whether this message belongs inside a `Sealed` datagram: everything after the login.
+    /// The login's own messages, `SessionUnknown` and `Sealed` itself travel in clear.
+    pub fn travels_sealed(&self) -> bool {
+        !matches!(
+            self,
+            Message::Login { .. }
+                | Message::LoginOk { .. }
+                | Message::LoginAccept { .. }
+                | Message::LoginRefused { .. }
+                | Message::LoginRetry { .. }
+                | Message::SessionUnknown { .. }
+                | Message::Sealed { .. }
+        )
+    }
+
     /// Request id when this message is a reply to a client request.
     pub fn reply_to(&self) -> Option<u32> {
         match self {
             Message::LoginOk { req, .. }
+            | Message::LoginAccept { req, .. }
             | Message::LoginRefused { req, .. }
             | Message::LoginRetry { req, .. }
             | Message::LogoutOk { req }

@@ -19,7 +19,7 @@ use super::peer_identity::PeerIdentity;
 use super::udp_io::{Output, RxBuffer};
 use crate::proto::{self, CloseReason, Connection, Event, Policy, Role, SendError};
 use crate::signal::backoff::Backoff;
-use crate::signal::{ClientConfig, Credential, SIGNAL_V2, SignalClient, SignalEvent};
+use crate::signal::{ClientConfig, Credential, SIGNAL_V3, SignalClient, SignalEvent};
 
 mod rooms;
 
@@ -404,7 +404,7 @@ impl Core {
     fn on_datagram(&mut self, now: u64, from: SocketAddr, data: &[u8], inbox: &Inbox) {
         self.clock = self.clock.max(now);
         match data.first() {
-            Some(&SIGNAL_V2) if from == self.server => {
+            Some(&SIGNAL_V3) if from == self.server => {
                 self.signal.handle_datagram(now, from, data);
                 self.pump_signal(now, inbox);
             }
