@@ -60,9 +60,18 @@ impl Harness {
         out
     }
 
-    /// One login as a real client makes it: a first attempt without a cookie (answered with a
-    /// `LoginRetry` to `from`, nothing kept), then the same login with that cookie.
+    /// One login as a real client makes it; returns the server's answer (as the client reads it).
     fn login(&mut self, from: SocketAddr, user: u64, cred: &[u8], nonce: u64) -> Message {
+        let datagram = self.login_datagram(from, user, cred, nonce);
+        let out = self.send_raw(from, &datagram);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].0, from);
+        out[0].1.clone()
+    }
+
+    /// The first attempt of a login without a cookie (answered with a `LoginRetry` to `from`,
+    /// nothing kept), then the datagram of the same login with that cookie, not yet sent.
+    fn login_datagram(&mut self, from: SocketAddr, user: u64, cred: &[u8], nonce: u64) -> Vec<u8> {
         let credential = Credential::new(cred.to_vec()).unwrap();
         let login = |cookie, credential| Message::Login {
             req: 1,
@@ -81,10 +90,7 @@ impl Harness {
         };
         let handshake = handshake(&key, [11; 32], &cookie, user, nonce, &[3; 32], credential.as_bytes());
         let first = self.clients.start_login(from, handshake);
-        let out = self.send(from, login(Some(cookie), first));
-        assert_eq!(out.len(), 1, "{out:?}");
-        assert_eq!(out[0].0, from);
-        out[0].1.clone()
+        encode_to_vec(&login(Some(cookie), first))
     }
 
     fn session(&mut self, from: SocketAddr, user: u64) -> u64 {
@@ -561,4 +567,51 @@ fn spoofed_logins_neither_fill_the_server_nor_take_over_a_session() {
     assert!(matches!(out.as_slice(), [(_, Message::HeartbeatAck { .. })]), "the victim's session is intact");
     // And a real newcomer is served.
     assert!(matches!(h.login(addr(41), 41, b"secret", 1), Message::LoginOk { .. }));
+}
+
+/// A session moves only with the newest datagram that opens under its keys: a delayed older
+/// one from the old address does not pull it back, and replays of either, from anywhere, are
+/// refused and counted.
+#[test]
+fn only_the_newest_datagram_that_opens_moves_a_session() {
+    let mut h = Harness::new(AuthMode::Open);
+    let s = h.session(addr(10), 7);
+    let older = h.clients.seal(&Message::Heartbeat { session: s });
+    let newer = h.clients.seal(&Message::Heartbeat { session: s });
+    let ack = Message::HeartbeatAck { session: s };
+    // The NAT rebound: the newer one arrives from the new address.
+    assert_eq!(h.send_raw(addr(12), &newer), vec![(addr(12), ack.clone())]);
+    // The older one, delayed, from the old address: served, but answered at the new address.
+    assert_eq!(h.send_raw(addr(10), &older), vec![(addr(12), ack)]);
+    assert_eq!(h.core.stats().address_changes, 1);
+    for from in [addr(10), addr(12), addr(13)] {
+        for d in [&older, &newer] {
+            assert!(h.send_raw(from, d).is_empty(), "a replay is refused");
+        }
+    }
+    assert_eq!(h.core.stats().sealed_refused, 6);
+    assert_eq!(h.core.stats().address_changes, 1);
+}
+
+/// A retransmitted login (the client did not get the answer) gets the same answer, until the
+/// client's first sealed datagram shows it has the keys; after that the same login, replayed
+/// even from the client's own address, gets nothing and changes nothing.
+#[test]
+fn a_repeated_login_is_answered_until_the_session_is_in_use_and_never_after() {
+    let mut h = Harness::new(AuthMode::Open);
+    let login = h.login_datagram(addr(10), 7, b"pw", 5);
+    let first = h.send_raw(addr(10), &login);
+    let Message::LoginOk { session, .. } = first[0].1 else { panic!("{first:?}") };
+    // The answer is cached bytes: the client (which already read it) sees a LoginAccept it
+    // has no handshake for.
+    let again = h.send_raw(addr(10), &login);
+    assert!(matches!(again.as_slice(), [(_, Message::LoginAccept { session: s, .. })] if *s == session));
+    assert_eq!(h.core.stats().logins, 1);
+    h.send(addr(10), Message::Heartbeat { session });
+    assert!(h.send_raw(addr(10), &login).is_empty());
+    assert_eq!(h.core.stats().logins, 1);
+    assert_eq!(
+        h.send(addr(10), Message::Heartbeat { session }),
+        vec![(addr(10), Message::HeartbeatAck { session })]
+    );
 }

@@ -269,3 +269,23 @@ fn logout_finishes_on_answer_or_timeout() {
     c.handle_timeout(2_020 * MS);
     assert_eq!(events(&mut c), vec![SignalEvent::LoggedOut]);
 }
+
+/// Only the server holding the key the login was made with can answer it: a forged answer
+/// (right request id, wrong bytes) is counted and ignored, and the real one still logs in.
+#[test]
+fn a_forged_login_answer_is_ignored() {
+    let mut c = client();
+    let first = sent(&mut c, 0);
+    let Message::Login { req, .. } = first[0] else { panic!("{first:?}") };
+    let server_key = c.server.public_key();
+    deliver(&mut c, MS, Message::LoginRetry { req, cookie: COOKIE, server_key });
+    sent(&mut c, MS);
+    for reply in [vec![], vec![7; 48], vec![7; 300]] {
+        let forged = Message::LoginAccept { req, session: SESSION, reply };
+        c.handle_datagram(2 * MS, server(), &encode_to_vec(&forged));
+    }
+    assert!(events(&mut c).is_empty());
+    assert_eq!(c.garbage_count(), 3);
+    deliver(&mut c, 3 * MS, login_ok(req));
+    assert!(matches!(events(&mut c).as_slice(), [SignalEvent::LoggedIn { session: SESSION, .. }]));
+}
