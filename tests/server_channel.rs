@@ -14,7 +14,6 @@ use ovrnet::signal::{
 /// A signalling client on a socket the test can swap (as a NAT rebinding does) and whose every
 /// sent datagram is kept (as an attacker on the path sees them).
 struct Client {
-    server: SocketAddr,
     socket: UdpSocket,
     sm: SignalClient,
     events: Vec<SignalEvent>,
@@ -27,13 +26,7 @@ impl Client {
         config.initial_rto_us = 50_000;
         config.max_rto_us = 400_000;
         config.heartbeat_interval_us = 100_000;
-        Self {
-            server,
-            socket: socket(),
-            sm: SignalClient::new(config, now_us(start)),
-            events: vec![],
-            sent: vec![],
-        }
+        Self { socket: socket(), sm: SignalClient::new(config, now_us(start)), events: vec![], sent: vec![] }
     }
 
     fn addr(&self) -> SocketAddr {
@@ -53,10 +46,6 @@ impl Client {
         }
         self.sm.handle_timeout(now_us(start));
         self.events.extend(std::iter::from_fn(|| self.sm.poll_event()));
-    }
-
-    fn has(&self, e: &SignalEvent) -> bool {
-        self.events.contains(e)
     }
 
     fn ended(&self) -> bool {

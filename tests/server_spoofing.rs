@@ -177,9 +177,9 @@ fn a_captured_login_replayed_and_forged_logouts_change_nobodys_session() {
     connect_pair(&victim, &peer);
 }
 
-/// The login token travels sealed to the server and bound to the address cookie: an attacker
-/// who captured a player's login gets a cookie for its own address and presents the captured
-/// credential with it, and is refused. (Before version 2 this logged the attacker in as the
+/// The login token travels encrypted to the server in the handshake, bound to the address
+/// cookie: an attacker who captured a player's login gets a cookie for its own address and
+/// presents the captured credential with it, and is refused. (Before version 2 this logged the attacker in as the
 /// player.)
 #[test]
 fn a_token_captured_on_the_wire_is_refused_from_another_address() {

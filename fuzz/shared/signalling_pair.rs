@@ -78,7 +78,7 @@ pub fn pair() -> Pair {
     // A signalling client logged in to a server driven by hand.
     let mut config = ClientConfig::new(server_addr(), 6, Credential::default());
     config.nonce = 4;
-    config.seal_random = [5; 32];
+    config.handshake_random = [5; 32];
     config.server_key = Some(public(&CLIENT_SIDE_SERVER_SEED));
     let mut client = SignalClient::new(config, 0);
     let n = client.poll_transmit(0, &mut buf).expect("login").1;

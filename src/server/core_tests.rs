@@ -496,9 +496,9 @@ fn a_login_without_a_valid_cookie_keeps_nothing_and_gets_a_smaller_retry() {
     assert!(matches!(h.send(addr(30), with(Some(cookie))).as_slice(), [(_, Message::LoginAccept { .. })]));
 }
 
-/// The credential travels sealed to the server and bound to the address cookie: in clear it is
-/// refused, and a sealed one captured from another address's login does not open here, even
-/// with this address's own cookie (a stolen login is worth nothing elsewhere).
+/// The credential travels encrypted to the server in the handshake, bound to the address
+/// cookie: in clear it is refused, and one captured from another address's login does not open
+/// here, even with this address's own cookie (a stolen login is worth nothing elsewhere).
 #[test]
 fn credentials_must_be_sealed_for_this_cookie() {
     let mut h = Harness::new(AuthMode::Open);

@@ -60,14 +60,14 @@ pub struct ClientConfig {
     /// it).
     pub server_key: Option<[u8; 32]>,
     /// Fresh randomness for the login handshake (the sans-IO client draws none itself).
-    pub seal_random: [u8; 32],
+    pub handshake_random: [u8; 32],
 }
 
 /// 32 bytes from the OS; should that fail, derived from the clock and the user id (logged).
-fn seal_random(user_id: u64) -> [u8; 32] {
+fn handshake_random(user_id: u64) -> [u8; 32] {
     let mut b = [0u8; 32];
     if getrandom::fill(&mut b).is_err() {
-        log::warn!("event=random_fallback what=seal_random");
+        log::warn!("event=random_fallback what=handshake_random");
         let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         let mut seed = [0u8; 24];
         seed[..16].copy_from_slice(&t.as_nanos().to_le_bytes());
@@ -93,7 +93,7 @@ impl ClientConfig {
             nonce: getrandom::u64().unwrap_or(user_id ^ 0x6F76_726E_6574_0001),
             peer_key: [0; 32],
             server_key: None,
-            seal_random: seal_random(user_id),
+            handshake_random: handshake_random(user_id),
         }
     }
 }
@@ -525,7 +525,7 @@ impl SignalClient {
                 let key = self.config.server_key.unwrap_or(server_key);
                 self.key_mismatch = key != server_key;
                 // Fresh for each cookie: an ephemeral key must never serve two handshakes.
-                let mut random = self.config.seal_random;
+                let mut random = self.config.handshake_random;
                 for (r, c) in random.iter_mut().zip(cookie.iter().cycle()) {
                     *r ^= *c;
                 }

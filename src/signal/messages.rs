@@ -20,7 +20,8 @@ pub const MAX_CREDENTIAL_LEN: usize = 255;
 pub const MAX_WIRE_CREDENTIAL_LEN: usize = MAX_CREDENTIAL_LEN + super::login_handshake::HANDSHAKE_OVERHEAD;
 
 /// Opaque login credential: an open-mode client secret or a token (at most
-/// [`MAX_CREDENTIAL_LEN`] bytes), or in a Login on the wire the same sealed to the server.
+/// [`MAX_CREDENTIAL_LEN`] bytes), or in a Login on the wire the login handshake's first
+/// message, which carries one encrypted.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Credential(Vec<u8>);
 
@@ -31,7 +32,8 @@ impl Credential {
         (bytes.len() <= MAX_CREDENTIAL_LEN).then_some(Self(bytes))
     }
 
-    /// Wraps a sealed credential; `None` when longer than [`MAX_WIRE_CREDENTIAL_LEN`].
+    /// Wraps a Login's credential field as it travels (the handshake's first message); `None`
+    /// when longer than [`MAX_WIRE_CREDENTIAL_LEN`].
     pub fn sealed(bytes: impl Into<Vec<u8>>) -> Option<Self> {
         let bytes = bytes.into();
         (bytes.len() <= MAX_WIRE_CREDENTIAL_LEN).then_some(Self(bytes))

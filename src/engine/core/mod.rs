@@ -558,7 +558,7 @@ impl Core {
                 SignalEvent::LoginRefused { reason } => {
                     let reason = if self.signal.pinned_key_mismatch() {
                         format!(
-                            "{reason:?}: the server's key is not the pinned one (server_key), so it cannot open the sealed credential"
+                            "{reason:?}: the server's key is not the pinned one (server_key), so it cannot open the login handshake"
                         )
                     } else {
                         format!("{reason:?}")
