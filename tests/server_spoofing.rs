@@ -4,7 +4,6 @@
 //! Times are printed, not asserted (the machine is shared).
 mod engine_support;
 
-use std::collections::HashSet;
 use std::io::Read;
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::sync::Arc;
@@ -126,46 +125,70 @@ fn capture_to(
     })
 }
 
+/// An on-path attacker who sees everything a player sends, and can send from the player's own
+/// address: it replays the player's login and its sealed datagrams (from the player's address
+/// and from its own) and forges logouts naming the player's session, in clear and sealed under
+/// keys it does not have. None of it changes the player's session.
 #[test]
 fn a_captured_login_replayed_and_forged_logouts_change_nobodys_session() {
     let Some((sniffer, injector)) = raw_sockets() else { return };
     let s = server(AuthMode::Open);
     let server_addr = v4(s.local_addr());
     let stop = Arc::new(AtomicBool::new(false));
-    // The on-path attacker records what clients send to the server.
+    // The on-path attacker records what clients send to the server (long enough to see the
+    // victim's first heartbeat, one second after its login).
     let capture = capture_to(sniffer, server_addr, stop.clone());
     let victim = engine(&s, 9101);
     let peer = engine(&s, 9102);
-    std::thread::sleep(Duration::from_millis(100));
+    std::thread::sleep(Duration::from_millis(1300));
     stop.store(true, Ordering::Relaxed);
     let seen = capture.join().expect("capture thread");
     let victim_addr = v4(victim.local_addr());
-    let logins: Vec<&Vec<u8>> = seen
-        .iter()
-        .filter(|(from, d)| {
-            *from == victim_addr && matches!(decode(d), Ok(Message::Login { cookie: Some(_), .. }))
-        })
-        .map(|(_, d)| d)
-        .collect();
+    let from_victim = |want: fn(&Message) -> bool| -> Vec<Vec<u8>> {
+        seen.iter()
+            .filter(|(from, d)| *from == victim_addr && decode(d).is_ok_and(|m| want(&m)))
+            .map(|(_, d)| d.clone())
+            .collect()
+    };
+    let logins = from_victim(|m| matches!(m, Message::Login { cookie: Some(_), .. }));
     let captured = logins.first().expect("the victim's login with its cookie was seen").to_vec();
-    let logins_before = s.stats().logins;
+    let sealed = from_victim(|m| matches!(m, Message::Sealed { .. }));
+    let Some(Ok(Message::Sealed { session, .. })) = sealed.first().map(|d| decode(d)) else {
+        panic!("the victim's sealed heartbeat was seen")
+    };
+    let (logins_before, refused_before) = (s.stats().logins, s.stats().sealed_refused);
 
     let elsewhere = SocketAddrV4::new(Ipv4Addr::new(127, 0, 0, 99), 5555);
-    let mut sessions = HashSet::new();
+    let encoded = |m: &Message| {
+        let mut buf = [0u8; 128];
+        let n = encode(m, &mut buf).expect("encodes");
+        buf[..n].to_vec()
+    };
     for i in 0..50u64 {
-        // From the victim's own address (a retransmission to the server: same session back),
-        // and from another address (the cookie is for the victim's address: only a retry).
+        // The login from the victim's own address (a repeat of a login in use: nothing) and
+        // from another address (the cookie is for the victim's address: only a retry).
         assert!(inject(&injector, victim_addr, server_addr, &captured));
         assert!(inject(&injector, elsewhere, server_addr, &captured));
-        // Logouts forged from the victim's address with guessed session ids.
-        let forged = Message::Logout { req: 7, session: 0x5eed_0000_0000_0000 ^ i.wrapping_mul(0x9e37_79b9) };
-        let mut buf = [0u8; 64];
-        let n = encode(&forged, &mut buf).expect("encodes");
-        assert!(inject(&injector, victim_addr, server_addr, &buf[..n]));
-        sessions.insert(i);
+        // Its sealed datagrams, replayed from both addresses.
+        for d in &sealed {
+            assert!(inject(&injector, victim_addr, server_addr, d));
+            assert!(inject(&injector, elsewhere, server_addr, d));
+        }
+        // Logouts naming its session: in clear, and sealed under made-up keys.
+        assert!(inject(&injector, victim_addr, server_addr, &encoded(&Message::Logout { req: 7, session })));
+        let forged = Message::Sealed { to_server: true, session, counter: 1 << 20 | i, body: vec![0x42; 28] };
+        assert!(inject(&injector, victim_addr, server_addr, &encoded(&forged)));
     }
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(s.stats().logins, logins_before, "no replay made a new session");
+    let after = s.stats();
+    assert_eq!(after.logins, logins_before, "no replay made a new session");
+    assert_eq!(after.address_changes, 0, "nothing moved the session");
+    let sealed_injected = 50 * (2 * sealed.len() as u64 + 1);
+    assert_eq!(
+        after.sealed_refused - refused_before,
+        sealed_injected,
+        "every replayed or forged one refused"
+    );
     while let Some(n) = victim.pop_notification() {
         assert!(
             !matches!(n, Notification::ServerLost { .. } | Notification::LoginFailed { .. }),
