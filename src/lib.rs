@@ -4,7 +4,7 @@
 //! - [`proto`]: the transport protocol as a pure state machine (no I/O, no clock reads).
 //! - [`sim`]: a seeded, virtual-time network for driving `proto` endpoints deterministically.
 //! - [`signal`]: client/server signalling messages and their codec (also sans-IO).
-//! - [`server`]: the rendezvous server (presence, connect brokering; rooms and relay later).
+//! - [`server`]: the rendezvous server (presence, connect brokering, rooms, relay).
 //! - [`engine`]: the only layer that does I/O: one UDP socket and one timer/receive thread.
 //! - [`capi`]: the `extern "C"` surface with the Oculus names.
 

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use engine_support::raw::{payload_between, raw_sockets, spoofed, v4};
-use engine_support::{connect_pair, engine, read, server};
+use engine_support::{connect_pair, engine, read, server, wait_direct};
 use ovrnet::proto::{Policy, TRANSPORT_V1, TRANSPORT_V2};
 use ovrnet::server::AuthMode;
 
@@ -35,6 +35,8 @@ fn replayed_modified_and_forged_peer_packets_are_dropped_and_the_session_survive
     let s = server(AuthMode::Open);
     let (a, b) = (engine(&s, 7101), engine(&s, 7102));
     connect_pair(&a, &b);
+    // The attacker sits on the direct path between the two.
+    wait_direct(&a, &b, 5);
     let (a_addr, b_addr) = (v4(a.local_addr()), v4(b.local_addr()));
     assert_eq!(a_addr.ip(), &Ipv4Addr::LOCALHOST);
 

@@ -48,6 +48,9 @@ SERVER FLAGS:
                              trimmed). Without it, 'secret' mode reads env OVRNET_SECRET.
     --session-timeout SECS   Silence after which a client is logged out (default 10).
     --connect-timeout SECS   How long a connect request waits for an answer (default 20).
+    --relay-rate BYTES       Bytes per second each client may send through the relay, for
+                             peers that cannot reach each other directly (default 4000000;
+                             0 turns the relay off).
     --max-rooms N            Most rooms at once (default 100000); creating more is refused
                              with room error 6 (too many rooms).
     --log-level LEVEL        off|error|warn|info|debug|trace (default info; env OVRNET_LOG).
@@ -140,6 +143,7 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
     let mut session_timeout = 10;
     let mut connect_timeout = 20;
     let mut max_rooms = 100_000;
+    let mut relay_rate: Option<u64> = None;
     let mut log_level = std::env::var("OVRNET_LOG").unwrap_or_else(|_| "info".into());
     let known = [
         "--listen",
@@ -153,6 +157,7 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
         "--public-key-file",
         "--audience",
         "--identity-key-file",
+        "--relay-rate",
     ];
     for (flag, value) in flags(args, &known)? {
         match flag.as_str() {
@@ -174,6 +179,11 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
                     Ok(n) if n > 0 => n,
                     _ => return Err(Usage(format!("--max-rooms wants a whole number > 0, got '{value}'"))),
                 }
+            }
+            "--relay-rate" => {
+                relay_rate = Some(value.parse::<u64>().map_err(|_| {
+                    Usage(format!("--relay-rate wants bytes per second (0 = relay off), got '{value}'"))
+                })?)
             }
             "--log-level" => log_level = value,
             other => return Err(Usage(format!("unknown flag '{other}'"))),
@@ -215,6 +225,9 @@ fn server_command(args: &[String]) -> Result<ExitCode, Usage> {
     config.session_timeout_us = session_timeout * 1_000_000;
     config.connect_timeout_us = connect_timeout * 1_000_000;
     config.max_rooms = max_rooms;
+    if let Some(rate) = relay_rate {
+        config.relay_bytes_per_sec = rate;
+    }
     match identity_key_file {
         Some(path) => config.identity_key = IdentityKey(read_private_key(&path)?),
         None => log::warn!(

@@ -60,6 +60,10 @@ pub struct EngineConfig {
     /// whose certificate is signed by any other key is refused, so nobody between this client
     /// and the server can vouch for a false peer. None trusts the key the login reports.
     pub server_key: Option<[u8; 32]>,
+    /// Whether peers talk through the server's relay: `Auto` (default) starts relayed and moves
+    /// to the direct path when it works, `Never` only tries the direct path, `Always` never
+    /// sends to the peer's address.
+    pub relay: super::path::RelayMode,
 }
 
 impl EngineConfig {
@@ -76,6 +80,7 @@ impl EngineConfig {
             poll_lease: Duration::from_millis(5),
             fake_network: None,
             server_key: None,
+            relay: super::path::RelayMode::Auto,
         }
     }
 }
@@ -458,6 +463,12 @@ impl Engine {
     /// Closes the connections to every other member of the current room; false when in none.
     pub fn close_for_current_room(&self) -> bool {
         !self.stopped() && self.command(|c, now, inbox| c.close_for_current_room(now, inbox))
+    }
+
+    /// The path the connection to `peer` takes now (direct or through the server's relay) and
+    /// the peer's direct address as last seen; None before its transport starts.
+    pub fn path(&self, peer: u64) -> Option<(super::path::Route, Option<SocketAddr>)> {
+        self.shared.core.lock().path(peer)
     }
 
     /// Statistics of the connection to `peer`.

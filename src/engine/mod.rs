@@ -10,6 +10,7 @@ mod clock;
 mod core;
 mod fake_network;
 mod inbox;
+mod path;
 mod peer;
 mod peer_identity;
 mod shared;
@@ -18,3 +19,4 @@ mod udp_io;
 mod worker;
 
 pub use api::{Engine, EngineConfig, EngineError, EngineSendError, Notification, Packet, PeerState, RoomOp};
+pub use path::{RelayMode, Route};

@@ -3,6 +3,7 @@
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 
+use super::path::PathState;
 use crate::proto::Connection;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,7 +21,14 @@ pub enum Phase {
 pub struct Peer {
     pub phase: Phase,
     pub conn: Option<Connection>,
+    /// The peer's address for direct datagrams (the server's word, then what authenticated
+    /// datagrams came from); the key of this peer in the engine's address map.
     pub addr: Option<SocketAddr>,
+    /// The address the server gave for the peer when the transport started (a later connect
+    /// request from the same address is a stale one, not a restart).
+    pub reported_addr: Option<SocketAddr>,
+    /// Direct or relayed, once the transport exists.
+    pub path: Option<PathState>,
     /// Give up connecting at this instant (the application sees Timeout).
     pub connect_deadline: Option<u64>,
     /// Reliable messages sent before the transport exists; handed to it when it starts.
@@ -41,6 +49,8 @@ impl Peer {
             phase,
             conn: None,
             addr: None,
+            reported_addr: None,
+            path: None,
             connect_deadline,
             early: VecDeque::new(),
             early_bytes: 0,

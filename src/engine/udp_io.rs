@@ -11,8 +11,10 @@ use std::net::SocketAddr;
 use log::{debug, info};
 
 use super::fake_network::FakeNetwork;
+use super::path::{PROBE, PROBE_HEADER_LEN, Targets};
 use crate::proto::{Connection, MAX_DATAGRAM};
 use crate::signal::SignalClient;
+use crate::signal::relay::{RELAY_HEADER_LEN, write_header};
 
 /// A GSO batch's payload must fit one UDP datagram of 64 KiB with headers, in at most the
 /// kernel's 64 segments.
@@ -48,15 +50,59 @@ impl Output {
         }
     }
 
+    /// Queues what one connection has ready, each datagram to every target: straight to the
+    /// peer (plain or as a probe) and through the relay at `server`. The datagram is encoded
+    /// once, behind room for the largest envelope.
+    pub fn routed(
+        &mut self,
+        c: &mut Connection,
+        targets: Targets,
+        server: SocketAddr,
+        now: u64,
+        socket: &mio::net::UdpSocket,
+    ) {
+        const AT: usize = RELAY_HEADER_LEN;
+        if targets.relay.is_none()
+            && let Some((to, None)) = targets.direct
+        {
+            return self.connection(c, to, now, socket);
+        }
+        while let Some(n) = c.poll_transmit(now, &mut self.buf[AT..AT + MAX_DATAGRAM]) {
+            match targets.direct {
+                Some((to, None)) => self.queue_range(socket, AT..AT + n, to, now),
+                Some((to, Some(flags))) => {
+                    self.buf[AT - PROBE_HEADER_LEN] = PROBE;
+                    self.buf[AT - 1] = flags;
+                    self.queue_range(socket, AT - PROBE_HEADER_LEN..AT + n, to, now);
+                }
+                None => {}
+            }
+            if let Some(user) = targets.relay {
+                write_header(&mut self.buf[..], user);
+                self.queue_range(socket, 0..AT + n, server, now);
+            }
+        }
+    }
+
     /// Sends the batch being built.
     pub fn flush(&mut self, socket: &mio::net::UdpSocket) {
         self.tx.flush(socket);
     }
 
     fn queue(&mut self, socket: &mio::net::UdpSocket, n: usize, to: SocketAddr, now: u64) {
-        let copies = self.fake.as_mut().map_or(1, |f| f.copies(now, n));
+        self.queue_range(socket, 0..n, to, now);
+    }
+
+    fn queue_range(
+        &mut self,
+        socket: &mio::net::UdpSocket,
+        range: std::ops::Range<usize>,
+        to: SocketAddr,
+        now: u64,
+    ) {
+        let copies = self.fake.as_mut().map_or(1, |f| f.copies(now, range.len()));
         for _ in 0..copies {
-            self.tx.push(socket, &self.buf[..n], to);
+            self.tx.push(socket, &self.buf[range.clone()], to);
         }
     }
 }

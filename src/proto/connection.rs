@@ -475,16 +475,20 @@ impl Connection {
     // ---------------------------------------------------------------- receiving
 
     /// Processes one datagram from the peer. Anything malformed or foreign is counted and dropped
-    /// without touching connection state.
-    pub fn handle_datagram(&mut self, now: u64, datagram: &[u8]) {
+    /// without touching connection state. True for a new DATA packet that authenticated: proof
+    /// that the peer sent it and nobody replayed it (handshake packets and duplicates may be
+    /// replays), which path validation relies on.
+    pub fn handle_datagram(&mut self, now: u64, datagram: &[u8]) -> bool {
         if self.phase == Phase::Done {
-            return;
+            return false;
         }
         let mut r = Reader::new(datagram);
         let Ok(hdr) = Header::decode(&mut r) else {
             self.stats.malformed += 1;
-            return;
+            return false;
         };
+        let (duplicates, over_window) = (self.stats.duplicates, self.stats.over_window);
+        let is_data = hdr.kind == PacketKind::Data;
         let outcome = match hdr.kind {
             PacketKind::Data => self.on_data_packet(now, hdr, datagram),
             kind => match wire::verify_handshake(datagram, hdr.conn_id) {
@@ -503,9 +507,16 @@ impl Connection {
             Ok(()) => {
                 self.stats.packets_received += 1;
                 self.stats.bytes_received += datagram.len() as u64;
+                is_data && self.stats.duplicates == duplicates && self.stats.over_window == over_window
             }
-            Err(Dropped::Malformed) => self.stats.malformed += 1,
-            Err(Dropped::Rejected) => self.stats.rejected += 1,
+            Err(Dropped::Malformed) => {
+                self.stats.malformed += 1;
+                false
+            }
+            Err(Dropped::Rejected) => {
+                self.stats.rejected += 1;
+                false
+            }
         }
     }
 

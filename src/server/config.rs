@@ -81,6 +81,11 @@ pub struct ServerConfig {
     pub identity_key: IdentityKey,
     /// How long a peer certificate stays valid (default 24 h, in seconds).
     pub cert_lifetime_secs: u64,
+    /// Bytes per second one session may send through the relay (default 4 MB/s; 0 turns the
+    /// relay off). Peers that cannot reach each other directly talk through it.
+    pub relay_bytes_per_sec: u64,
+    /// Bytes a session may send through the relay at once above that rate (default 256 KiB).
+    pub relay_burst_bytes: u64,
 }
 
 impl ServerConfig {
@@ -109,6 +114,8 @@ impl ServerConfig {
             max_rooms: 100_000,
             identity_key,
             cert_lifetime_secs: 24 * 3600,
+            relay_bytes_per_sec: 4_000_000,
+            relay_burst_bytes: 256 * 1024,
         }
     }
 }

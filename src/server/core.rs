@@ -32,7 +32,10 @@ use crate::signal::messages::{Cookie, Credential, FailReason, LoginRefusal, Mess
 use crate::signal::rng::SplitMix64;
 use crate::signal::sealed;
 
+mod relay;
 mod rooms;
+
+pub use relay::MAX_RELAY_PEERS;
 
 /// Counters for operators and tests.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -65,6 +68,13 @@ pub struct Stats {
     pub rooms_destroyed: u64,
     /// Room requests answered with an error.
     pub room_errors: u64,
+    /// Datagrams forwarded by the relay, and their bytes.
+    pub relayed_packets: u64,
+    pub relayed_bytes: u64,
+    /// Relay datagrams dropped: relay off, unknown source address, or no grant between the two.
+    pub relay_refused: u64,
+    /// Relay datagrams dropped because the sender was over its rate.
+    pub relay_rate_limited: u64,
 }
 
 /// Timer keys; each entity has at most one timer of its kind filed at a time.
@@ -202,6 +212,13 @@ impl ServerCore {
 
     /// Handles one received datagram. `unix_secs` is wall-clock time for token expiry.
     pub fn handle_datagram(&mut self, now: u64, unix_secs: u64, from: SocketAddr, data: &[u8]) {
+        if data.first() == Some(&crate::signal::relay::RELAY_V1) {
+            let mut copy = data.to_vec();
+            if let Some(to) = self.relay_in_place(now, from, &mut copy) {
+                self.out.push_back((to, copy));
+            }
+            return;
+        }
         self.clock = self.clock.max(now);
         self.stats.datagrams += 1;
         let msg = match codec::decode(data) {
@@ -600,6 +617,7 @@ impl ServerCore {
             if self.log_admits("mutual_connect") {
                 info!("event=mutual_connect a={caller} b={callee}");
             }
+            self.grant_relay(now, caller, callee);
             self.push(now, callee, |push| Message::PeerAccepted { push, peer: caller, addr: caller_addr });
             self.push(now, caller, |push| Message::PeerAccepted { push, peer: callee, addr: callee_addr });
             return pending;
@@ -651,6 +669,7 @@ impl ServerCore {
                 "event=accept callee={callee} caller={caller} caller_addr={caller_addr} callee_addr={callee_addr}"
             );
         }
+        self.grant_relay(now, caller, callee);
         self.push(now, caller, |push| Message::PeerAccepted { push, peer: callee, addr: callee_addr });
         Message::AcceptOk { req, peer: caller, addr: caller_addr }
     }
@@ -725,6 +744,7 @@ impl ServerCore {
                 reason: FailReason::Offline,
             });
         }
+        self.revoke_relay(user, &s.relay_peers);
         self.drop_from_room(now, user);
         if self.log_admits("session_end") {
             info!("event=session_end user={user} addr={} session={:016x} reason={why}", s.addr, s.id);

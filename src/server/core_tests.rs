@@ -615,3 +615,98 @@ fn a_repeated_login_is_answered_until_the_session_is_in_use_and_never_after() {
         vec![(addr(10), Message::HeartbeatAck { session })]
     );
 }
+
+/// A relayed datagram from `from` for `to_user` carrying `payload`; what the server sent out.
+fn relay(h: &mut Harness, from: SocketAddr, to_user: u64, payload: &[u8]) -> Vec<(SocketAddr, Vec<u8>)> {
+    let mut d = vec![0u8; crate::signal::relay::RELAY_HEADER_LEN];
+    crate::signal::relay::write_header(&mut d, to_user);
+    d.extend_from_slice(payload);
+    h.core.handle_datagram(h.now, UNIX, from, &d);
+    std::iter::from_fn(|| h.core.poll_transmit()).collect()
+}
+
+/// Logs in 7, 8 and 9 and brokers a connect between 7 and 8.
+fn brokered_pair(config: ServerConfig) -> (Harness, [SocketAddr; 3]) {
+    let mut h = Harness::with(config);
+    let addrs = [addr(10), addr(11), addr(12)];
+    let a = h.session(addrs[0], 7);
+    let b = h.session(addrs[1], 8);
+    h.session(addrs[2], 9);
+    h.send(addrs[0], Message::ConnectRequest { req: 2, session: a, to: 8 });
+    h.send(addrs[1], Message::Accept { req: 2, session: b, peer: 7 });
+    (h, addrs)
+}
+
+#[test]
+fn the_relay_forwards_only_between_users_whose_connect_it_brokered() {
+    let mut h = Harness::new(AuthMode::Open);
+    let (a_addr, b_addr) = (addr(10), addr(11));
+    let a = h.session(a_addr, 7);
+    let b = h.session(b_addr, 8);
+    assert!(relay(&mut h, a_addr, 8, b"early").is_empty(), "no grant before the connect");
+    h.send(a_addr, Message::ConnectRequest { req: 2, session: a, to: 8 });
+    assert!(relay(&mut h, a_addr, 8, b"asked").is_empty(), "a request alone grants nothing");
+    h.send(b_addr, Message::Accept { req: 2, session: b, peer: 7 });
+    let out = relay(&mut h, a_addr, 8, b"sealed bytes");
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].0, b_addr);
+    assert_eq!(crate::signal::relay::parse(&out[0].1), Some((7, &b"sealed bytes"[..])), "names the sender");
+    let back = relay(&mut h, b_addr, 7, b"reply");
+    assert_eq!(back[0].0, a_addr);
+    let stats = h.core.stats();
+    assert_eq!((stats.relayed_packets, stats.relay_refused), (2, 2));
+    assert_eq!(stats.relayed_bytes, (9 + 12) + (9 + 5), "what went out, envelope included");
+}
+
+#[test]
+fn strangers_spoofed_sources_and_ended_sessions_get_nothing_relayed() {
+    let (mut h, [a_addr, _, c_addr]) = brokered_pair(ServerConfig::new(addr(1), AuthMode::Open));
+    assert!(relay(&mut h, c_addr, 7, b"x").is_empty(), "9 was never brokered with 7");
+    assert!(relay(&mut h, a_addr, 9, b"x").is_empty());
+    assert!(relay(&mut h, addr(99), 8, b"x").is_empty(), "an address with no session");
+    assert!(relay(&mut h, a_addr, 7, b"x").is_empty(), "to itself");
+    assert_eq!(h.core.stats().relay_refused, 4);
+    // 8's session ends: the grant goes with it, also for a later session of the same user.
+    let b_addr = addr(13);
+    let b = h.session(b_addr, 8);
+    assert!(relay(&mut h, a_addr, 8, b"x").is_empty());
+    assert!(relay(&mut h, b_addr, 7, b"x").is_empty());
+    h.send(b_addr, Message::Logout { req: 9, session: b });
+    assert!(relay(&mut h, a_addr, 8, b"x").is_empty());
+    assert_eq!(h.core.stats().relayed_packets, 0);
+}
+
+#[test]
+fn junk_relay_datagrams_are_counted_and_dropped() {
+    let (mut h, [a_addr, _, _]) = brokered_pair(ServerConfig::new(addr(1), AuthMode::Open));
+    let garbage = h.core.stats().garbage;
+    for junk in [&[0xC1u8][..], &[0xC1, 8, 0, 0, 0, 0, 0, 0, 0], &[0xC1, 1, 2]] {
+        h.core.handle_datagram(h.now, UNIX, a_addr, junk);
+        assert!(h.core.poll_transmit().is_none());
+    }
+    let oversize = vec![0xAB; crate::signal::relay::MAX_RELAY_PAYLOAD + 1];
+    assert!(relay(&mut h, a_addr, 8, &oversize).is_empty());
+    assert_eq!(h.core.stats().garbage, garbage + 4);
+}
+
+#[test]
+fn each_session_relays_at_most_its_rate_and_the_relay_can_be_off() {
+    let mut config = ServerConfig::new(addr(1), AuthMode::Open);
+    config.relay_bytes_per_sec = 1000;
+    config.relay_burst_bytes = 2000;
+    let (mut h, [a_addr, b_addr, _]) = brokered_pair(config.clone());
+    let kb = vec![0xAB; 1000];
+    assert_eq!(relay(&mut h, a_addr, 8, &kb).len(), 1);
+    assert_eq!(relay(&mut h, a_addr, 8, &kb).len(), 1);
+    assert!(relay(&mut h, a_addr, 8, &kb).is_empty(), "the burst is spent");
+    assert_eq!(relay(&mut h, b_addr, 7, &kb).len(), 1, "each sender has its own budget");
+    h.advance(S);
+    assert_eq!(relay(&mut h, a_addr, 8, &kb).len(), 1, "one second refills 1000 bytes");
+    assert!(relay(&mut h, a_addr, 8, &kb).is_empty());
+    assert_eq!(h.core.stats().relay_rate_limited, 2);
+
+    config.relay_bytes_per_sec = 0;
+    let (mut h, [a_addr, _, _]) = brokered_pair(config);
+    assert!(relay(&mut h, a_addr, 8, b"x").is_empty(), "relay off");
+    assert_eq!(h.core.stats().relay_refused, 1);
+}

@@ -1,4 +1,5 @@
-//! The rendezvous server: presence, connect brokering and rooms (relay comes later).
+//! The rendezvous server: presence, connect brokering, rooms and the relay for peers that
+//! cannot reach each other directly.
 //!
 //! [`core::ServerCore`] is the whole logic without I/O; [`spawn`] runs it on a real UDP socket
 //! in a background thread; `src/bin/ovrnet-server.rs` wraps that for operators.
@@ -9,6 +10,7 @@ pub mod config;
 pub mod cookie;
 pub mod core;
 pub mod log_limit;
+pub mod rate_bucket;
 pub mod reset_token;
 pub mod rooms;
 pub mod secret_stream;

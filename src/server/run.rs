@@ -16,6 +16,7 @@ use parking_lot::Mutex;
 
 use super::config::ServerConfig;
 use super::core::{ServerCore, Stats};
+use crate::signal::relay::RELAY_V1;
 
 /// Longest single wait, so a stop flag set by a signal handler is seen within this time.
 const MAX_WAIT: Duration = Duration::from_millis(250);
@@ -59,6 +60,14 @@ pub fn run(
         socket.set_read_timeout(Some(wait))?;
         match socket.recv_from(&mut buf) {
             Ok(_) if stop.load(Ordering::Acquire) => break,
+            // Relayed peer traffic is forwarded from the receive buffer, without a copy.
+            Ok((n, from)) if buf[..n].first() == Some(&RELAY_V1) => {
+                if let Some(to) = core.relay_in_place(now_us(), from, &mut buf[..n])
+                    && let Err(e) = socket.send_to(&buf[..n], to)
+                {
+                    debug!("event=send_error to={to} error=\"{e}\"");
+                }
+            }
             Ok((n, from)) => core.handle_datagram(now_us(), unix_now_secs(), from, &buf[..n]),
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {}
             // ICMP errors from earlier sends surface here on some systems; they are not ours.

@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 
+use super::rate_bucket::RateBucket;
 use crate::signal::backoff::Backoff;
 use crate::signal::channel::Channel;
 use crate::signal::dedup::PushWindow;
@@ -52,6 +53,11 @@ pub struct Session {
     pub outgoing: Vec<u64>,
     /// Users with pending connect requests to this one.
     pub incoming: Vec<u64>,
+    /// Users this one may send to through the relay (both sides agreed to connect); bounded by
+    /// `MAX_RELAY_PEERS`, oldest first out.
+    pub relay_peers: Vec<u64>,
+    /// What this session may still push through the relay.
+    pub relay_bucket: RateBucket,
 }
 
 impl Session {
@@ -81,6 +87,8 @@ impl Session {
             push_timer: None,
             outgoing: Vec::new(),
             incoming: Vec::new(),
+            relay_peers: Vec::new(),
+            relay_bucket: RateBucket::new(0, now),
         }
     }
 

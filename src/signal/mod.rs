@@ -17,6 +17,7 @@ pub mod constant_time;
 pub mod dedup;
 pub mod login_handshake;
 pub mod messages;
+pub mod relay;
 pub mod rng;
 pub mod room;
 mod room_codec;

@@ -7,7 +7,7 @@ pub mod raw;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use ovrnet::engine::{Engine, EngineConfig, Notification, PeerState};
+use ovrnet::engine::{Engine, EngineConfig, Notification, PeerState, Route};
 use ovrnet::proto::Policy;
 use ovrnet::server::{self, AuthMode, ServerConfig, ServerHandle};
 
@@ -73,4 +73,23 @@ pub fn read(e: &Engine, n: usize, secs: u64) -> Vec<(u64, Policy, Vec<u8>)> {
         }
     }
     got
+}
+
+/// Waits until both sides of a connection send straight to each other (a connection starts on
+/// the server's relay and moves once the direct path proves itself); how long that took.
+pub fn wait_direct(a: &Engine, b: &Engine, secs: u64) -> Duration {
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(secs);
+    let direct = |x: &Engine, y: &Engine| x.path(y.user_id()).is_some_and(|(r, _)| r == Route::Direct);
+    while !(direct(a, b) && direct(b, a)) {
+        assert!(
+            Instant::now() < deadline,
+            "no direct path after {secs} s: {:?} / {:?}",
+            a.path(b.user_id()),
+            b.path(a.user_id())
+        );
+        a.wait(Duration::from_millis(5));
+        b.wait(Duration::from_millis(5));
+    }
+    start.elapsed()
 }

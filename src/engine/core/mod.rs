@@ -14,11 +14,13 @@ use log::{debug, info, warn};
 use super::api::{EngineConfig, EngineSendError, Notification, Packet, PeerState, RoomOp};
 use super::fake_network::FakeNetwork;
 use super::inbox::Inbox;
+use super::path::{PROBE, PROBE_HEADER_LEN, PathState, RelayMode, Route, Targets};
 use super::peer::{Peer, Phase};
 use super::peer_identity::PeerIdentity;
 use super::udp_io::{Output, RxBuffer};
 use crate::proto::{self, CloseReason, Connection, Event, Policy, Role, SendError};
 use crate::signal::backoff::Backoff;
+use crate::signal::relay::{self, RELAY_V1};
 use crate::signal::{ClientConfig, Credential, SIGNAL_V3, SignalClient, SignalEvent};
 
 mod rooms;
@@ -53,9 +55,19 @@ fn relogin_backoff() -> Backoff {
 /// bounded anyway).
 const MAX_SEND_HOLDOFFS: usize = 4096;
 
+/// Where a peer datagram came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    /// Straight from this address; `Some(flags)` if it came in a probe envelope.
+    Direct(SocketAddr, Option<u8>),
+    /// Through the server's relay, from this user.
+    Relay(u64),
+}
+
 pub struct Core {
     user_id: u64,
     server: SocketAddr,
+    relay_mode: RelayMode,
     proto_cfg: proto::Config,
     connect_timeout_us: u64,
     signal: SignalClient,
@@ -81,9 +93,9 @@ pub struct Core {
     room_ops: HashMap<u32, (u64, RoomOp)>,
     /// Room whose members' connect requests are accepted automatically.
     auto_accept_room: Option<u64>,
-    /// Handshake openers from addresses we do not know yet: the peer's HELLO can overtake the
+    /// Handshake openers from peers we do not know yet: the peer's HELLO can overtake the
     /// server's message telling us its address. Replayed when that peer's transport starts.
-    early_hellos: VecDeque<(u64, SocketAddr, Vec<u8>)>,
+    early_hellos: VecDeque<(u64, Source, Vec<u8>)>,
     garbage: u64,
     /// Per peer whose last attempt timed out: until when a send does not start a new attempt, so
     /// a game that keeps sending to an unreachable peer gets one Timeout per connect timeout, not
@@ -146,6 +158,7 @@ impl Core {
         Ok(Core {
             user_id: cfg.user_id,
             server: cfg.server,
+            relay_mode: cfg.relay,
             proto_cfg: cfg.proto.clone(),
             connect_timeout_us: cfg.connect_timeout.as_micros() as u64,
             signal,
@@ -345,6 +358,13 @@ impl Core {
         self.held_since.map(|s| s + self.coalesce_us)
     }
 
+    /// The route a connection's data takes now and the peer's direct address, once its
+    /// transport exists.
+    pub fn path(&self, peer: u64) -> Option<(Route, Option<SocketAddr>)> {
+        let path = self.peers.get(&peer)?.path.as_ref()?;
+        Some((path.route(), path.direct_addr()))
+    }
+
     pub fn stats(&self, peer: u64) -> Option<proto::Stats> {
         self.peers.get(&peer)?.conn.as_ref().map(|c| c.stats())
     }
@@ -408,37 +428,93 @@ impl Core {
                 self.signal.handle_datagram(now, from, data);
                 self.pump_signal(now, inbox);
             }
+            Some(&RELAY_V1) if from == self.server => match relay::parse(data) {
+                Some((peer, inner)) => self.on_peer_datagram(now, Source::Relay(peer), inner, inbox),
+                None => self.garbage += 1,
+            },
+            Some(&PROBE) => match data.get(PROBE_HEADER_LEN..) {
+                Some(inner) => self.on_peer_datagram(now, Source::Direct(from, Some(data[1])), inner, inbox),
+                None => self.garbage += 1,
+            },
+            _ => self.on_peer_datagram(now, Source::Direct(from, None), data, inbox),
+        }
+    }
+
+    /// The peer a direct datagram belongs to: by its source address, or (a NAT may map the
+    /// peer differently towards us than towards the server) by its connection id.
+    fn peer_for(&self, from: SocketAddr, data: &[u8]) -> Option<u64> {
+        if let Some(&peer) = self.by_addr.get(&from) {
+            return Some(peer);
+        }
+        let id = proto::peek_conn_id(data).filter(|&id| id != 0)?;
+        self.peers
+            .iter()
+            .find(|(_, p)| p.conn.as_ref().is_some_and(|c| c.conn_id() == id))
+            .map(|(&peer, _)| peer)
+    }
+
+    fn on_peer_datagram(&mut self, now: u64, source: Source, data: &[u8], inbox: &Inbox) {
+        match data.first() {
+            Some(&proto::TRANSPORT_V2) => {}
             Some(&proto::TRANSPORT_V1) => {
                 self.old_transport += 1;
                 if self.old_transport.is_power_of_two() {
                     warn!(
-                        "event=old_peer_version from={from} version=1 count={} hint=\"the peer runs an ovrnet without encryption; both sides need this version\"",
+                        "event=old_peer_version source={source:?} version=1 count={} hint=\"the peer runs an ovrnet without encryption; both sides need this version\"",
                         self.old_transport
                     );
                 }
+                return;
             }
-            Some(&proto::TRANSPORT_V2) => {
-                let Some(&peer) = self.by_addr.get(&from) else {
-                    if proto::is_hello(data) {
-                        if self.early_hellos.len() >= MAX_EARLY_HELLOS {
-                            self.early_hellos.pop_front();
-                        }
-                        self.early_hellos.push_back((now, from, data.to_vec()));
-                    } else {
-                        self.garbage += 1;
-                        debug!("event=datagram_from_unknown_address from={from}");
-                    }
-                    return;
-                };
-                if let Some(c) = self.peers.get_mut(&peer).and_then(|p| p.conn.as_mut()) {
-                    c.handle_datagram(now, data);
-                    if let Some(e) = c.take_auth_error() {
-                        warn!("event=peer_auth_failed peer={peer} from={from} error={e:?}");
-                    }
+            _ => {
+                self.garbage += 1;
+                return;
+            }
+        }
+        let known = match source {
+            Source::Relay(peer) => self.peers.get(&peer).is_some_and(|p| p.conn.is_some()).then_some(peer),
+            Source::Direct(from, _) => self.peer_for(from, data),
+        };
+        let Some(peer) = known else {
+            if proto::is_hello(data) {
+                if self.early_hellos.len() >= MAX_EARLY_HELLOS {
+                    self.early_hellos.pop_front();
                 }
-                self.pump_peer(peer, inbox);
+                self.early_hellos.push_back((now, source, data.to_vec()));
+            } else {
+                self.garbage += 1;
+                debug!("event=datagram_from_unknown_peer source={source:?}");
             }
-            _ => self.garbage += 1,
+            return;
+        };
+        let Some(p) = self.peers.get_mut(&peer) else { return };
+        let Some(c) = p.conn.as_mut() else { return };
+        let fresh = c.handle_datagram(now, data);
+        if let Some(e) = c.take_auth_error() {
+            warn!("event=peer_auth_failed peer={peer} source={source:?} error={e:?}");
+        }
+        if fresh && let Source::Direct(from, probe) = source {
+            self.on_direct_proof(now, peer, from, probe);
+        }
+        self.pump_peer(peer, inbox);
+    }
+
+    /// A new authenticated datagram came straight from `peer` at `from`: the direct path works
+    /// in that direction, and `from` is where the peer is reachable.
+    fn on_direct_proof(&mut self, now: u64, peer: u64, from: SocketAddr, probe: Option<u8>) {
+        let Some(p) = self.peers.get_mut(&peer) else { return };
+        let Some(path) = p.path.as_mut() else { return };
+        if let Some(route) = path.on_direct(now, from, probe) {
+            info!("event=path_changed peer={peer} route={route:?} addr={from}");
+        }
+        if path.direct_addr() == Some(from) && p.addr != Some(from) {
+            if let Some(old) = p.addr.replace(from)
+                && self.by_addr.get(&old) == Some(&peer)
+            {
+                self.by_addr.remove(&old);
+            }
+            self.by_addr.insert(from, peer);
+            debug!("event=peer_address_learned peer={peer} addr={from}");
         }
     }
 
@@ -462,6 +538,7 @@ impl Core {
             at(p.conn
                 .as_ref()
                 .and_then(|c| if holding.is_some() { c.timer_deadline() } else { c.poll_timeout() }));
+            at(p.path.as_ref().and_then(|path| path.poll_timeout(p.is_connected())));
         }
         t
     }
@@ -470,10 +547,8 @@ impl Core {
     pub fn peer_deadline(&self, peer: u64) -> Option<u64> {
         let p = self.peers.get(&peer)?;
         let c = p.conn.as_ref().and_then(|c| c.poll_timeout());
-        match (c, p.connect_deadline) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let path = p.path.as_ref().and_then(|path| path.poll_timeout(p.is_connected()));
+        [c, p.connect_deadline, path].into_iter().flatten().min()
     }
 
     pub fn handle_timeouts(&mut self, now: u64, inbox: &Inbox) {
@@ -492,6 +567,11 @@ impl Core {
                 && c.poll_timeout().is_some_and(|t| t <= now)
             {
                 c.handle_timeout(now);
+            }
+            if let Some(path) = p.path.as_mut()
+                && let Some(route) = path.on_timeout(now)
+            {
+                info!("event=path_changed peer={peer} route={route:?} reason=direct_path_silent");
             }
             if p.connect_deadline.is_some_and(|d| d <= now) && !p.is_connected() {
                 info!("event=connect_timeout peer={peer}");
@@ -513,9 +593,17 @@ impl Core {
         self.held_since = None;
         self.held_bytes = 0;
         self.out.signal(&mut self.signal, now, socket);
-        for p in self.peers.values_mut() {
-            if let (Some(c), Some(addr)) = (p.conn.as_mut(), p.addr) {
-                self.out.connection(c, addr, now, socket);
+        for (&peer, p) in self.peers.iter_mut() {
+            let (Some(c), Some(path)) = (p.conn.as_mut(), p.path.as_mut()) else { continue };
+            let connected = c.is_connected();
+            self.out.routed(c, path.targets(peer, connected), self.server, now, socket);
+            // A probe is a fresh packet of its own (a ping), sent only on the direct path, so
+            // its arrival proves that path.
+            if let Some((to, flags)) = path.probe_due(now, connected) {
+                c.ping(now);
+                let probe = Targets { direct: Some((to, Some(flags))), relay: None };
+                self.out.routed(c, probe, self.server, now, socket);
+                path.probe_sent(now);
             }
         }
         self.out.flush(socket);
@@ -524,8 +612,9 @@ impl Core {
     /// Sends what one peer's connection has ready (the application thread's fast path).
     pub fn flush_peer(&mut self, now: u64, peer: u64, socket: &mio::net::UdpSocket) {
         let Some(p) = self.peers.get_mut(&peer) else { return };
-        let (Some(c), Some(addr)) = (p.conn.as_mut(), p.addr) else { return };
-        self.out.connection(c, addr, now, socket);
+        let (Some(c), Some(path)) = (p.conn.as_mut(), p.path.as_ref()) else { return };
+        let targets = path.targets(peer, c.is_connected());
+        self.out.routed(c, targets, self.server, now, socket);
         self.out.flush(socket);
     }
 
@@ -620,7 +709,9 @@ impl Core {
             // A live connection with the same address: this request is stale (when both sides
             // connect at once the server pairs them, but its earlier push can still arrive after
             // the connection is up). Answer it so the server forgets it; keep the connection.
-            Some((Phase::Transport, true)) if self.peers.get(&peer).and_then(|p| p.addr) == Some(addr) => {
+            Some((Phase::Transport, true))
+                if self.peers.get(&peer).and_then(|p| p.reported_addr) == Some(addr) =>
+            {
                 debug!("event=stale_connect_request peer={peer}");
                 let _ = self.signal.accept(now, peer);
             }
@@ -666,6 +757,8 @@ impl Core {
         }
         p.early_bytes = 0;
         p.conn = Some(conn);
+        p.path = Some(PathState::new(self.relay_mode, Some(addr), now));
+        p.reported_addr = Some(addr);
         p.phase = Phase::Transport;
         if let Some(old) = p.addr.replace(addr)
             && old != addr
@@ -673,11 +766,15 @@ impl Core {
             self.by_addr.remove(&old);
         }
         self.by_addr.insert(addr, peer);
-        info!("event=transport_start peer={peer} addr={addr} role={role:?}");
+        info!("event=transport_start peer={peer} addr={addr} role={role:?} relay={:?}", self.relay_mode);
         let mut i = 0;
         while i < self.early_hellos.len() {
-            let (at, from, _) = &self.early_hellos[i];
-            if *from == addr && now.saturating_sub(*at) <= EARLY_HELLO_MAX_AGE_US {
+            let (at, source, _) = &self.early_hellos[i];
+            let ours = match *source {
+                Source::Direct(from, _) => from == addr,
+                Source::Relay(user) => user == peer,
+            };
+            if ours && now.saturating_sub(*at) <= EARLY_HELLO_MAX_AGE_US {
                 if let (Some((_, _, d)), Some(c)) = (self.early_hellos.remove(i), p.conn.as_mut()) {
                     c.handle_datagram(now, &d);
                 }
