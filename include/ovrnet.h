@@ -940,6 +940,17 @@ typedef enum ovrMessageType {
     ovrMessage_Voip_SetSystemVoipSuppressed = 1161808298,
 } ovrMessageType;
 
+// ovrnet extension: the path a peer connection's data takes (see docs/NAT.md).
+typedef enum ovrnetPathType {
+    // No connection to that peer (or not initialised, or bad arguments).
+    ovrnetPathType_None = 0,
+    // Straight to the peer's address.
+    ovrnetPathType_Direct = 1,
+    // Through the server's relay (connections start here; peers whose NATs cannot be
+    // traversed stay here).
+    ovrnetPathType_Relayed = 2,
+} ovrnetPathType;
+
 // Which versioned struct a pointer refers to (original values).
 typedef enum ovrPlatformStructureType {
     ovrPlatformStructureType_Unknown = 0,
@@ -5842,6 +5853,10 @@ void ovr_Voip_Stop(ovrID userID);
 // (and logs why) for a NULL or invalid configuration, a socket failure, or when already
 // initialised (the running instance is left untouched). `cfg` is only read during the call.
 bool ovrnet_Initialize(const struct ovrnetConfig *cfg);
+
+// ovrnet extension: the path the connection to `peerID` takes now. `ovrnetPathType_None` (and
+// a log line) for peer 0, no connection to that peer, or when not initialised.
+enum ovrnetPathType ovrnet_Net_GetPathType(ovrID peerID);
 
 // ovrnet extension: fills `*out` with the figures of the connection to `peerID`. Returns false,
 // leaving `*out` untouched, when `out` is NULL, peer is 0, there is no connection to that peer,

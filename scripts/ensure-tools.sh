@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test command needs on a fresh machine (Rust, gcc, Python and git are assumed):
-# the pinned cbindgen and cargo-fuzz, valgrind, g++ (libFuzzer is C++), and libenet-dev for the
-# benchmark. Idempotent; prints what it does.
+# the pinned cbindgen and cargo-fuzz, valgrind, g++ (libFuzzer is C++), libenet-dev for the
+# benchmark, and (as root) iproute2, iptables, nftables and conntrack for the NAT lab.
+# Idempotent; prints what it does.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 want="$(tr -d '[:space:]' < "$root/scripts/cbindgen-version")"
@@ -22,6 +23,13 @@ command -v nm >/dev/null || missing+=(binutils)
 command -v make >/dev/null || missing+=(make)
 # The benchmark's ENet contender (bench/) links the system library.
 [[ -f /usr/include/enet/enet.h ]] || missing+=(libenet-dev)
+# The NAT lab (scripts/nat-lab/) runs only as root, so only root needs its tools.
+if [[ $(id -u) -eq 0 ]]; then
+    command -v ip >/dev/null || missing+=(iproute2)
+    command -v iptables >/dev/null || missing+=(iptables)
+    command -v nft >/dev/null || missing+=(nftables)
+    command -v conntrack >/dev/null || missing+=(conntrack)
+fi
 if ((${#missing[@]})); then
     echo "ensure-tools: installing ${missing[*]}"
     if [[ $(id -u) -ne 0 ]]; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The full test suite: Rust unit, property and integration tests; the generated header's
 # freshness and C/C++ compile check; the C examples against a real server (also under valgrind);
+# the NAT lab (every pair of five kinds of kernel NAT, as root);
 # the C# wrapper under Mono against the real library and server; every fuzz target for a bounded
 # time; the benchmarks' smoke runs.
 # Installs missing tools first. Exits non-zero on any failure.
@@ -25,6 +26,15 @@ bash scripts/check-header.sh
 if [[ -f scripts/run-c-examples.sh ]]; then
     echo "== C examples"
     bash scripts/run-c-examples.sh
+fi
+
+echo "== NAT lab: 25 pairs of real kernel NATs, relay and direct paths"
+if [[ $(id -u) -eq 0 ]] && ip netns add ovrnet-probe-$$ 2>/dev/null; then
+    ip netns del ovrnet-probe-$$
+    cargo build --release -q --bin ovrnet-server --example lab_peer
+    bash scripts/nat-lab/matrix.sh 4
+else
+    echo "skipped: needs root and network namespaces (CI runs as root)"
 fi
 
 echo "== C# wrapper under Mono"

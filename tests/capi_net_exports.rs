@@ -17,6 +17,7 @@ use ovrnet::capi::messages::message_type::MessageType;
 use ovrnet::capi::messages::peer::{ovr_NetworkingPeer_GetID, ovr_NetworkingPeer_GetState};
 use ovrnet::capi::messages::queue::ovr_PopMessage;
 use ovrnet::capi::net::net_packet::{ovr_Net_ReadPacket, ovr_Net_SendPacket};
+use ovrnet::capi::net::net_path::{PathType, ovrnet_Net_GetPathType};
 use ovrnet::capi::net::net_peer::{
     ovr_Net_Accept, ovr_Net_Close, ovr_Net_Connect, ovr_Net_IsConnected, ovr_Net_Ping,
 };
@@ -164,7 +165,11 @@ fn stats_fill_the_struct_only_for_a_connection() {
         assert_eq!(ovrnet_Net_GetStats(PEER, &mut out).raw(), 1);
         assert_eq!((out.rtt_usec, out.bytes_sent, out.pending_reliable_bytes), (321, 4096, 17));
         assert_eq!(fake.calls(), vec![Call::Stats(PEER + 1), Call::Stats(PEER)]);
+        // A runtime without paths (this fake) reports none, like a missing connection.
+        assert_eq!(ovrnet_Net_GetPathType(PEER), PathType::None);
+        assert_eq!(ovrnet_Net_GetPathType(0), PathType::None);
     });
+    assert_eq!(ovrnet_Net_GetPathType(PEER), PathType::None, "not initialised");
 }
 
 #[test]

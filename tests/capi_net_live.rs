@@ -11,6 +11,7 @@ use capi_support::live::{
 };
 use capi_support::serial;
 use ovrnet::capi::abi::enums::{PeerConnectionState, SendPolicy};
+use ovrnet::capi::net::net_path::{PathType, ovrnet_Net_GetPathType};
 use ovrnet::capi::net::net_peer::{
     ovr_Net_Accept, ovr_Net_Close, ovr_Net_Connect, ovr_Net_IsConnected, ovr_Net_Ping,
 };
@@ -76,6 +77,17 @@ fn outbound_connect_then_data_both_ways_ping_stats_and_close() {
     assert!(stats.bytes_sent >= 65_535 + 1200, "{stats:?}");
     assert!(stats.bytes_received >= 40_000, "{stats:?}");
     assert!(!ovrnet_Net_GetStats(2003, &mut stats).get(), "no connection to 2003");
+
+    // The connection started on the server's relay; on loopback the direct path proves itself
+    // at once.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while ovrnet_Net_GetPathType(2002) != PathType::Direct {
+        assert_eq!(ovrnet_Net_GetPathType(2002), PathType::Relayed, "a connection is direct or relayed");
+        assert!(std::time::Instant::now() < deadline, "no direct path on loopback");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(ovrnet_Net_GetPathType(2003), PathType::None, "no connection to 2003");
+    assert_eq!(ovrnet_Net_GetPathType(0), PathType::None, "peer 0 is refused");
 
     ovr_Net_Close(2002);
     expect(|m| *m == Msg::State(2002, PeerConnectionState::Closed));

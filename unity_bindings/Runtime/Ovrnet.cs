@@ -90,5 +90,20 @@ namespace Oculus.Platform
       }
       return true;
     }
+
+    // Whether the connection to a peer goes straight to it or through the server's relay
+    // (connections start relayed; None when there is no connection). See docs/NAT.md.
+    public static PathType GetPathType(ulong peerID)
+    {
+      return CAPI.ovrnet_Net_GetPathType(peerID);
+    }
+  }
+
+  // ovrnetPathType: the path a peer connection's data takes.
+  public enum PathType
+  {
+    None = 0,
+    Direct = 1,
+    Relayed = 2,
   }
 }

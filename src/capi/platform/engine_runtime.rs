@@ -115,6 +115,10 @@ impl Runtime for EngineRuntime {
         self.with(|e| e.stats(peer))
     }
 
+    fn path(&self, peer: ovrID) -> Result<Option<crate::engine::Route>, CallError> {
+        self.with(|e| e.path(peer).map(|(route, _)| route))
+    }
+
     fn room_request(&self, req: RoomRequest, reply_as: Option<MessageType>) -> Result<ovrRequest, CallError> {
         // The pump lock is held across the request so its reply cannot be converted before the
         // pump knows its type.

@@ -12,7 +12,8 @@
 //!    applied by the caller.
 //!
 //! Keys: `server`, `user_id`, `credential`, `bind`, `connect_timeout_ms`, `idle_timeout_ms`,
-//! `send_coalesce_us` (0 sends every packet at once). `user_id = random` picks a fresh id for
+//! `send_coalesce_us` (0 sends every packet at once), `server_key`, `relay` (`auto`, `never` or
+//! `always`: whether peers may talk through the server's relay; see `docs/NAT.md`). `user_id = random` picks a fresh id for
 //! this run (development servers in open mode); with no user id at all, an `ovrnet1.<id>....`
 //! login token as the credential names the user. Unknown keys are logged and ignored.
 
@@ -27,7 +28,7 @@ pub const CONFIG_ENV: &str = "OVRNET_CONFIG";
 pub const DEFAULT_CONFIG_FILE: &str = "ovrnet.cfg";
 
 /// The keys, in config file spelling. The environment spelling is `OVRNET_` + upper case.
-pub const KEYS: [&str; 8] = [
+pub const KEYS: [&str; 9] = [
     "server",
     "user_id",
     "credential",
@@ -36,6 +37,7 @@ pub const KEYS: [&str; 8] = [
     "idle_timeout_ms",
     "send_coalesce_us",
     "server_key",
+    "relay",
 ];
 
 /// The environment variable for a config file key.
@@ -137,6 +139,7 @@ fn settings_from(values: &BTreeMap<String, String>) -> Result<Settings, ConfigEr
         credential: get("credential").map(|c| c.as_bytes().to_vec()),
         bind: get("bind").map(str::to_owned),
         server_key: get("server_key").map(str::to_owned),
+        relay: get("relay").map(str::to_owned),
         ..Settings::default()
     };
     match get("user_id") {
@@ -214,6 +217,15 @@ mod tests {
         assert_eq!(s.user_id, Some(8), "the environment wins over the file");
         assert_eq!(s.credential.as_deref(), Some(&b"a=b"[..]), "only the first '=' splits");
         assert_eq!(s.bind.as_deref(), Some("0.0.0.0"));
+    }
+
+    #[test]
+    fn relay_comes_from_the_file_or_the_environment() {
+        let s = run(&[("OVRNET_CONFIG", "/c")], &[("/c", "relay = always\n")]).unwrap();
+        assert_eq!(s.relay.as_deref(), Some("always"));
+        let s = run(&[("OVRNET_CONFIG", "/c"), ("OVRNET_RELAY", "never")], &[("/c", "relay = always\n")])
+            .unwrap();
+        assert_eq!(s.relay.as_deref(), Some("never"), "the environment wins");
     }
 
     #[test]

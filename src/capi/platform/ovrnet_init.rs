@@ -81,6 +81,9 @@ pub extern "C" fn ovrnet_Initialize(cfg: *const InitConfig) -> Bool32 {
             idle_timeout_ms: cfg.idle_timeout_ms,
             send_coalesce_us: None,
             server_key: optional_str(cfg.server_key, "serverKey")?,
+            // The struct has no relay field (adding one would break callers built against
+            // this layout): the default, auto.
+            relay: None,
         };
         lifecycle::start(&settings, None).map_err(start_error)?;
         Ok(Bool32::TRUE)

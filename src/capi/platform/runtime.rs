@@ -47,6 +47,10 @@ pub trait Runtime: Send + Sync + 'static {
     fn pop_message(&self) -> Result<Option<Message>, CallError>;
     /// Transport statistics of the connection to `peer`, if there is one.
     fn stats(&self, peer: ovrID) -> Result<Option<Stats>, CallError>;
+    /// The path the connection to `peer` takes, if there is one (runtimes without paths: none).
+    fn path(&self, _peer: ovrID) -> Result<Option<crate::engine::Route>, CallError> {
+        Ok(None)
+    }
     /// Sends a room request; returns its non-zero request id (the reply message carries it).
     /// `reply_as`, when given, is the message type of the reply instead of the one the
     /// operation implies (the v1 room calls share the v2 operations but not their reply types).

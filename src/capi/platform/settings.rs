@@ -30,6 +30,8 @@ pub struct Settings {
     /// The server's public key, 64 hex digits (`EngineConfig::server_key`); absent trusts the
     /// key the login reports.
     pub server_key: Option<String>,
+    /// `auto`, `never` or `always` (`EngineConfig::relay`); absent means `auto`.
+    pub relay: Option<String>,
 }
 
 impl fmt::Debug for Settings {
@@ -44,6 +46,7 @@ impl fmt::Debug for Settings {
             .field("idle_timeout_ms", &self.idle_timeout_ms)
             .field("send_coalesce_us", &self.send_coalesce_us)
             .field("server_key", &self.server_key)
+            .field("relay", &self.relay)
             .finish()
     }
 }
@@ -61,6 +64,8 @@ pub enum ConfigError {
     BadBind(String),
     /// A server key that is not 64 hex digits.
     BadServerKey(String),
+    /// A relay setting other than auto, never or always.
+    BadRelay(String),
     /// A timeout or other number that does not parse.
     BadNumber {
         key: &'static str,
@@ -90,6 +95,7 @@ impl fmt::Display for ConfigError {
             }
             Self::BadBind(s) => write!(f, "bind address '{s}' is not an ip, ip:port or host:port"),
             Self::BadServerKey(s) => write!(f, "server key '{s}' is not 64 hex digits"),
+            Self::BadRelay(s) => write!(f, "relay '{s}' is not auto, never or always"),
             Self::BadNumber { key, value } => write!(f, "{key} '{value}' is not a number"),
             Self::File { path, error } => write!(f, "cannot read config file {path}: {error}"),
             Self::FileLine { path, line } => {
@@ -167,6 +173,9 @@ impl Settings {
         if let Some(text) = self.server_key.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             cfg.server_key =
                 Some(parse_hex_key(text).ok_or_else(|| ConfigError::BadServerKey(text.to_owned()))?);
+        }
+        if let Some(text) = self.relay.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            cfg.relay = text.parse().map_err(|_| ConfigError::BadRelay(text.to_owned()))?;
         }
         Ok(cfg)
     }
@@ -251,6 +260,20 @@ mod tests {
             let err = Settings { server_key: Some(bad.clone()), ..good() }.to_engine_config().unwrap_err();
             assert_eq!(err, ConfigError::BadServerKey(bad));
         }
+    }
+
+    #[test]
+    fn relay_is_auto_never_or_always() {
+        use crate::engine::RelayMode;
+        assert_eq!(good().to_engine_config().unwrap().relay, RelayMode::Auto);
+        for (text, mode) in
+            [("never", RelayMode::Never), (" Always ", RelayMode::Always), ("auto", RelayMode::Auto)]
+        {
+            let cfg = Settings { relay: Some(text.into()), ..good() }.to_engine_config().unwrap();
+            assert_eq!(cfg.relay, mode);
+        }
+        let err = Settings { relay: Some("sometimes".into()), ..good() }.to_engine_config().unwrap_err();
+        assert_eq!(err, ConfigError::BadRelay("sometimes".into()));
     }
 
     #[test]

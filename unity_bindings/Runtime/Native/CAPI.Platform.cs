@@ -31,6 +31,9 @@ namespace Oculus.Platform
     [return: MarshalAs(UnmanagedType.I1)]
     public static extern bool ovrnet_Net_GetStats(ulong peerID, out OvrnetStats stats);
 
+    [DllImport(DLL_NAME, CallingConvention = CallingConvention.Cdecl)]
+    public static extern PathType ovrnet_Net_GetPathType(ulong peerID);
+
     // The desktop C form; settings come from where the Unity family below reads them.
     public static PlatformInitializeResult ovr_PlatformInitializeWindows(string appId)
     {

@@ -28,6 +28,7 @@ namespace Ovrnet.Tests
         Check.That(!Net.AcceptForCurrentRoom(), "AcceptForCurrentRoom");
         OvrnetStats stats;
         Check.That(!Oculus.Platform.Ovrnet.GetStats(World.B, out stats), "GetStats");
+        Check.Equal(PathType.None, Oculus.Platform.Ovrnet.GetPathType(World.B), "GetPathType");
       });
 
       r.Test("Net calls returning objects give null, void calls do nothing", delegate

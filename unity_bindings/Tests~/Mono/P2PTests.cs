@@ -195,6 +195,13 @@ namespace Ovrnet.Tests
         Check.That(!Oculus.Platform.Ovrnet.GetStats(777, out stats), "GetStats(777) true");
       });
 
+      r.Test("Ovrnet.GetPathType: the connection is direct on one machine, none without one", delegate
+      {
+        Check.That(World.Until(delegate { return Oculus.Platform.Ovrnet.GetPathType(World.B) == PathType.Direct; }, 3 * Secs),
+          "path to B is " + Oculus.Platform.Ovrnet.GetPathType(World.B));
+        Check.Equal(PathType.None, Oculus.Platform.Ovrnet.GetPathType(777), "path to a stranger");
+      });
+
       r.Test("Close: both sides see Closed; the peer reconnects and we accept in the callback", delegate
       {
         World.Requests.Clear();
