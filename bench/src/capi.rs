@@ -13,6 +13,7 @@
 //! calls per message) and that both receives and sends in the RTT echo. Each pair initialises
 //! the instance and dropping `b` shuts it down (`ovrnet_Shutdown`; a later init works again), so
 //! pairs of this contender never overlap: the harness builds them one at a time.
+use ovrnet::capi::net::net_path::{PathType, ovrnet_Net_GetPathType};
 use std::ffi::CString;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -179,6 +180,15 @@ fn try_pair(via: Option<&Impairment>) -> Result<Pair, String> {
             && peer == 1
             && state == PeerConnectionState::Connected
     })?;
+    // Measured on the direct path, where the connection ends up on loopback (it starts on the
+    // server's relay).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline
+        && (ovrnet_Net_GetPathType(1) != PathType::Direct
+            || a.path(2).is_none_or(|(r, _)| r != ovrnet::engine::Route::Direct))
+    {
+        a.wait(Duration::from_millis(1));
+    }
     Ok(Pair {
         a: crate::ovr::endpoint(a, 2),
         b: Box::new(CAbi { peer: 1, _instance: b }),

@@ -24,10 +24,12 @@ pub enum Contender {
     Quinn,
     Ovrnet,
     OvrnetCapi,
+    /// ovrnet with every packet through the rendezvous server's relay.
+    OvrnetRelayed,
 }
 
 impl Contender {
-    pub const ALL: [Contender; 8] = [
+    pub const ALL: [Contender; 9] = [
         Contender::UdpBusy,
         Contender::UdpBlocking,
         Contender::Tcp,
@@ -36,6 +38,7 @@ impl Contender {
         Contender::Quinn,
         Contender::Ovrnet,
         Contender::OvrnetCapi,
+        Contender::OvrnetRelayed,
     ];
 
     pub fn name(self) -> &'static str {
@@ -48,6 +51,7 @@ impl Contender {
             Contender::Quinn => "quinn 0.11 (QUIC)",
             Contender::Ovrnet => "ovrnet (Rust API)",
             Contender::OvrnetCapi => "ovrnet (C ABI)",
+            Contender::OvrnetRelayed => "ovrnet relayed (Rust API)",
         }
     }
 
@@ -62,6 +66,7 @@ impl Contender {
             Contender::Quinn => "quinn",
             Contender::Ovrnet => "ovrnet",
             Contender::OvrnetCapi => "ovrnet-capi",
+            Contender::OvrnetRelayed => "ovrnet-relayed",
         }
     }
 
@@ -92,7 +97,8 @@ pub fn pair(c: Contender, via: Option<&crate::proxy::Impairment>) -> Pair {
         Contender::Enet => crate::enet::pair(via),
         Contender::Renet => crate::renet::pair(via),
         Contender::Quinn => crate::quic::pair(via),
-        Contender::Ovrnet => crate::ovr::pair(via),
+        Contender::Ovrnet => crate::ovr::pair(via, ovrnet::engine::RelayMode::Auto),
+        Contender::OvrnetRelayed => crate::ovr::pair(via, ovrnet::engine::RelayMode::Always),
         Contender::OvrnetCapi => crate::capi::pair(via),
     }
 }

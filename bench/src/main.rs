@@ -34,7 +34,7 @@ struct Opts {
 }
 
 fn parse() -> Opts {
-    let mut o = Opts { smoke: false, reps: 3, only: vec![], metrics: vec![1, 2, 3, 4, 5, 6], out: None };
+    let mut o = Opts { smoke: false, reps: 3, only: vec![], metrics: vec![1, 2, 3, 4, 5, 6, 7], out: None };
     let mut args = std::env::args().skip(1);
     let mut out_set = false;
     while let Some(a) = args.next() {
@@ -269,6 +269,31 @@ fn main() {
                 na(1, "n/a")
             });
             row(&mut t, c, cells);
+        }
+        tables.push(t);
+    }
+
+    if o.metrics.contains(&7) {
+        let dur = Duration::from_millis(if o.smoke { 100 } else { 1000 });
+        let mut t = Table::new(
+            "7. Relay under load",
+            &format!(
+                "ovrnet with every packet through the rendezvous server's relay (RelayMode::Always, rate limit off): one sender streams unreliable messages for {} ms as fast as its send call takes them. CPU is the server thread's user + system time (from /proc, 10 ms resolution) divided by what it relayed; packets per second per core = 1 / (CPU per packet). Relayed vs direct RTT and throughput are the 'ovrnet relayed' rows of tables 1-3.",
+                dur.as_millis()
+            ),
+            &["delivered k msg/s", "server CPU µs per packet", "server CPU s per GB"],
+        );
+        println!("7. relay under load");
+        for size in [29usize, 1200] {
+            let cells = repeat(o.reps, 3, || ovr::relay_cost(size, dur));
+            t.rows.push((format!("{size} B unreliable"), cells));
+            println!(
+                "  {size} B: {}",
+                t.rows
+                    .last()
+                    .map(|(_, c)| c.iter().map(Cell::render).collect::<Vec<_>>().join(" | "))
+                    .unwrap_or_default()
+            );
         }
         tables.push(t);
     }

@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use ovrnet::engine::{Engine, EngineConfig, Notification, PeerState};
+use ovrnet::engine::{Engine, EngineConfig, Notification, PeerState, RelayMode, Route};
 use ovrnet::proto::Policy;
 use ovrnet::server::{self, AuthMode, ServerConfig};
 
@@ -19,8 +19,13 @@ struct Ovr {
 
 /// An engine for user `id` on loopback, logged in to `server`.
 pub(crate) fn engine(server: SocketAddr, id: u64) -> Engine {
+    engine_with(server, id, RelayMode::Auto)
+}
+
+fn engine_with(server: SocketAddr, id: u64, relay: RelayMode) -> Engine {
     let mut cfg = EngineConfig::new(server, id, format!("bench-{id}").into_bytes());
     cfg.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+    cfg.relay = relay;
     let e = Engine::start(cfg).expect("engine starts");
     wait_for(&e, |n| *n == Notification::LoggedIn);
     e
@@ -75,9 +80,11 @@ pub(crate) fn endpoint(e: Engine, peer: u64) -> Box<dyn Endpoint> {
     Box::new(Ovr { e, peer })
 }
 
-pub fn pair(via: Option<&Impairment>) -> Pair {
+/// A connected pair. With `RelayMode::Auto` (what games get) the pair is measured once the
+/// connection has moved from the relay to the direct path; `Always` keeps it on the relay.
+pub fn pair(via: Option<&Impairment>, relay: RelayMode) -> Pair {
     let (server, addr, proxy) = rendezvous(via);
-    let (a, b) = (engine(addr, 1), engine(addr, 2));
+    let (a, b) = (engine_with(addr, 1, relay), engine_with(addr, 2, relay));
     let t0 = Instant::now();
     a.connect(2);
     wait_for(&b, |n| *n == Notification::PeerConnectRequest { peer: 1 });
@@ -85,6 +92,9 @@ pub fn pair(via: Option<&Impairment>) -> Pair {
     wait_for(&a, |n| *n == Notification::ConnectionStateChange { peer: 2, state: PeerState::Connected });
     let connect_us = t0.elapsed().as_secs_f64() * 1e6;
     wait_for(&b, |n| *n == Notification::ConnectionStateChange { peer: 1, state: PeerState::Connected });
+    if relay == RelayMode::Auto {
+        wait_direct(&a, &b);
+    }
     Pair {
         a: Box::new(Ovr { e: a, peer: 2 }),
         b: Box::new(Ovr { e: b, peer: 1 }),
@@ -163,4 +173,62 @@ pub fn clients(n: usize, server: SocketAddr) -> Box<dyn Send> {
         wait_for(e, |n| *n == Notification::ConnectionStateChange { peer: 1, state: PeerState::Connected });
     }
     Box::new(v)
+}
+
+/// Waits (up to 5 s; an impaired link may take a few probe rounds) until both sides send
+/// straight to each other.
+fn wait_direct(a: &Engine, b: &Engine) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let direct = |x: &Engine, peer| x.path(peer).is_some_and(|(r, _)| r == Route::Direct);
+    while Instant::now() < deadline && !(direct(a, 2) && direct(b, 1)) {
+        a.wait(Duration::from_millis(1));
+        b.wait(Duration::from_millis(1));
+    }
+}
+
+/// CPU time (user + system, seconds) of this process's thread named `name`, from /proc; None
+/// off Linux or when there is no such thread.
+fn thread_cpu_secs(name: &str) -> Option<f64> {
+    let tick = 100.0; // USER_HZ, the unit of /proc's utime and stime on Linux
+    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
+        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        if comm.trim() != name {
+            continue;
+        }
+        let stat = std::fs::read_to_string(task.path().join("stat")).ok()?;
+        // Fields after the parenthesised name: state is field 3, utime 14, stime 15.
+        let rest = &stat[stat.rfind(')')? + 2..];
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let (utime, stime): (f64, f64) = (f.get(11)?.parse().ok()?, f.get(12)?.parse().ok()?);
+        return Some((utime + stime) / tick);
+    }
+    None
+}
+
+/// Metric 7: the relay under load. A streams `size`-byte unreliable messages to B for `dur`,
+/// every packet through the server's relay. Returns delivered thousand messages per second,
+/// the server thread's CPU per relayed packet (µs) and per relayed GB (s).
+pub fn relay_cost(size: usize, dur: Duration) -> Result<Vec<f64>, String> {
+    let mut cfg = ServerConfig::new(([127, 0, 0, 1], 0).into(), AuthMode::Open);
+    cfg.relay_bytes_per_sec = u64::MAX / 2; // measure the relay, not its rate limit
+    cfg.relay_burst_bytes = u64::MAX / 2;
+    let server = server::spawn(cfg).map_err(|e| e.to_string())?;
+    let addr = server.local_addr();
+    let (a, b) = (engine_with(addr, 1, RelayMode::Always), engine_with(addr, 2, RelayMode::Always));
+    a.connect(2);
+    wait_for(&b, |n| *n == Notification::PeerConnectRequest { peer: 1 });
+    b.accept(1);
+    wait_for(&a, |n| *n == Notification::ConnectionStateChange { peer: 2, state: PeerState::Connected });
+    wait_for(&b, |n| *n == Notification::ConnectionStateChange { peer: 1, state: PeerState::Connected });
+    let before = (server.stats(), thread_cpu_secs("ovrnet-server").ok_or("no server thread in /proc")?);
+    let (got, _sent, secs) =
+        crate::rate::stream(Box::new(Ovr { e: a, peer: 2 }), Box::new(Ovr { e: b, peer: 1 }), size, dur);
+    let after = (server.stats(), thread_cpu_secs("ovrnet-server").ok_or("no server thread in /proc")?);
+    let packets = after.0.relayed_packets - before.0.relayed_packets;
+    let bytes = after.0.relayed_bytes - before.0.relayed_bytes;
+    let cpu = after.1 - before.1;
+    if got == 0 || packets == 0 {
+        return Err(format!("nothing relayed ({got} delivered)"));
+    }
+    Ok(vec![got as f64 / secs / 1e3, cpu * 1e6 / packets as f64, cpu / (bytes as f64 / 1e9)])
 }

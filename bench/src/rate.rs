@@ -9,7 +9,21 @@ use crate::endpoint::{Contender, pair};
 /// Delivered messages per second (millions), loss in percent.
 pub fn run(c: Contender, size: usize, dur: Duration) -> Result<Vec<f64>, String> {
     let p = pair(c, None);
-    let (mut a, mut b) = (p.a, p.b);
+    let (got, sent, secs) = stream(p.a, p.b, size, dur);
+    drop(p.guard);
+    if got == 0 {
+        return Err(format!("nothing delivered of {sent}"));
+    }
+    Ok(vec![got as f64 / secs / 1e6, 100.0 * (1.0 - got as f64 / sent.max(1) as f64)])
+}
+
+/// a streams `size`-byte unreliable messages to b for `dur`: (delivered, accepted, seconds).
+pub fn stream(
+    mut a: Box<dyn crate::endpoint::Endpoint>,
+    mut b: Box<dyn crate::endpoint::Endpoint>,
+    size: usize,
+    dur: Duration,
+) -> (u64, u64, f64) {
     let done = AtomicBool::new(false);
     let sent = AtomicU64::new(0);
     let (got, secs) = std::thread::scope(|s| {
@@ -47,10 +61,5 @@ pub fn run(c: Contender, size: usize, dur: Duration) -> Result<Vec<f64>, String>
         drop(a);
         (got, secs)
     });
-    drop(p.guard);
-    let sent = sent.load(Ordering::Relaxed);
-    if got == 0 {
-        return Err(format!("nothing delivered of {sent}"));
-    }
-    Ok(vec![got as f64 / secs / 1e6, 100.0 * (1.0 - got as f64 / sent.max(1) as f64)])
+    (got, sent.load(Ordering::Relaxed), secs)
 }

@@ -7,7 +7,8 @@
 # Namespaces (prefix $LAB_PREFIX, default "onl"): "inet" holds a bridge, the internet
 # 198.51.100.0/24 (a documentation range that exists only inside the lab); "srv" is the server at
 # .10 and .11; gateway "gwa" (WAN .2, LAN 10.0.1.1) puts client "a" (10.0.1.2) behind NAT_A,
-# "gwb" (WAN .3, LAN 10.0.2.1) client "b" (10.0.2.2) behind NAT_B.
+# "gwb" (WAN .3, LAN 10.0.2.1) client "b" (10.0.2.2) behind NAT_B. A second client "c"
+# (10.0.1.3) shares gwa's LAN with "a": two players behind one home router.
 #
 # public   routed, no NAT
 # fullcone 1:1 SNAT+DNAT: endpoint-independent mapping and filtering
@@ -17,12 +18,12 @@
 set -euo pipefail
 P=${LAB_PREFIX:-onl}
 
-down() { for n in inet srv gwa gwb a b; do ip netns del "$P-$n" 2>/dev/null || true; done; }
+down() { for n in inet srv gwa gwb a b c; do ip netns del "$P-$n" 2>/dev/null || true; done; }
 [[ "${1:-}" == down ]] && { down; exit 0; }
 [[ "${1:-}" == up && $# -eq 3 ]] || { echo "usage: lab.sh up NAT_A NAT_B | down" >&2; exit 2; }
 A=$2 B=$3
 down
-for n in inet srv gwa gwb a b; do ip netns add "$P-$n"; ip -n "$P-$n" link set lo up; done
+for n in inet srv gwa gwb a b c; do ip netns add "$P-$n"; ip -n "$P-$n" link set lo up; done
 ip -n "$P-inet" link add br0 type bridge
 ip -n "$P-inet" link set br0 up
 
@@ -37,17 +38,24 @@ ip -n "$P-srv" addr add 198.51.100.11/24 dev eth0
 wan gwa wan 198.51.100.2
 wan gwb wan 198.51.100.3
 
-lan() { # gateway, client, subnet number
-    ip link add lan netns "$P-$1" type veth peer name eth0 netns "$P-$2"
-    ip -n "$P-$1" addr add "10.0.$3.1/24" dev lan
-    ip -n "$P-$1" link set lan up
-    ip -n "$P-$2" addr add "10.0.$3.2/24" dev eth0
-    ip -n "$P-$2" link set eth0 up
-    ip -n "$P-$2" route add default via "10.0.$3.1"
-    ip netns exec "$P-$1" sysctl -qw net.ipv4.ip_forward=1
+lan() { # gateway, subnet number, then client:host pairs on that LAN (a bridge in the gateway)
+    local gw=$1 net=$2
+    shift 2
+    ip -n "$P-$gw" link add lan type bridge
+    ip -n "$P-$gw" addr add "10.0.$net.1/24" dev lan
+    ip -n "$P-$gw" link set lan up
+    ip netns exec "$P-$gw" sysctl -qw net.ipv4.ip_forward=1
+    for pair in "$@"; do
+        local client=${pair%%:*} host=${pair##*:}
+        ip link add "$client-lan" netns "$P-$gw" type veth peer name eth0 netns "$P-$client"
+        ip -n "$P-$gw" link set "$client-lan" master lan up
+        ip -n "$P-$client" addr add "10.0.$net.$host/24" dev eth0
+        ip -n "$P-$client" link set eth0 up
+        ip -n "$P-$client" route add default via "10.0.$net.1"
+    done
 }
-lan gwa a 1
-lan gwb b 2
+lan gwa 1 a:2 c:3
+lan gwb 2 b:2
 
 nat() { # gateway, kind, WAN address, client address
     local X="ip netns exec $P-$1"

@@ -35,7 +35,8 @@ field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" "$2" | head -1; }
 
 # Scenario knobs for run_pair: IDLE (seconds both players send nothing, halfway), CONNTRACK
 # (UDP conntrack timeout on both gateways, seconds), KILL_SERVER (seconds after the players
-# start, the server is killed).
+# start, the server is killed), ANSWER_NS (where the answering player runs: b, or c beside a
+# behind gwa), WANT_ADDR (a prefix the direct path's address must have).
 run_pair() { # nat_a nat_b [tag] -> prints one cell
     local A=$1 B=$2 dir="$out/$1-$2${3:+-$3}"
     mkdir -p "$dir"
@@ -52,7 +53,7 @@ run_pair() { # nat_a nat_b [tag] -> prints one cell
     for _ in $(seq 50); do grep -q "listening" "$dir/server.out" 2>/dev/null && break; sleep 0.1; done
     ip netns exec "$LAB_PREFIX-a" "$peer_bin" 198.51.100.10:7650 1 2 dial "$SECS" auto "${IDLE:-0}" > "$dir/a.out" 2> "$dir/a.err" &
     local pa=$!
-    ip netns exec "$LAB_PREFIX-b" "$peer_bin" 198.51.100.10:7650 2 1 answer "$SECS" auto "${IDLE:-0}" > "$dir/b.out" 2> "$dir/b.err" &
+    ip netns exec "$LAB_PREFIX-${ANSWER_NS:-b}" "$peer_bin" 198.51.100.10:7650 2 1 answer "$SECS" auto "${IDLE:-0}" > "$dir/b.out" 2> "$dir/b.err" &
     local pb=$!
     if [[ -n ${KILL_SERVER:-} ]]; then
         sleep "$KILL_SERVER"
@@ -67,6 +68,9 @@ run_pair() { # nat_a nat_b [tag] -> prints one cell
     local ok=1
     [[ $ra -eq 0 && $rb -eq 0 ]] || ok=0
     [[ $route_a == "$want" && $route_b == "$want" ]] || ok=0
+    if [[ -n ${WANT_ADDR:-} ]]; then
+        [[ $(field addr "$dir/a.out") == "$WANT_ADDR"* && $(field addr "$dir/b.out") == "$WANT_ADDR"* ]] || ok=0
+    fi
     local t_a t_b; t_a=$(field direct_after_ms "$dir/a.out"); t_b=$(field direct_after_ms "$dir/b.out")
     local cell
     if [[ $want == direct ]]; then
@@ -103,6 +107,7 @@ echo "| scenario | pair | result |"
 echo "|---|---|---|"
 CONNTRACK=3 IDLE=6 scenario "NAT bindings time out after 3 s idle; players idle 6 s mid-game" eim eim idle
 KILL_SERVER=2 scenario "server killed 2 s into the game" eim fullcone killed
+ANSWER_NS=c WANT_ADDR=10.0.1. scenario "two players behind one router (no hairpin): the LAN path" eim eim samenat
 echo
 echo "connect times (ms, dialler): $(cat "$out"/*/a.out | sed -n 's/.*connected_ms=\([0-9]*\).*/\1/p' | sort -n | tr '\n' ' ')"
 if [[ $failures -gt 0 ]]; then

@@ -241,8 +241,9 @@ impl Engine {
         }
         let clock = Clock::new();
         let sock = socket::bind(bind).map_err(EngineError::Io)?;
-        let core = Core::new(&cfg, clock.now_us()).map_err(EngineError::InvalidConfig)?;
+        let mut core = Core::new(&cfg, clock.now_us()).map_err(EngineError::InvalidConfig)?;
         let local_addr = sock.local_addr().map_err(EngineError::Io)?;
+        core.set_lan_addrs(socket::lan_addrs(local_addr, cfg.server));
         let poll = Poll::new().map_err(EngineError::Io)?;
         // Registered by descriptor: the worker takes it in and out of its poll set (see worker.rs).
         let fd = sock.as_raw_fd();

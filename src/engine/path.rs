@@ -75,6 +75,8 @@ pub struct PathState {
     /// The peer's address for direct datagrams: what the server saw, or the source of the
     /// latest authenticated direct datagram (a NAT may map the peer differently towards us).
     direct: Option<SocketAddr>,
+    /// More addresses to probe: the peer's LAN addresses (players behind one NAT).
+    candidates: Vec<SocketAddr>,
     heard_direct: bool,
     peer_heard_direct: bool,
     last_direct_rx: u64,
@@ -90,6 +92,7 @@ impl PathState {
             mode,
             route: if mode == RelayMode::Never { Route::Direct } else { Route::Relayed },
             direct,
+            candidates: Vec::new(),
             heard_direct: false,
             peer_heard_direct: false,
             last_direct_rx: now,
@@ -105,6 +108,22 @@ impl PathState {
 
     pub fn direct_addr(&self) -> Option<SocketAddr> {
         self.direct
+    }
+
+    /// Adds addresses to probe besides the direct one (at most 4 are kept).
+    pub fn add_candidates(&mut self, addrs: &[SocketAddr]) {
+        for &a in addrs {
+            if Some(a) != self.direct && !self.candidates.contains(&a) && self.candidates.len() < 4 {
+                self.candidates.push(a);
+            }
+        }
+    }
+
+    /// Every address a due probe goes to: the direct one and the candidates.
+    pub fn probe_addrs(&self) -> impl Iterator<Item = SocketAddr> + '_ {
+        self.direct
+            .into_iter()
+            .chain(self.candidates.iter().copied().filter(move |&a| Some(a) != self.direct))
     }
 
     fn flags(&self) -> u8 {
@@ -127,14 +146,15 @@ impl PathState {
         }
     }
 
-    /// Where a probe goes now, if one is due: the direct address and the probe's flags.
-    pub fn probe_due(&self, now: u64, connected: bool) -> Option<(SocketAddr, u8)> {
+    /// The flags of a probe, if one is due now (it goes to every [`Self::probe_addrs`]).
+    pub fn probe_due(&self, now: u64, connected: bool) -> Option<u8> {
         let due = self.mode == RelayMode::Auto
             && self.route == Route::Relayed
             && connected
             && self.probes_left > 0
-            && now >= self.next_probe;
-        if due { self.direct.map(|a| (a, self.flags())) } else { None }
+            && now >= self.next_probe
+            && self.direct.is_some();
+        due.then(|| self.flags())
     }
 
     /// A probe went out: the next one in this round, or the next round.
@@ -211,7 +231,18 @@ mod tests {
         assert_eq!(p.targets(9, false), Targets { direct: Some((a(1), Some(0))), relay: Some(9) });
         assert_eq!(p.targets(9, true), Targets { direct: None, relay: Some(9) });
         assert_eq!(p.probe_due(0, false), None, "no probes before the connection is up");
-        assert_eq!(p.probe_due(0, true), Some((a(1), 0)));
+        assert_eq!(p.probe_due(0, true), Some(0));
+        assert_eq!(p.probe_addrs().collect::<Vec<_>>(), vec![a(1)]);
+    }
+
+    #[test]
+    fn lan_candidates_are_probed_too_and_win_when_they_answer() {
+        let lan = SocketAddr::from(([10, 0, 1, 3], 4000));
+        let mut p = PathState::new(RelayMode::Auto, Some(a(1)), 0);
+        p.add_candidates(&[lan, a(1), lan]);
+        assert_eq!(p.probe_addrs().collect::<Vec<_>>(), vec![a(1), lan], "no duplicates");
+        assert_eq!(p.on_direct(5, lan, None), Some(Route::Direct));
+        assert_eq!(p.targets(9, true).direct, Some((lan, None)));
     }
 
     #[test]
@@ -221,7 +252,8 @@ mod tests {
         // the flag: we hear them, they have not heard us yet.
         assert_eq!(p.on_direct(10, a(2), Some(0)), None);
         assert_eq!(p.route(), Route::Relayed);
-        assert_eq!(p.probe_due(10, true), Some((a(2), HEARD_YOU)), "probes now say so, to the new port");
+        assert_eq!(p.probe_due(10, true), Some(HEARD_YOU), "probes now say so");
+        assert_eq!(p.probe_addrs().next(), Some(a(2)), "to the port the peer's probe came from");
         assert_eq!(p.on_direct(20, a(2), Some(HEARD_YOU)), Some(Route::Direct));
         assert_eq!(p.targets(9, true), Targets { direct: Some((a(2), None)), relay: None });
         assert_eq!(p.probe_due(u64::MAX, true), None, "no probes on the direct path");
@@ -242,7 +274,7 @@ mod tests {
         let t = 1_000 + DIRECT_SILENCE_US;
         assert_eq!(p.on_timeout(t), Some(Route::Relayed));
         assert_eq!(p.targets(9, true).relay, Some(9));
-        assert_eq!(p.probe_due(t, true), Some((a(1), 0)), "the flags start over");
+        assert_eq!(p.probe_due(t, true), Some(0), "the flags start over");
         assert_eq!(p.switches, 2);
     }
 

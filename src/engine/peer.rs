@@ -27,6 +27,8 @@ pub struct Peer {
     /// The address the server gave for the peer when the transport started (a later connect
     /// request from the same address is a stale one, not a restart).
     pub reported_addr: Option<SocketAddr>,
+    /// The peer's LAN addresses, when the server sent them before the transport started.
+    pub lan_addrs: Vec<SocketAddr>,
     /// Direct or relayed, once the transport exists.
     pub path: Option<PathState>,
     /// Give up connecting at this instant (the application sees Timeout).
@@ -50,6 +52,7 @@ impl Peer {
             conn: None,
             addr: None,
             reported_addr: None,
+            lan_addrs: Vec::new(),
             path: None,
             connect_deadline,
             early: VecDeque::new(),

@@ -23,3 +23,27 @@ pub fn bind(addr: SocketAddr) -> io::Result<mio::net::UdpSocket> {
     super::udp_io::enable_gro(&socket);
     Ok(socket)
 }
+
+/// Where our socket can be reached on our own network, for peers behind the same NAT (who
+/// cannot reach each other through its public address unless it hairpins): the bound address
+/// when it is a specific one, else the address of the interface the OS routes the server
+/// through, with our port. Empty when neither is known.
+pub fn lan_addrs(local: SocketAddr, server: SocketAddr) -> Vec<SocketAddr> {
+    let ip = if local.ip().is_unspecified() {
+        let any: SocketAddr = if server.is_ipv6() {
+            (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+        } else {
+            ([0, 0, 0, 0], 0).into()
+        };
+        // A connected UDP socket sends nothing; connecting only picks the route and source.
+        let route =
+            std::net::UdpSocket::bind(any).and_then(|s| s.connect(server).and_then(|()| s.local_addr()));
+        match route {
+            Ok(a) => a.ip(),
+            Err(_) => return Vec::new(),
+        }
+    } else {
+        local.ip()
+    };
+    if ip.is_unspecified() { Vec::new() } else { vec![SocketAddr::new(ip, local.port())] }
+}

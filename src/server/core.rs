@@ -100,6 +100,7 @@ enum Op {
     Connect(u64),
     Accept(u64),
     Decline(u64),
+    LanAddrs(Vec<SocketAddr>),
     Room(RoomRequest),
 }
 
@@ -331,6 +332,7 @@ impl ServerCore {
             Message::ConnectRequest { req, to, .. } => self.on_request(now, user, req, Op::Connect(to)),
             Message::Accept { req, peer, .. } => self.on_request(now, user, req, Op::Accept(peer)),
             Message::Decline { req, peer, .. } => self.on_request(now, user, req, Op::Decline(peer)),
+            Message::SetLanAddrs { req, addrs, .. } => self.on_request(now, user, req, Op::LanAddrs(addrs)),
             Message::RoomCreate { req, join_policy, max_users, updates_off, data_store, .. } => {
                 let op = RoomRequest::Create { join_policy, max_users, updates_off, data_store };
                 self.on_request(now, user, req, Op::Room(op))
@@ -592,6 +594,12 @@ impl ServerCore {
             Op::Connect(to) => self.on_connect(now, user, to, req),
             Op::Accept(caller) => self.on_accept(now, user, caller, req),
             Op::Decline(caller) => self.on_decline(now, user, caller, req),
+            Op::LanAddrs(addrs) => {
+                if let Some(s) = self.sessions.get_mut(&user) {
+                    s.lan_addrs = addrs;
+                }
+                Message::LanAddrsOk { req }
+            }
             Op::Room(op) => self.on_room(now, user, req, op),
         };
         if let Some(s) = self.sessions.get_mut(&user) {

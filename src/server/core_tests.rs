@@ -710,3 +710,27 @@ fn each_session_relays_at_most_its_rate_and_the_relay_can_be_off() {
     assert!(relay(&mut h, a_addr, 8, b"x").is_empty(), "relay off");
     assert_eq!(h.core.stats().relay_refused, 1);
 }
+
+#[test]
+fn lan_addresses_go_to_the_brokered_peer_only() {
+    let mut h = Harness::new(AuthMode::Open);
+    let (a_addr, b_addr, c_addr) = (addr(10), addr(11), addr(12));
+    let a = h.session(a_addr, 7);
+    let b = h.session(b_addr, 8);
+    h.session(c_addr, 9);
+    let lan: SocketAddr = "10.0.1.2:4000".parse().unwrap();
+    let out = h.send(a_addr, Message::SetLanAddrs { req: 2, session: a, addrs: vec![lan] });
+    assert_eq!(out, vec![(a_addr, Message::LanAddrsOk { req: 2 })]);
+    let out = h.send(a_addr, Message::ConnectRequest { req: 3, session: a, to: 8 });
+    assert!(out.iter().all(|(_, m)| !matches!(m, Message::PeerLanAddrs { .. })), "not before the accept");
+    let out = h.send(b_addr, Message::Accept { req: 3, session: b, peer: 7 });
+    let to_b = only_to(&out, b_addr);
+    assert!(
+        to_b.iter().any(|m| matches!(m, Message::PeerLanAddrs { peer: 7, addrs, .. } if *addrs == vec![lan]))
+    );
+    assert!(
+        !only_to(&out, a_addr).iter().any(|m| matches!(m, Message::PeerLanAddrs { .. })),
+        "8 announced none"
+    );
+    assert!(only_to(&out, c_addr).is_empty(), "a stranger learns nothing");
+}

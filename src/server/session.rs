@@ -58,6 +58,9 @@ pub struct Session {
     pub relay_peers: Vec<u64>,
     /// What this session may still push through the relay.
     pub relay_bucket: RateBucket,
+    /// Where the client's socket is on its own network (`SetLanAddrs`); given to the peers whose
+    /// connect is brokered, so two players behind one NAT find each other.
+    pub lan_addrs: Vec<SocketAddr>,
 }
 
 impl Session {
@@ -89,6 +92,7 @@ impl Session {
             incoming: Vec::new(),
             relay_peers: Vec::new(),
             relay_bucket: RateBucket::new(0, now),
+            lan_addrs: Vec::new(),
         }
     }
 

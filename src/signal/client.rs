@@ -118,6 +118,9 @@ pub enum SignalEvent {
     ConnectFailed { peer: u64, reason: FailReason },
     /// My accept of `peer` failed (no pending request, peer gone...).
     AcceptFailed { peer: u64, reason: FailReason },
+    /// `peer`, whose connect the server brokered, is also reachable at these addresses on its
+    /// own network (before or after the event that brokered the connect).
+    PeerLanAddrs { peer: u64, addrs: Vec<SocketAddr> },
     /// The server stayed silent past the server timeout; the client is closed.
     ServerLost,
     /// The server no longer knows this session (expired, replaced by another login of the same
@@ -162,6 +165,7 @@ enum RequestKind {
     Connect(u64),
     Accept(u64),
     Decline(u64),
+    LanAddrs(Vec<SocketAddr>),
     Room(RoomRequest),
 }
 
@@ -276,6 +280,14 @@ impl SignalClient {
     /// Declines `peer`'s connect request (the caller gets `ConnectFailed(Refused)`).
     pub fn decline(&mut self, now_us: u64, peer: u64) -> Result<(), CommandError> {
         self.request(now_us, RequestKind::Decline(peer)).map(drop)
+    }
+
+    /// Tells the server where this client is on its own network (sent once logged in), so
+    /// peers behind the same NAT can reach it there. At most [`super::MAX_LAN_ADDRS`]; more are
+    /// cut.
+    pub fn set_lan_addrs(&mut self, now_us: u64, mut addrs: Vec<SocketAddr>) -> Result<(), CommandError> {
+        addrs.truncate(super::MAX_LAN_ADDRS);
+        self.request(now_us, RequestKind::LanAddrs(addrs)).map(drop)
     }
 
     /// Ends the session; `LoggedOut` follows once the server answers or after the logout
@@ -495,6 +507,7 @@ impl SignalClient {
             }
             Message::PeerAccepted { peer, addr, .. } => SignalEvent::PeerAccepted { peer, addr },
             Message::PeerConnectFailed { peer, reason, .. } => SignalEvent::ConnectFailed { peer, reason },
+            Message::PeerLanAddrs { peer, addrs, .. } => SignalEvent::PeerLanAddrs { peer, addrs },
             _ => return,
         };
         self.emit(event);
@@ -561,7 +574,8 @@ impl SignalClient {
             (RequestKind::Accept(peer), Message::AcceptFailed { reason, .. }) => {
                 SignalEvent::AcceptFailed { peer, reason }
             }
-            (RequestKind::Decline(_), Message::DeclineOk { .. }) => {
+            (RequestKind::Decline(_), Message::DeclineOk { .. })
+            | (RequestKind::LanAddrs(_), Message::LanAddrsOk { .. }) => {
                 self.outstanding.remove(i);
                 return;
             }
@@ -639,6 +653,7 @@ impl SignalClient {
             RequestKind::Connect(to) => Message::ConnectRequest { req, session, to: *to },
             RequestKind::Accept(peer) => Message::Accept { req, session, peer: *peer },
             RequestKind::Decline(peer) => Message::Decline { req, session, peer: *peer },
+            RequestKind::LanAddrs(addrs) => Message::SetLanAddrs { req, session, addrs: addrs.clone() },
             RequestKind::Room(room) => room.message(req, session),
         }
     }

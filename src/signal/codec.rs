@@ -9,7 +9,8 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use super::messages::{
-    COOKIE_LEN, Credential, FailReason, LoginRefusal, MAX_WIRE_CREDENTIAL_LEN, Message, RESET_TOKEN_LEN,
+    COOKIE_LEN, Credential, FailReason, LoginRefusal, MAX_LAN_ADDRS, MAX_WIRE_CREDENTIAL_LEN, Message,
+    RESET_TOKEN_LEN,
 };
 use super::{room_codec, room_request_codec};
 use crate::proto::identity::CERT_LEN;
@@ -39,6 +40,7 @@ pub mod kind {
     pub const ACCEPT: u8 = 0x05;
     pub const DECLINE: u8 = 0x06;
     pub const PUSH_ACK: u8 = 0x07;
+    pub const SET_LAN_ADDRS: u8 = 0x08;
     /// A session message from the client, sealed.
     pub const SEALED_TO_SERVER: u8 = 0x3E;
 
@@ -69,10 +71,12 @@ pub mod kind {
     pub const LOGIN_RETRY: u8 = 0x4B;
     /// The login handshake's second message (its payload is the encoded `LoginOk`).
     pub const LOGIN_ACCEPT: u8 = 0x4C;
+    pub const LAN_ADDRS_OK: u8 = 0x4D;
 
     pub const PEER_CONNECT_REQUEST: u8 = 0x50;
     pub const PEER_ACCEPTED: u8 = 0x51;
     pub const PEER_CONNECT_FAILED: u8 = 0x52;
+    pub const PEER_LAN_ADDRS: u8 = 0x53;
 
     pub const ROOM_OK: u8 = 0x60;
     pub const ROOM_FAILED: u8 = 0x61;
@@ -114,6 +118,8 @@ pub enum DecodeError {
     BadDataStore,
     /// A string that is not UTF-8 or is longer than its limit.
     BadText,
+    /// More addresses than [`MAX_LAN_ADDRS`].
+    TooManyAddrs,
 }
 
 impl fmt::Display for DecodeError {
@@ -135,6 +141,7 @@ impl fmt::Display for DecodeError {
             DecodeError::TooManyInvited => f.write_str("too many invited users"),
             DecodeError::BadDataStore => f.write_str("malformed room data store"),
             DecodeError::BadText => f.write_str("malformed or overlong text"),
+            DecodeError::TooManyAddrs => write!(f, "more than {MAX_LAN_ADDRS} addresses"),
         }
     }
 }
@@ -146,12 +153,15 @@ impl std::error::Error for DecodeError {}
 pub enum EncodeError {
     /// The caller's buffer cannot hold the message.
     BufferTooSmall,
+    /// More addresses than [`MAX_LAN_ADDRS`].
+    TooManyAddrs,
 }
 
 impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EncodeError::BufferTooSmall => f.write_str("buffer too small for message"),
+            EncodeError::TooManyAddrs => write!(f, "more than {MAX_LAN_ADDRS} addresses"),
         }
     }
 }
@@ -206,6 +216,22 @@ pub fn encode(msg: &Message, buf: &mut [u8]) -> Result<usize, EncodeError> {
             w.u8(kind::PUSH_ACK)?;
             w.u64(*session)?;
             w.u32(*push)?;
+        }
+        Message::SetLanAddrs { req, session, addrs } => {
+            w.u8(kind::SET_LAN_ADDRS)?;
+            w.u32(*req)?;
+            w.u64(*session)?;
+            w.addrs(addrs)?;
+        }
+        Message::LanAddrsOk { req } => {
+            w.u8(kind::LAN_ADDRS_OK)?;
+            w.u32(*req)?;
+        }
+        Message::PeerLanAddrs { push, peer, addrs } => {
+            w.u8(kind::PEER_LAN_ADDRS)?;
+            w.u32(*push)?;
+            w.u64(*peer)?;
+            w.addrs(addrs)?;
         }
         Message::RoomCreate { req, session, join_policy, max_users, updates_off, data_store } => {
             w.u8(kind::ROOM_CREATE)?;
@@ -397,6 +423,9 @@ pub fn decode(data: &[u8]) -> Result<Message, DecodeError> {
         kind::ACCEPT => Message::Accept { req: r.u32()?, session: r.u64()?, peer: r.u64()? },
         kind::DECLINE => Message::Decline { req: r.u32()?, session: r.u64()?, peer: r.u64()? },
         kind::PUSH_ACK => Message::PushAck { session: r.u64()?, push: r.u32()? },
+        kind::SET_LAN_ADDRS => Message::SetLanAddrs { req: r.u32()?, session: r.u64()?, addrs: r.addrs()? },
+        kind::LAN_ADDRS_OK => Message::LanAddrsOk { req: r.u32()? },
+        kind::PEER_LAN_ADDRS => Message::PeerLanAddrs { push: r.u32()?, peer: r.u64()?, addrs: r.addrs()? },
         kind::LOGIN_OK => Message::LoginOk {
             req: r.u32()?,
             session: r.u64()?,
@@ -571,6 +600,12 @@ impl Writer<'_> {
         }
         self.bytes(&a.port().to_be_bytes())
     }
+    /// A count byte, then that many addresses (at most [`MAX_LAN_ADDRS`]).
+    fn addrs(&mut self, addrs: &[SocketAddr]) -> Result<(), EncodeError> {
+        let n = u8::try_from(addrs.len()).ok().filter(|&n| usize::from(n) <= MAX_LAN_ADDRS);
+        self.u8(n.ok_or(EncodeError::TooManyAddrs)?)?;
+        addrs.iter().try_for_each(|a| self.addr(a))
+    }
     fn req_session_user(&mut self, req: u32, session: u64, user: u64) -> Result<(), EncodeError> {
         self.u32(req)?;
         self.u64(session)?;
@@ -623,6 +658,13 @@ impl<'a> Reader<'a> {
     }
     pub(super) fn u64(&mut self) -> Result<u64, DecodeError> {
         Ok(u64::from_be_bytes(self.array()?))
+    }
+    fn addrs(&mut self) -> Result<Vec<SocketAddr>, DecodeError> {
+        let n = usize::from(self.u8()?);
+        if n > MAX_LAN_ADDRS {
+            return Err(DecodeError::TooManyAddrs);
+        }
+        (0..n).map(|_| self.addr()).collect()
     }
     fn addr(&mut self) -> Result<SocketAddr, DecodeError> {
         let ip = match self.u8()? {

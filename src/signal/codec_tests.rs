@@ -159,6 +159,10 @@ fn all_messages() -> Vec<Message> {
         Message::Accept { req: 5, session: 9, peer: 78 },
         Message::Decline { req: 6, session: 9, peer: 79 },
         Message::PushAck { session: 9, push: u32::MAX },
+        Message::SetLanAddrs { req: 7, session: 9, addrs: vec![] },
+        Message::SetLanAddrs { req: 7, session: 9, addrs: vec![v4(), v6(), v4(), v6()] },
+        Message::LanAddrsOk { req: 7 },
+        Message::PeerLanAddrs { push: 4, peer: 8, addrs: vec![v4()] },
         Message::LoginOk {
             req: 1,
             session: 123,
@@ -201,6 +205,18 @@ fn every_message_round_trips() {
         assert_eq!(buf[0], SIGNAL_V3);
         assert_eq!(decode(&buf[..n]), Ok(msg.clone()), "{msg:?}");
     }
+}
+
+#[test]
+fn more_than_four_lan_addresses_are_refused_both_ways() {
+    let mut buf = [0u8; MAX_SIGNAL_DATAGRAM];
+    let five = Message::PeerLanAddrs { push: 1, peer: 2, addrs: vec![v4(); 5] };
+    assert_eq!(encode(&five, &mut buf), Err(super::codec::EncodeError::TooManyAddrs));
+    let four = Message::PeerLanAddrs { push: 1, peer: 2, addrs: vec![v4(); 4] };
+    let n = encode(&four, &mut buf).unwrap();
+    // The count byte sits after magic, type, push (4) and peer (8).
+    buf[14] = 5;
+    assert_eq!(decode(&buf[..n]), Err(DecodeError::TooManyAddrs));
 }
 
 #[test]

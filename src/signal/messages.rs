@@ -98,6 +98,9 @@ pub enum FailReason {
     Other(u8),
 }
 
+/// Most LAN addresses a client announces (one per interface that routes to the server is plenty).
+pub const MAX_LAN_ADDRS: usize = 4;
+
 /// One signalling datagram, decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
@@ -131,6 +134,10 @@ pub enum Message {
     Decline { req: u32, session: u64, peer: u64 },
     /// Acknowledge the server push `push`.
     PushAck { session: u64, push: u32 },
+    /// The addresses this client's socket has on its own network (at most
+    /// [`MAX_LAN_ADDRS`]): peers behind the same NAT reach it there. The server passes them only
+    /// to peers whose connect it brokers.
+    SetLanAddrs { req: u32, session: u64, addrs: Vec<SocketAddr> },
     /// Either way after the login: one message of session `session`, sealed under the session's
     /// keys with nonce `counter` (see [`super::channel`]). `to_server` tells the direction
     /// (they have different type bytes and keys).
@@ -207,6 +214,8 @@ pub enum Message {
     AcceptFailed { req: u32, peer: u64, reason: FailReason },
     /// The decline was recorded (or there was nothing left to decline).
     DeclineOk { req: u32, peer: u64 },
+    /// The LAN addresses were stored.
+    LanAddrsOk { req: u32 },
     /// The server has no session `session` (expired, replaced or the server restarted); the
     /// client must log in again. Sent in clear (the server may no longer have the keys), so it
     /// proves itself with `reset_token`: derived from the server's identity key and the
@@ -225,6 +234,10 @@ pub enum Message {
     PeerAccepted { push: u32, peer: u64, addr: SocketAddr },
     /// This client's pending connect request to `peer` failed later (timeout, refused, offline).
     PeerConnectFailed { push: u32, peer: u64, reason: FailReason },
+    /// The LAN addresses of `peer`, whose connect the server just brokered: candidates for a
+    /// direct path when both sit behind the same NAT. May arrive before or after the message
+    /// that brokered the connect.
+    PeerLanAddrs { push: u32, peer: u64, addrs: Vec<SocketAddr> },
     /// A room this client is in changed; the full state after the change.
     RoomUpdate { push: u32, snapshot: RoomSnapshot },
 }
@@ -236,6 +249,7 @@ impl Message {
             Message::PeerConnectRequest { push, .. }
             | Message::PeerAccepted { push, .. }
             | Message::PeerConnectFailed { push, .. }
+            | Message::PeerLanAddrs { push, .. }
             | Message::RoomUpdate { push, .. } => Some(*push),
             _ => None,
         }
@@ -250,6 +264,7 @@ impl Message {
             | Message::Accept { session, .. }
             | Message::Decline { session, .. }
             | Message::PushAck { session, .. }
+            | Message::SetLanAddrs { session, .. }
             | Message::RoomCreate { session, .. }
             | Message::RoomJoin { session, .. }
             | Message::RoomLeave { session, .. }
@@ -295,6 +310,7 @@ impl Message {
             | Message::AcceptOk { req, .. }
             | Message::AcceptFailed { req, .. }
             | Message::DeclineOk { req, .. }
+            | Message::LanAddrsOk { req }
             | Message::RoomOk { req, .. }
             | Message::RoomFailed { req, .. } => Some(*req),
             _ => None,

@@ -31,7 +31,8 @@ pub use codec::{
     decode, encode,
 };
 pub use messages::{
-    COOKIE_LEN, Cookie, Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, Message, RESET_TOKEN_LEN,
+    COOKIE_LEN, Cookie, Credential, FailReason, LoginRefusal, MAX_CREDENTIAL_LEN, MAX_LAN_ADDRS, Message,
+    RESET_TOKEN_LEN,
 };
 pub use room::{DataStore, DataStoreError, JoinPolicy, RoomError, RoomErrorCode, RoomSnapshot};
 

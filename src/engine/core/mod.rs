@@ -68,6 +68,8 @@ pub struct Core {
     user_id: u64,
     server: SocketAddr,
     relay_mode: RelayMode,
+    /// Where our socket is on our own network (told to the server after each login).
+    lan_addrs: Vec<SocketAddr>,
     proto_cfg: proto::Config,
     connect_timeout_us: u64,
     signal: SignalClient,
@@ -159,6 +161,7 @@ impl Core {
             user_id: cfg.user_id,
             server: cfg.server,
             relay_mode: cfg.relay,
+            lan_addrs: Vec::new(),
             proto_cfg: cfg.proto.clone(),
             connect_timeout_us: cfg.connect_timeout.as_micros() as u64,
             signal,
@@ -187,6 +190,11 @@ impl Core {
             held_back: false,
             delivered: 0,
         })
+    }
+
+    /// Where our socket can be reached on our own network (the I/O layer finds out).
+    pub fn set_lan_addrs(&mut self, addrs: Vec<SocketAddr>) {
+        self.lan_addrs = addrs;
     }
 
     pub fn is_logged_in(&self) -> bool {
@@ -599,10 +607,12 @@ impl Core {
             self.out.routed(c, path.targets(peer, connected), self.server, now, socket);
             // A probe is a fresh packet of its own (a ping), sent only on the direct path, so
             // its arrival proves that path.
-            if let Some((to, flags)) = path.probe_due(now, connected) {
-                c.ping(now);
-                let probe = Targets { direct: Some((to, Some(flags))), relay: None };
-                self.out.routed(c, probe, self.server, now, socket);
+            if let Some(flags) = path.probe_due(now, connected) {
+                for to in path.probe_addrs() {
+                    c.ping(now);
+                    let probe = Targets { direct: Some((to, Some(flags))), relay: None };
+                    self.out.routed(c, probe, self.server, now, socket);
+                }
                 path.probe_sent(now);
             }
         }
@@ -640,6 +650,11 @@ impl Core {
                         continue;
                     }
                     info!("event=logged_in user={} session={session}", self.user_id);
+                    // Peers behind the same NAT can only reach us on our own network; a
+                    // relay-only client keeps its addresses to itself.
+                    if !self.lan_addrs.is_empty() && self.relay_mode != RelayMode::Always {
+                        let _ = self.signal.set_lan_addrs(now, self.lan_addrs.clone());
+                    }
                     self.logged_in = true;
                     self.relogin_backoff = relogin_backoff();
                     inbox.push_notification(Notification::LoggedIn);
@@ -673,6 +688,15 @@ impl Core {
                     self.on_connect_request(now, peer, addr, inbox)
                 }
                 SignalEvent::ConnectPending { .. } => {}
+                SignalEvent::PeerLanAddrs { peer, addrs } => {
+                    debug!("event=peer_lan_addrs peer={peer} addrs={addrs:?}");
+                    if let Some(p) = self.peers.get_mut(&peer) {
+                        match p.path.as_mut() {
+                            Some(path) => path.add_candidates(&addrs),
+                            None => p.lan_addrs = addrs,
+                        }
+                    }
+                }
                 SignalEvent::PeerAccepted { peer, addr } | SignalEvent::AcceptOk { peer, addr } => {
                     self.start_transport(now, peer, addr, inbox);
                 }
@@ -757,7 +781,9 @@ impl Core {
         }
         p.early_bytes = 0;
         p.conn = Some(conn);
-        p.path = Some(PathState::new(self.relay_mode, Some(addr), now));
+        let mut path = PathState::new(self.relay_mode, Some(addr), now);
+        path.add_candidates(&std::mem::take(&mut p.lan_addrs));
+        p.path = Some(path);
         p.reported_addr = Some(addr);
         p.phase = Phase::Transport;
         if let Some(old) = p.addr.replace(addr)

@@ -13,6 +13,7 @@ use log::info;
 
 use super::ServerCore;
 use crate::server::rate_bucket::RateBucket;
+use crate::signal::messages::Message;
 use crate::signal::relay::{self, RELAY_HEADER_LEN};
 
 /// Most relay grants one session holds; the oldest goes first (a game with more peers than this
@@ -65,8 +66,15 @@ impl ServerCore {
         Some(to)
     }
 
-    /// Lets `a` and `b` relay to each other (their connect was just brokered).
+    /// Lets `a` and `b` relay to each other (their connect was just brokered), and tells each
+    /// the other's LAN addresses, if it announced any.
     pub(super) fn grant_relay(&mut self, now: u64, a: u64, b: u64) {
+        for (user, peer) in [(a, b), (b, a)] {
+            let addrs = self.sessions.get(&peer).map(|s| s.lan_addrs.clone()).unwrap_or_default();
+            if !addrs.is_empty() {
+                self.push(now, user, |push| Message::PeerLanAddrs { push, peer, addrs });
+            }
+        }
         for (user, peer) in [(a, b), (b, a)] {
             let burst = self.config.relay_burst_bytes;
             let Some(s) = self.sessions.get_mut(&user) else { continue };
