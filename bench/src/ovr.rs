@@ -61,8 +61,11 @@ pub(crate) fn wait_for(e: &Engine, want: impl Fn(&Notification) -> bool) {
 /// A rendezvous server and the address engines should use for it: the server itself, or with
 /// `via` an impairment proxy in front of it.
 pub(crate) fn rendezvous(via: Option<&Impairment>) -> (server::ServerHandle, SocketAddr, Option<Proxy>) {
-    let server =
-        server::spawn(ServerConfig::new(([127, 0, 0, 1], 0).into(), AuthMode::Open)).expect("server");
+    let mut cfg = ServerConfig::new(([127, 0, 0, 1], 0).into(), AuthMode::Open);
+    // The relayed rows measure what the relay can carry, not its per-client rate limit.
+    cfg.relay_bytes_per_sec = u64::MAX / 2;
+    cfg.relay_burst_bytes = u64::MAX / 2;
+    let server = server::spawn(cfg).expect("server");
     match via {
         Some(imp) => {
             let p = Proxy::start(server.local_addr(), imp.clone());

@@ -53,8 +53,9 @@ pub struct EngineConfig {
     /// takes over within this time, so keep it well under the transport's 10 ms minimum
     /// retransmission timeout. Default 5 ms.
     pub poll_lease: Duration,
-    /// Fake loss and duplication applied to every datagram this engine sends, with a seed (for
-    /// tests and manual experiments on real sockets; see `engine::fake_network`). None in games.
+    /// A bad network (loss, duplication, latency, jitter, reordering) applied to every datagram
+    /// this engine sends, with a seed: for testing netcode on real sockets (see
+    /// `engine::fake_network`; the C ABI sets it from `fake_*` settings). None in games.
     pub fake_network: Option<(crate::sim::LinkConfig, u64)>,
     /// The server's public key (`ovrnet-server keygen`, `--identity-key-file`). With it, a login
     /// whose certificate is signed by any other key is refused, so nobody between this client

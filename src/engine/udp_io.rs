@@ -100,10 +100,26 @@ impl Output {
         to: SocketAddr,
         now: u64,
     ) {
-        let copies = self.fake.as_mut().map_or(1, |f| f.copies(now, range.len()));
+        let copies = match self.fake.as_mut() {
+            Some(f) => f.admit(now, &self.buf[range.clone()], to).now,
+            None => 1,
+        };
         for _ in 0..copies {
             self.tx.push(socket, &self.buf[range.clone()], to);
         }
+    }
+
+    /// Sends what the fake network held back and is now due.
+    pub fn send_due(&mut self, now: u64, socket: &mio::net::UdpSocket) {
+        let Some(fake) = self.fake.as_mut() else { return };
+        while let Some((to, data)) = fake.pop_due(now) {
+            self.tx.push(socket, &data, to);
+        }
+    }
+
+    /// When the fake network next has a datagram due.
+    pub fn next_due(&self) -> Option<u64> {
+        self.fake.as_ref().and_then(FakeNetwork::next_due)
     }
 }
 

@@ -52,12 +52,21 @@ pub fn run(
     let start = Instant::now();
     let now_us = || u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
     let mut buf = [0u8; RECV_BUF];
+    // The read timeout in force (each receive waits up to it, counted from the call): set again
+    // only when it would wake more than a millisecond late for the next timer, or needlessly
+    // early, rather than with a system call before every datagram.
+    let mut timeout_set: Option<Duration> = None;
     while !stop.load(Ordering::Acquire) {
         let wait = core
             .poll_timeout()
             .map_or(MAX_WAIT, |t| Duration::from_micros(t.saturating_sub(now_us())))
             .clamp(Duration::from_micros(100), MAX_WAIT);
-        socket.set_read_timeout(Some(wait))?;
+        let stale = timeout_set
+            .is_none_or(|set| set > wait + Duration::from_millis(1) || set + Duration::from_millis(5) < wait);
+        if stale {
+            socket.set_read_timeout(Some(wait))?;
+            timeout_set = Some(wait);
+        }
         match socket.recv_from(&mut buf) {
             Ok(_) if stop.load(Ordering::Acquire) => break,
             // Relayed peer traffic is forwarded from the receive buffer, without a copy.

@@ -13,7 +13,9 @@
 //!
 //! Keys: `server`, `user_id`, `credential`, `bind`, `connect_timeout_ms`, `idle_timeout_ms`,
 //! `send_coalesce_us` (0 sends every packet at once), `server_key`, `relay` (`auto`, `never` or
-//! `always`: whether peers may talk through the server's relay; see `docs/NAT.md`). `user_id = random` picks a fresh id for
+//! `always`: whether peers may talk through the server's relay; see `docs/NAT.md`), and for
+//! testing netcode against a bad network `fake_loss_percent`, `fake_dup_percent`,
+//! `fake_reorder_percent`, `fake_latency_ms`, `fake_jitter_ms` (applied to every datagram sent). `user_id = random` picks a fresh id for
 //! this run (development servers in open mode); with no user id at all, an `ovrnet1.<id>....`
 //! login token as the credential names the user. Unknown keys are logged and ignored.
 
@@ -28,7 +30,7 @@ pub const CONFIG_ENV: &str = "OVRNET_CONFIG";
 pub const DEFAULT_CONFIG_FILE: &str = "ovrnet.cfg";
 
 /// The keys, in config file spelling. The environment spelling is `OVRNET_` + upper case.
-pub const KEYS: [&str; 9] = [
+pub const KEYS: [&str; 14] = [
     "server",
     "user_id",
     "credential",
@@ -38,6 +40,11 @@ pub const KEYS: [&str; 9] = [
     "send_coalesce_us",
     "server_key",
     "relay",
+    "fake_loss_percent",
+    "fake_dup_percent",
+    "fake_reorder_percent",
+    "fake_latency_ms",
+    "fake_jitter_ms",
 ];
 
 /// The environment variable for a config file key.
@@ -140,6 +147,11 @@ fn settings_from(values: &BTreeMap<String, String>) -> Result<Settings, ConfigEr
         bind: get("bind").map(str::to_owned),
         server_key: get("server_key").map(str::to_owned),
         relay: get("relay").map(str::to_owned),
+        fake_loss_percent: get("fake_loss_percent").map(str::to_owned),
+        fake_dup_percent: get("fake_dup_percent").map(str::to_owned),
+        fake_reorder_percent: get("fake_reorder_percent").map(str::to_owned),
+        fake_latency_ms: get("fake_latency_ms").map(str::to_owned),
+        fake_jitter_ms: get("fake_jitter_ms").map(str::to_owned),
         ..Settings::default()
     };
     match get("user_id") {

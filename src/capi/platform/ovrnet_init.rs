@@ -84,6 +84,7 @@ pub extern "C" fn ovrnet_Initialize(cfg: *const InitConfig) -> Bool32 {
             // The struct has no relay field (adding one would break callers built against
             // this layout): the default, auto.
             relay: None,
+            ..Settings::default()
         };
         lifecycle::start(&settings, None).map_err(start_error)?;
         Ok(Bool32::TRUE)

@@ -32,6 +32,14 @@ pub struct Settings {
     pub server_key: Option<String>,
     /// `auto`, `never` or `always` (`EngineConfig::relay`); absent means `auto`.
     pub relay: Option<String>,
+    /// A bad network on the real socket, for testing netcode (`EngineConfig::fake_network`):
+    /// loss, duplication and reordering in percent (decimals allowed), latency and jitter in
+    /// milliseconds, applied to every datagram sent. Absent or zero: none.
+    pub fake_loss_percent: Option<String>,
+    pub fake_dup_percent: Option<String>,
+    pub fake_reorder_percent: Option<String>,
+    pub fake_latency_ms: Option<String>,
+    pub fake_jitter_ms: Option<String>,
 }
 
 impl fmt::Debug for Settings {
@@ -47,6 +55,11 @@ impl fmt::Debug for Settings {
             .field("send_coalesce_us", &self.send_coalesce_us)
             .field("server_key", &self.server_key)
             .field("relay", &self.relay)
+            .field("fake_loss_percent", &self.fake_loss_percent)
+            .field("fake_dup_percent", &self.fake_dup_percent)
+            .field("fake_reorder_percent", &self.fake_reorder_percent)
+            .field("fake_latency_ms", &self.fake_latency_ms)
+            .field("fake_jitter_ms", &self.fake_jitter_ms)
             .finish()
     }
 }
@@ -66,6 +79,11 @@ pub enum ConfigError {
     BadServerKey(String),
     /// A relay setting other than auto, never or always.
     BadRelay(String),
+    /// A fake network setting that is not a number in range (percent 0-100, ms 0-10000).
+    BadFakeNetwork {
+        key: &'static str,
+        value: String,
+    },
     /// A timeout or other number that does not parse.
     BadNumber {
         key: &'static str,
@@ -96,6 +114,9 @@ impl fmt::Display for ConfigError {
             Self::BadBind(s) => write!(f, "bind address '{s}' is not an ip, ip:port or host:port"),
             Self::BadServerKey(s) => write!(f, "server key '{s}' is not 64 hex digits"),
             Self::BadRelay(s) => write!(f, "relay '{s}' is not auto, never or always"),
+            Self::BadFakeNetwork { key, value } => {
+                write!(f, "{key} '{value}' is not a number in range (percent 0-100, milliseconds 0-10000)")
+            }
             Self::BadNumber { key, value } => write!(f, "{key} '{value}' is not a number"),
             Self::File { path, error } => write!(f, "cannot read config file {path}: {error}"),
             Self::FileLine { path, line } => {
@@ -177,7 +198,50 @@ impl Settings {
         if let Some(text) = self.relay.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             cfg.relay = text.parse().map_err(|_| ConfigError::BadRelay(text.to_owned()))?;
         }
+        cfg.fake_network = self.fake_network(user_id)?;
         Ok(cfg)
+    }
+
+    /// The fake network these settings ask for, if any (seeded by the user id, so two players
+    /// on one machine draw differently).
+    fn fake_network(&self, user_id: u64) -> Result<Option<(crate::sim::LinkConfig, u64)>, ConfigError> {
+        let number = |key: &'static str, value: &Option<String>, max: f64| -> Result<f64, ConfigError> {
+            let Some(text) = value.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+                return Ok(0.0);
+            };
+            match text.parse::<f64>() {
+                Ok(v) if (0.0..=max).contains(&v) => Ok(v),
+                _ => Err(ConfigError::BadFakeNetwork { key, value: text.to_owned() }),
+            }
+        };
+        let loss = number("fake_loss_percent", &self.fake_loss_percent, 100.0)? / 100.0;
+        let duplicate = number("fake_dup_percent", &self.fake_dup_percent, 100.0)? / 100.0;
+        let reorder = number("fake_reorder_percent", &self.fake_reorder_percent, 100.0)? / 100.0;
+        let latency_us = (number("fake_latency_ms", &self.fake_latency_ms, 10_000.0)? * 1000.0) as u64;
+        let jitter_us = (number("fake_jitter_ms", &self.fake_jitter_ms, 10_000.0)? * 1000.0) as u64;
+        if loss == 0.0 && duplicate == 0.0 && reorder == 0.0 && latency_us == 0 && jitter_us == 0 {
+            return Ok(None);
+        }
+        let link = crate::sim::LinkConfig {
+            loss,
+            duplicate,
+            reorder,
+            // A reordered datagram is held back long enough for the next ones to overtake it.
+            reorder_delay_us: if reorder > 0.0 { (jitter_us + 5_000).max(latency_us / 2) } else { 0 },
+            latency_us,
+            jitter_us,
+            ..crate::sim::LinkConfig::default()
+        };
+        log::warn!(
+            target: "ovrnet::capi",
+            "fake network on: loss {:.1}%, duplication {:.1}%, reordering {:.1}%, latency {} ms, jitter {} ms (a test setting: never ship it)",
+            loss * 100.0,
+            duplicate * 100.0,
+            reorder * 100.0,
+            latency_us / 1000,
+            jitter_us / 1000
+        );
+        Ok(Some((link, user_id ^ 0x6f76_726e_6574_6661)))
     }
 }
 
@@ -274,6 +338,34 @@ mod tests {
         }
         let err = Settings { relay: Some("sometimes".into()), ..good() }.to_engine_config().unwrap_err();
         assert_eq!(err, ConfigError::BadRelay("sometimes".into()));
+    }
+
+    #[test]
+    fn fake_network_settings_build_a_link_and_refuse_nonsense() {
+        assert!(good().to_engine_config().unwrap().fake_network.is_none());
+        let s = Settings {
+            fake_loss_percent: Some("2.5".into()),
+            fake_latency_ms: Some("40".into()),
+            fake_jitter_ms: Some("5".into()),
+            fake_reorder_percent: Some("1".into()),
+            fake_dup_percent: Some("0".into()),
+            ..good()
+        };
+        let (link, _) = s.to_engine_config().unwrap().fake_network.expect("a fake network");
+        assert_eq!((link.loss, link.duplicate, link.reorder), (0.025, 0.0, 0.01));
+        assert_eq!((link.latency_us, link.jitter_us), (40_000, 5_000));
+        assert!(link.reorder_delay_us >= 10_000, "held long enough to be overtaken");
+        for (loss, latency) in [("101", "0"), ("-1", "0"), ("x", "0"), ("0", "20000")] {
+            let s = Settings {
+                fake_loss_percent: Some(loss.into()),
+                fake_latency_ms: Some(latency.into()),
+                ..good()
+            };
+            assert!(
+                matches!(s.to_engine_config(), Err(ConfigError::BadFakeNetwork { .. })),
+                "{loss} {latency}"
+            );
+        }
     }
 
     #[test]

@@ -541,6 +541,7 @@ impl Core {
         // While sends are held back, queued data is not a reason to wake; the hold's end is.
         let holding = self.hold_deadline();
         at(holding);
+        at(self.out.next_due());
         for p in self.peers.values() {
             at(p.connect_deadline);
             at(p.conn
@@ -600,6 +601,7 @@ impl Core {
     pub fn flush(&mut self, now: u64, socket: &mio::net::UdpSocket) {
         self.held_since = None;
         self.held_bytes = 0;
+        self.out.send_due(now, socket);
         self.out.signal(&mut self.signal, now, socket);
         for (&peer, p) in self.peers.iter_mut() {
             let (Some(c), Some(path)) = (p.conn.as_mut(), p.path.as_mut()) else { continue };
@@ -624,6 +626,7 @@ impl Core {
         let Some(p) = self.peers.get_mut(&peer) else { return };
         let (Some(c), Some(path)) = (p.conn.as_mut(), p.path.as_ref()) else { return };
         let targets = path.targets(peer, c.is_connected());
+        self.out.send_due(now, socket);
         self.out.routed(c, targets, self.server, now, socket);
         self.out.flush(socket);
     }
