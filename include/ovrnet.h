@@ -951,6 +951,17 @@ typedef enum ovrnetPathType {
     ovrnetPathType_Relayed = 2,
 } ovrnetPathType;
 
+// ovrnet extension: the values of `ovrnetConfigV2.relay` (see docs/NAT.md). The field itself is
+// an `int32_t`, so an unknown value is refused instead of being undefined behaviour.
+typedef enum ovrnetRelayMode {
+    // Connections start on the server's relay and move to the direct path when it works.
+    ovrnetRelay_Auto = 0,
+    // Direct only: peers that cannot reach each other do not connect.
+    ovrnetRelay_Never = 1,
+    // Relay only: a player's address is never given to the other.
+    ovrnetRelay_Always = 2,
+} ovrnetRelayMode;
+
 // Which versioned struct a pointer refers to (original values).
 typedef enum ovrPlatformStructureType {
     ovrPlatformStructureType_Unknown = 0,
@@ -1914,6 +1925,18 @@ typedef struct ovrnetConfig {
     // trusts the key the login reports (development).
     const char *serverKey;
 } ovrnetConfig;
+
+// ovrnet extension: `ovrnetConfig` plus settings it cannot carry. Zero-initialise it, set
+// `structSize = sizeof(ovrnetConfigV2)`, then fill in `base` as for `ovrnet_Initialize`.
+typedef struct ovrnetConfigV2 {
+    // `sizeof(ovrnetConfigV2)` as the caller was compiled: fields past it take their defaults.
+    uint32_t structSize;
+    // Everything `ovrnet_Initialize` takes.
+    struct ovrnetConfig base;
+    // An `ovrnetRelayMode`: `ovrnetRelay_Auto` (0, default), `ovrnetRelay_Never` (1) or
+    // `ovrnetRelay_Always` (2); see docs/NAT.md.
+    int32_t relay;
+} ovrnetConfigV2;
 
 // ovrnet extension: figures of one peer connection. Times in microseconds, sizes in bytes,
 // counters since the connection started.
@@ -5853,6 +5876,12 @@ void ovr_Voip_Stop(ovrID userID);
 // (and logs why) for a NULL or invalid configuration, a socket failure, or when already
 // initialised (the running instance is left untouched). `cfg` is only read during the call.
 bool ovrnet_Initialize(const struct ovrnetConfig *cfg);
+
+// ovrnet extension: `ovrnet_Initialize` with an `ovrnetConfigV2`. Returns false (and logs why)
+// for NULL, a `structSize` smaller than the original fields, an unknown `relay` value, and
+// everything `ovrnet_Initialize` refuses. `cfg` is only read during the call, and never past
+// `structSize` bytes.
+bool ovrnet_InitializeV2(const struct ovrnetConfigV2 *cfg);
 
 // ovrnet extension: the path the connection to `peerID` takes now. `ovrnetPathType_None` (and
 // a log line) for peer 0, no connection to that peer, or when not initialised.

@@ -208,3 +208,38 @@ fn init_validation_double_init_and_reinit() {
     assert_eq!(ovrnet::capi::platform::oculus_init::ovr_GetLoggedInUserID(), 6001);
     connect_c_to(&peer, 6001);
 }
+
+#[test]
+fn init_v2_takes_the_relay_mode_and_checks_its_size_and_values() {
+    use ovrnet::capi::platform::ovrnet_init_v2::{
+        InitConfigV2, OVRNET_RELAY_ALWAYS, OVRNET_RELAY_AUTO, ovrnet_InitializeV2,
+    };
+    let _serial = serial();
+    let s = server(AuthMode::Open);
+    let owner = CConfig::new(s.local_addr(), 7001);
+    let full = std::mem::size_of::<InitConfigV2>() as u32;
+    let v2 = |size: u32, relay: i32| InitConfigV2 { struct_size: size, base: owner.raw(), relay };
+
+    assert!(!ovrnet_InitializeV2(std::ptr::null()).get(), "NULL");
+    assert!(!ovrnet_InitializeV2(&v2(0, OVRNET_RELAY_AUTO)).get(), "structSize 0");
+    assert!(!ovrnet_InitializeV2(&v2(16, OVRNET_RELAY_AUTO)).get(), "structSize short of base");
+    assert!(!ovrnet_InitializeV2(&v2(full, 7)).get(), "unknown relay value");
+    assert!(!ovrnet::capi::platform::oculus_init::ovr_IsPlatformInitialized().get());
+
+    // Relay only: the connection stays on the server's relay.
+    assert!(ovrnet_InitializeV2(&v2(full, OVRNET_RELAY_ALWAYS)).get());
+    let _shutdown = ShutdownOnDrop;
+    let peer = peer_engine(&s, 7002);
+    connect_c_to(&peer, 7001);
+    assert!(send(7002, b"through the relay", SendPolicy::Reliable));
+    assert_eq!(engine_read_n(&peer, 1).first().map(|p| p.data.clone()), Some(b"through the relay".to_vec()));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(ovrnet_Net_GetPathType(7002), PathType::Relayed);
+    assert!(s.stats().relayed_packets > 0);
+    ovrnet::capi::platform::ovrnet_init::ovrnet_Shutdown();
+
+    // A caller built before `relay` existed passes the smaller size: the relay field, even if
+    // garbage lies there, is not read and the default applies.
+    let old_size = std::mem::offset_of!(InitConfigV2, relay) as u32;
+    assert!(ovrnet_InitializeV2(&v2(old_size, 7)).get(), "fields past structSize are not read");
+}

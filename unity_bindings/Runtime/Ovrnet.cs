@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 
 namespace Oculus.Platform
 {
@@ -29,7 +30,11 @@ namespace Oculus.Platform
         native.connectTimeoutMs = config.ConnectTimeoutMs;
         native.idleTimeoutMs = config.IdleTimeoutMs;
         native.serverKey = Utf8.AllocNative(config.ServerKey);
-        if (!CAPI.ovrnet_Initialize(ref native))
+        var v2 = new CAPI.ovrnetConfigV2();
+        v2.structSize = (uint)Marshal.SizeOf(typeof(CAPI.ovrnetConfigV2));
+        v2.baseConfig = native;
+        v2.relay = (int)config.Relay;
+        if (!CAPI.ovrnet_InitializeV2(ref v2))
         {
           return false;
         }

@@ -24,5 +24,18 @@ namespace Oculus.Platform
     // The server's public key, 64 hex digits (printed by ovrnet-server at start). Peers are then
     // trusted only when this key vouches for them; null trusts the key the login reports.
     public string ServerKey;
+
+    // Whether peers may talk through the server's relay: Auto (default) starts there and moves
+    // to the direct path when it works, Never tries only the direct path, Always never gives a
+    // player's address to the other. See docs/NAT.md.
+    public RelayMode Relay;
+  }
+
+  // ovrnetConfigV2.relay values.
+  public enum RelayMode
+  {
+    Auto = 0,
+    Never = 1,
+    Always = 2,
   }
 }

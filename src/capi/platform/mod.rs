@@ -6,6 +6,7 @@ pub mod env_settings;
 pub mod lifecycle;
 pub mod oculus_init;
 pub mod ovrnet_init;
+pub mod ovrnet_init_v2;
 pub mod platform_initialize;
 pub mod pump;
 pub mod runtime;

@@ -72,22 +72,23 @@ pub extern "C" fn ovrnet_Initialize(cfg: *const InitConfig) -> Bool32 {
     guard::call("ovrnet_Initialize", Bool32::FALSE, || {
         // SAFETY: the contract: NULL or a pointer to a readable ovrnetConfig.
         let cfg = unsafe { guard::borrow(cfg, "cfg") }?;
-        let settings = Settings {
-            server: optional_str(cfg.server_address, "serverAddress")?,
-            user_id: Some(cfg.user_id),
-            credential: optional_bytes(cfg.credential, "credential")?,
-            bind: optional_str(cfg.bind_address, "bindAddress")?,
-            connect_timeout_ms: cfg.connect_timeout_ms,
-            idle_timeout_ms: cfg.idle_timeout_ms,
-            send_coalesce_us: None,
-            server_key: optional_str(cfg.server_key, "serverKey")?,
-            // The struct has no relay field (adding one would break callers built against
-            // this layout): the default, auto.
-            relay: None,
-            ..Settings::default()
-        };
-        lifecycle::start(&settings, None).map_err(start_error)?;
+        lifecycle::start(&settings_of(cfg)?, None).map_err(start_error)?;
         Ok(Bool32::TRUE)
+    })
+}
+
+/// The settings an `ovrnetConfig` carries (its layout is fixed: what it cannot carry, such as
+/// the relay mode, comes from `ovrnetConfigV2` or takes its default).
+pub(crate) fn settings_of(cfg: &InitConfig) -> Result<Settings, CallError> {
+    Ok(Settings {
+        server: optional_str(cfg.server_address, "serverAddress")?,
+        user_id: Some(cfg.user_id),
+        credential: optional_bytes(cfg.credential, "credential")?,
+        bind: optional_str(cfg.bind_address, "bindAddress")?,
+        connect_timeout_ms: cfg.connect_timeout_ms,
+        idle_timeout_ms: cfg.idle_timeout_ms,
+        server_key: optional_str(cfg.server_key, "serverKey")?,
+        ..Settings::default()
     })
 }
 

@@ -20,6 +20,19 @@ namespace Oculus.Platform
       public IntPtr serverKey;
     }
 
+    // Mirror of ovrnetConfigV2: ovrnetConfig behind its own size, plus what it cannot carry.
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct ovrnetConfigV2
+    {
+      public uint structSize;
+      public ovrnetConfig baseConfig;
+      public int relay;
+    }
+
+    [DllImport(DLL_NAME, CallingConvention = CallingConvention.Cdecl)]
+    [return: MarshalAs(UnmanagedType.I1)]
+    internal static extern bool ovrnet_InitializeV2(ref ovrnetConfigV2 config);
+
     [DllImport(DLL_NAME, CallingConvention = CallingConvention.Cdecl)]
     [return: MarshalAs(UnmanagedType.I1)]
     internal static extern bool ovrnet_Initialize(ref ovrnetConfig config);
