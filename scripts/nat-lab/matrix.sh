@@ -36,7 +36,9 @@ field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" "$2" | head -1; }
 # Scenario knobs for run_pair: IDLE (seconds both players send nothing, halfway), CONNTRACK
 # (UDP conntrack timeout on both gateways, seconds), KILL_SERVER (seconds after the players
 # start, the server is killed), ANSWER_NS (where the answering player runs: b, or c beside a
-# behind gwa), WANT_ADDR (a prefix the direct path's address must have).
+# behind gwa), WANT_ADDR (a prefix the direct path's address must have), BLOCK_DIRECT (seconds
+# after the players start, gateway A drops everything between its LAN and gateway B, so only
+# the relay through the server still works), WANT_ROUTE (the route the pair must end on).
 run_pair() { # nat_a nat_b [tag] -> prints one cell
     local A=$1 B=$2 dir="$out/$1-$2${3:+-$3}"
     mkdir -p "$dir"
@@ -59,11 +61,16 @@ run_pair() { # nat_a nat_b [tag] -> prints one cell
         sleep "$KILL_SERVER"
         kill -9 $srv
     fi
+    if [[ -n ${BLOCK_DIRECT:-} ]]; then
+        sleep "$BLOCK_DIRECT"
+        ip netns exec "$LAB_PREFIX-gwa" iptables -I FORWARD -d 198.51.100.3 -j DROP
+        ip netns exec "$LAB_PREFIX-gwa" iptables -I FORWARD -s 198.51.100.3 -j DROP
+    fi
     wait $pa; local ra=$?
     wait $pb; local rb=$?
     kill $srv 2>/dev/null; wait $srv 2>/dev/null
     $lab down
-    local want; want=$(expect_route "$A" "$B")
+    local want; want=${WANT_ROUTE:-$(expect_route "$A" "$B")}
     local route_a route_b; route_a=$(field route "$dir/a.out"); route_b=$(field route "$dir/b.out")
     local ok=1
     [[ $ra -eq 0 && $rb -eq 0 ]] || ok=0
@@ -73,7 +80,9 @@ run_pair() { # nat_a nat_b [tag] -> prints one cell
     fi
     local t_a t_b; t_a=$(field direct_after_ms "$dir/a.out"); t_b=$(field direct_after_ms "$dir/b.out")
     local cell
-    if [[ $want == direct ]]; then
+    if [[ -n ${BLOCK_DIRECT:-} ]]; then
+        cell="direct ${t_a} ms, then relayed (route changes: $(field switches "$dir/a.out")/$(field switches "$dir/b.out"))"
+    elif [[ $want == direct ]]; then
         local t=$t_a
         [[ -n $t_b && $t_b != - ]] && { [[ -z $t || $t == - ]] || awk "BEGIN{exit !($t_b > $t)}"; } && t=$t_b
         cell="direct ${t} ms"
@@ -108,6 +117,7 @@ echo "|---|---|---|"
 CONNTRACK=3 IDLE=6 scenario "NAT bindings time out after 3 s idle; players idle 6 s mid-game" eim eim idle
 KILL_SERVER=2 scenario "server killed 2 s into the game" eim fullcone killed
 ANSWER_NS=c WANT_ADDR=10.0.1. scenario "two players behind one router (no hairpin): the LAN path" eim eim samenat
+BLOCK_DIRECT=2 WANT_ROUTE=relayed scenario "direct path cut 2 s into the game: back to the relay, nothing lost" eim eim cut
 echo
 echo "connect times (ms, dialler): $(cat "$out"/*/a.out | sed -n 's/.*connected_ms=\([0-9]*\).*/\1/p' | sort -n | tr '\n' ' ')"
 if [[ $failures -gt 0 ]]; then

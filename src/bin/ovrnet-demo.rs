@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use ovrnet::engine::{Engine, EngineConfig, Notification, PeerState};
+use ovrnet::engine::{Engine, EngineConfig, Notification, PeerState, Route};
 use ovrnet::proto::{Config, Event, Policy};
 use ovrnet::server::{self, AuthMode, ServerConfig};
 use ovrnet::sim::{LinkConfig, connection_pair};
@@ -132,6 +132,23 @@ fn loopback() -> Result<(), String> {
     wait_for(&alice, "connected", connected(2002))?;
     wait_for(&bob, "connected", connected(1001))?;
     println!("connected in {:.2} ms", t0.elapsed().as_secs_f64() * 1e3);
+    // Connections start on the server's relay and move to the direct path once it proves itself
+    // both ways (docs/NAT.md); on one machine that takes a round trip or two.
+    let moved = Instant::now();
+    let direct = |e: &Engine, peer| e.path(peer).is_some_and(|(r, _)| r == Route::Direct);
+    while !(direct(&alice, 2002) && direct(&bob, 1001)) {
+        if moved.elapsed() > Duration::from_secs(5) {
+            return Err(format!("no direct path after 5 s: {:?} / {:?}", alice.path(2002), bob.path(1001)));
+        }
+        alice.wait(Duration::from_millis(1));
+        bob.wait(Duration::from_millis(1));
+    }
+    println!(
+        "path: started on the server's relay, direct to {} after {:.2} ms more (relayed {} packets)",
+        alice.path(2002).and_then(|(_, a)| a).map_or("?".to_string(), |a| a.to_string()),
+        moved.elapsed().as_secs_f64() * 1e3,
+        srv.stats().relayed_packets
+    );
 
     alice.send(2002, b"hi Bob, ready to play?", Policy::Reliable).map_err(|e| format!("{e:?}"))?;
     let reply = read_one(&bob)?;
