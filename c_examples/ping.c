@@ -6,8 +6,10 @@
  * Server and identity come from the environment or a config file, as for any game that calls
  * the original ovr_PlatformInitializeWindows unchanged: OVRNET_SERVER, OVRNET_USER_ID,
  * OVRNET_CREDENTIAL, OVRNET_BIND, or OVRNET_CONFIG=file with "server = ..." lines (docs/CAPI.md).
- * The measuring side prints "ping I/N to PEER: RTT us" per reply, then closes; the answering side
- * runs until the peer closes. Exit status 0 on success.
+ * The measuring side prints "ping I/N to PEER: RTT us (direct|relayed)" per reply, then closes;
+ * the answering side runs until the peer closes. Exit status 0 on success. The path comes from
+ * the ovrnet extension ovrnet_Net_GetPathType: a connection starts on the server's relay and
+ * moves to the direct path when it works.
  *
  * Build: see Makefile. Only the SDK header names are included, as in a game. */
 #define _POSIX_C_SOURCE 200809L
@@ -102,9 +104,13 @@ int main(int argc, char **argv)
                         printf("ping %d/%d to %llu: timeout\n", answered, count,
                                (unsigned long long)ovr_PingResult_GetID(result));
                     } else {
-                        printf("ping %d/%d to %llu: %llu us\n", answered, count,
-                               (unsigned long long)ovr_PingResult_GetID(result),
-                               ovr_PingResult_GetPingTimeUsec(result));
+                        ovrID to = ovr_PingResult_GetID(result);
+                        ovrnetPathType path = ovrnet_Net_GetPathType(to);
+                        printf("ping %d/%d to %llu: %llu us (%s)\n", answered, count, (unsigned long long)to,
+                               ovr_PingResult_GetPingTimeUsec(result),
+                               path == ovrnetPathType_Direct    ? "direct"
+                               : path == ovrnetPathType_Relayed ? "relayed"
+                                                                : "no connection");
                     }
                     waiting_for = 0;
                     next_ping = now_ms() + (unsigned long long)interval_ms;

@@ -194,7 +194,7 @@ ping_pair() {
     check_line "ping $a" "$dir/a.out" "ping: I am $a"
     check_line "ping $b" "$dir/b.out" "ping: I am $b"
     local replies
-    replies="$(grep -cE "^ping [1-$n]/$n to $b: [0-9]+ us$" "$dir/a.out")"
+    replies="$(grep -cE "^ping [1-$n]/$n to $b: [0-9]+ us \((direct|relayed)\)$" "$dir/a.out")"
     if [[ $replies -eq $n ]]; then pass "ping $a printed $n RTT lines"; else fail "ping $a printed $n RTT lines (got $replies)"; fi
     check_line "ping $a" "$dir/a.out" "ping: $n of $n answered"
     check_line "ping $b" "$dir/b.out" "connect request from $a"
