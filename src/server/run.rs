@@ -1,7 +1,7 @@
-//! The thin I/O shell: one blocking UDP socket feeding [`ServerCore`].
+//! The thin I/O shell: one UDP socket feeding [`ServerCore`].
 //!
-//! The socket's read timeout is set to the core's next deadline, so the thread sleeps until
-//! either a datagram or a timer is due; answers go out right after the datagram that caused
+//! The socket's read timeout follows the core's next deadline, so the thread sleeps until
+//! either a datagram or a timer is due; answers go out right after the datagrams that caused
 //! them (no fixed tick). The wait is capped so a stop request is noticed promptly.
 
 use std::io;
@@ -20,8 +20,6 @@ use crate::signal::relay::RELAY_V1;
 
 /// Longest single wait, so a stop flag set by a signal handler is seen within this time.
 const MAX_WAIT: Duration = Duration::from_millis(250);
-/// Receive buffer: larger than any valid datagram so oversize ones are seen and rejected.
-const RECV_BUF: usize = 2048;
 
 /// Binds `config.listen` and returns the socket plus a core ready to run.
 pub fn bind(config: ServerConfig) -> io::Result<(UdpSocket, ServerCore)> {
@@ -43,6 +41,11 @@ fn os_seed() -> [u8; 32] {
 }
 
 /// Serves on `socket` until `stop` becomes true. `stats` (if given) is refreshed as it runs.
+///
+/// One blocking receive at a time (the quickest wake-up for a lone datagram, which is what a
+/// relayed round trip is made of). With GRO the kernel hands over a run of datagrams from one
+/// sender in one receive; relayed ones are rewritten in place and queued, so a run bound for one
+/// peer leaves as one GSO send.
 pub fn run(
     socket: &UdpSocket,
     core: &mut ServerCore,
@@ -51,7 +54,9 @@ pub fn run(
 ) -> io::Result<()> {
     let start = Instant::now();
     let now_us = || u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
-    let mut buf = [0u8; RECV_BUF];
+    crate::udp::enable_gro(socket);
+    let mut rx = crate::udp::RxBuffer::default();
+    let mut tx = crate::udp::TxBatch::new();
     // The read timeout in force (each receive waits up to it, counted from the call): set again
     // only when it would wake more than a millisecond late for the next timer, or needlessly
     // early, rather than with a system call before every datagram.
@@ -67,27 +72,30 @@ pub fn run(
             socket.set_read_timeout(Some(wait))?;
             timeout_set = Some(wait);
         }
-        match socket.recv_from(&mut buf) {
-            Ok(_) if stop.load(Ordering::Acquire) => break,
-            // Relayed peer traffic is forwarded from the receive buffer, without a copy.
-            Ok((n, from)) if buf[..n].first() == Some(&RELAY_V1) => {
-                if let Some(to) = core.relay_in_place(now_us(), from, &mut buf[..n])
-                    && let Err(e) = socket.send_to(&buf[..n], to)
-                {
-                    debug!("event=send_error to={to} error=\"{e}\"");
+        match rx.recv(socket) {
+            Ok(()) if stop.load(Ordering::Acquire) => break,
+            Ok(()) => {
+                let (now, unix) = (now_us(), unix_now_secs());
+                for (from, d) in rx.datagrams_mut() {
+                    // Relayed peer traffic is forwarded from the receive buffer, no copy.
+                    if d.first() == Some(&RELAY_V1) {
+                        if let Some(to) = core.relay_in_place(now, from, d) {
+                            tx.push(socket, d, to);
+                        }
+                    } else {
+                        core.handle_datagram(now, unix, from, d);
+                    }
                 }
             }
-            Ok((n, from)) => core.handle_datagram(now_us(), unix_now_secs(), from, &buf[..n]),
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {}
             // ICMP errors from earlier sends surface here on some systems; they are not ours.
             Err(e) => debug!("event=recv_error error=\"{e}\""),
         }
         core.handle_timeout(now_us());
         while let Some((to, datagram)) = core.poll_transmit() {
-            if let Err(e) = socket.send_to(&datagram, to) {
-                debug!("event=send_error to={to} error=\"{e}\"");
-            }
+            tx.push(socket, &datagram, to);
         }
+        tx.flush(socket);
         if let Some(shared) = stats {
             shared.lock().clone_from(core.stats());
         }
