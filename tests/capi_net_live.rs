@@ -211,9 +211,9 @@ fn init_validation_double_init_and_reinit() {
 
 #[test]
 fn init_v2_takes_the_relay_mode_and_checks_its_size_and_values() {
-    use ovrnet::capi::platform::ovrnet_init_v2::{
-        InitConfigV2, OVRNET_RELAY_ALWAYS, OVRNET_RELAY_AUTO, ovrnet_InitializeV2,
-    };
+    use ovrnet::capi::platform::ovrnet_init_v2::{InitConfigV2, RelaySetting, ovrnet_InitializeV2};
+    const OVRNET_RELAY_AUTO: i32 = RelaySetting::Auto as i32;
+    const OVRNET_RELAY_ALWAYS: i32 = RelaySetting::Always as i32;
     let _serial = serial();
     let s = server(AuthMode::Open);
     let owner = CConfig::new(s.local_addr(), 7001);

@@ -117,3 +117,40 @@ fn without_the_servers_relay_relay_only_peers_do_not_connect() {
     expect(&a, state(b.user_id(), PeerState::Timeout), 6);
     assert!(s.stats().relay_refused > 0, "the server refused to relay");
 }
+
+#[test]
+fn strangers_and_forgers_get_nothing_through_the_relay_and_change_nothing() {
+    use ovrnet::signal::relay::{RELAY_HEADER_LEN, write_header};
+    let s = server_with(4_000_000);
+    let (a, b) = (engine(&s, 8401, RelayMode::Always), engine(&s, 8402, RelayMode::Always));
+    let outsider = engine(&s, 8403, RelayMode::Always);
+    connect(&a, &b);
+    let refused_before = s.stats().relay_refused;
+    // A socket with no session, and a logged-in user whose connect nobody brokered, each send
+    // relay datagrams naming b (a forged transport packet inside).
+    let stranger = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let mut forged = vec![0u8; RELAY_HEADER_LEN];
+    write_header(&mut forged, b.user_id());
+    forged.extend_from_slice(&[ovrnet::proto::TRANSPORT_V2, 3, 1, 2, 3, 4, 0, 0, 0, 9]);
+    forged.extend_from_slice(&[0x42; 40]);
+    for _ in 0..50 {
+        stranger.send_to(&forged, s.local_addr()).expect("send");
+    }
+    assert!(outsider.send(b.user_id(), b"let me in", Policy::Reliable).is_ok(), "queued while connecting");
+    // Junk straight at b's socket in both envelopes, and a relay envelope not from the server.
+    let b_addr = b.local_addr();
+    for junk in [&forged[..], &[0xC2, 1, 0xA2, 3, 0, 0][..], &[0xC1][..], &[0xC2][..]] {
+        stranger.send_to(junk, b_addr).expect("send");
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(s.stats().relay_refused >= refused_before + 50, "every stranger datagram refused");
+    // b's connection to a is undisturbed and a's data still flows, through the relay.
+    a.send(b.user_id(), b"still here", Policy::Reliable).expect("send");
+    let got = read(&b, 1, 5);
+    assert_eq!(
+        got.first().map(|(sender, _, d)| (*sender, d.as_slice())),
+        Some((a.user_id(), &b"still here"[..]))
+    );
+    assert!(b.is_connected(a.user_id()));
+    assert!(!b.is_connected(outsider.user_id()), "nobody got in without b accepting");
+}

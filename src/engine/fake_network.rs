@@ -24,12 +24,6 @@ pub struct FakeNetwork {
     seq: u64,
 }
 
-/// What to do with one datagram now.
-pub struct Fate {
-    /// Copies to send at once (0, 1 or 2).
-    pub now: usize,
-}
-
 impl FakeNetwork {
     pub fn new(cfg: LinkConfig, seed: u64) -> Result<Self, LinkConfigError> {
         Ok(FakeNetwork {
@@ -41,24 +35,24 @@ impl FakeNetwork {
         })
     }
 
-    /// Decides the fate of `data` for `to`: copies due now are counted in the result, later ones
-    /// are kept until [`Self::pop_due`] hands them out.
-    pub fn admit(&mut self, now: u64, data: &[u8], to: SocketAddr) -> Fate {
+    /// Decides the fate of `data` for `to`: returns how many copies to send at once (0, 1 or
+    /// 2); later ones are kept until [`Self::pop_due`] hands them out.
+    pub fn admit(&mut self, now: u64, data: &[u8], to: SocketAddr) -> usize {
         let (at, copy_at) = match self.link.send(now, data.len(), &mut self.rng) {
-            Verdict::Lost | Verdict::QueueFull => return Fate { now: 0 },
+            Verdict::Lost | Verdict::QueueFull => return 0,
             Verdict::Deliver { at, copy_at } => (at, copy_at),
         };
-        let mut fate = Fate { now: 0 };
+        let mut send_now = 0;
         for due in std::iter::once(at).chain(copy_at) {
             if due <= now {
-                fate.now += 1;
+                send_now += 1;
             } else if self.held_bytes + data.len() <= MAX_HELD_BYTES {
                 self.seq += 1;
                 self.held_bytes += data.len();
                 self.held.push(Reverse((due, self.seq, to, data.to_vec())));
             }
         }
-        fate
+        send_now
     }
 
     /// When the next held datagram is due.
@@ -89,8 +83,8 @@ mod tests {
     fn latency_holds_datagrams_until_due_in_order() {
         let cfg = LinkConfig { latency_us: 1000, ..LinkConfig::default() };
         let mut f = FakeNetwork::new(cfg, 1).unwrap();
-        assert_eq!(f.admit(0, b"a", to()).now, 0);
-        assert_eq!(f.admit(10, b"b", to()).now, 0);
+        assert_eq!(f.admit(0, b"a", to()), 0);
+        assert_eq!(f.admit(10, b"b", to()), 0);
         assert_eq!(f.next_due(), Some(1000));
         assert_eq!(f.pop_due(999), None);
         assert_eq!(f.pop_due(1010).map(|(_, d)| d), Some(b"a".to_vec()));
@@ -101,12 +95,12 @@ mod tests {
     #[test]
     fn no_impairment_sends_everything_at_once_and_loss_drops() {
         let mut clean = FakeNetwork::new(LinkConfig::default(), 1).unwrap();
-        assert_eq!(clean.admit(5, b"x", to()).now, 1);
+        assert_eq!(clean.admit(5, b"x", to()), 1);
         assert_eq!(clean.next_due(), None);
         let mut lossy = FakeNetwork::new(LinkConfig { loss: 1.0, ..LinkConfig::default() }, 1).unwrap();
-        assert_eq!(lossy.admit(5, b"x", to()).now, 0);
+        assert_eq!(lossy.admit(5, b"x", to()), 0);
         assert_eq!(lossy.next_due(), None);
         let mut dup = FakeNetwork::new(LinkConfig { duplicate: 1.0, ..LinkConfig::default() }, 1).unwrap();
-        assert_eq!(dup.admit(5, b"x", to()).now, 2);
+        assert_eq!(dup.admit(5, b"x", to()), 2);
     }
 }

@@ -20,7 +20,7 @@ pub fn bind(addr: SocketAddr) -> io::Result<mio::net::UdpSocket> {
     socket.set_nonblocking(true)?;
     socket.bind(&addr.into())?;
     let socket = mio::net::UdpSocket::from_std(socket.into());
-    super::udp_io::enable_gro(&socket);
+    crate::udp::enable_gro(&socket);
     Ok(socket)
 }
 

@@ -8,7 +8,6 @@ use crate::proto::{Connection, MAX_DATAGRAM};
 use crate::signal::SignalClient;
 use crate::signal::relay::{RELAY_HEADER_LEN, write_header};
 use crate::udp::TxBatch;
-pub use crate::udp::{RxBuffer, enable_gro};
 
 /// Everything on the sending side: the batch being built, a scratch buffer to encode into and
 /// the optional fake network.
@@ -88,7 +87,7 @@ impl Output {
         now: u64,
     ) {
         let copies = match self.fake.as_mut() {
-            Some(f) => f.admit(now, &self.buf[range.clone()], to).now,
+            Some(f) => f.admit(now, &self.buf[range.clone()], to),
             None => 1,
         };
         for _ in 0..copies {

@@ -489,6 +489,8 @@ impl ServerCore {
         };
         let accept = codec::encode_to_vec(&Message::LoginAccept { req, session: id, reply });
         let mut session = Session::new(user, id, from, channel, stored, nonce, now);
+        session.relay_bucket =
+            crate::server::rate_bucket::RateBucket::new(self.config.relay_burst_bytes, now);
         session.accept = Some(accept.clone());
         let expiry = now.saturating_add(self.config.session_timeout_us);
         session.expiry_timer = expiry;

@@ -23,44 +23,28 @@ pub trait Socket {
     fn send_to(&self, data: &[u8], to: SocketAddr) -> io::Result<usize>;
     fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)>;
     #[cfg(unix)]
-    fn raw_fd(&self) -> std::os::fd::RawFd;
-    #[cfg(unix)]
     fn fd(&self) -> std::os::fd::BorrowedFd<'_>;
 }
 
-impl Socket for mio::net::UdpSocket {
-    fn send_to(&self, data: &[u8], to: SocketAddr) -> io::Result<usize> {
-        mio::net::UdpSocket::send_to(self, data, to)
-    }
-    fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        mio::net::UdpSocket::recv_from(self, buf)
-    }
-    #[cfg(unix)]
-    fn raw_fd(&self) -> std::os::fd::RawFd {
-        std::os::fd::AsRawFd::as_raw_fd(self)
-    }
-    #[cfg(unix)]
-    fn fd(&self) -> std::os::fd::BorrowedFd<'_> {
-        std::os::fd::AsFd::as_fd(self)
-    }
+/// Both socket types have these as inherent methods; the trait only names them.
+macro_rules! socket_impl {
+    ($t:ty) => {
+        impl Socket for $t {
+            fn send_to(&self, data: &[u8], to: SocketAddr) -> io::Result<usize> {
+                <$t>::send_to(self, data, to)
+            }
+            fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+                <$t>::recv_from(self, buf)
+            }
+            #[cfg(unix)]
+            fn fd(&self) -> std::os::fd::BorrowedFd<'_> {
+                std::os::fd::AsFd::as_fd(self)
+            }
+        }
+    };
 }
-
-impl Socket for std::net::UdpSocket {
-    fn send_to(&self, data: &[u8], to: SocketAddr) -> io::Result<usize> {
-        std::net::UdpSocket::send_to(self, data, to)
-    }
-    fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        std::net::UdpSocket::recv_from(self, buf)
-    }
-    #[cfg(unix)]
-    fn raw_fd(&self) -> std::os::fd::RawFd {
-        std::os::fd::AsRawFd::as_raw_fd(self)
-    }
-    #[cfg(unix)]
-    fn fd(&self) -> std::os::fd::BorrowedFd<'_> {
-        std::os::fd::AsFd::as_fd(self)
-    }
-}
+socket_impl!(mio::net::UdpSocket);
+socket_impl!(std::net::UdpSocket);
 
 /// Outgoing datagrams waiting to be sent as one batch.
 pub struct TxBatch {
@@ -148,7 +132,9 @@ fn send_segments(socket: &impl Socket, data: &[u8], segment: usize, to: SocketAd
     let addr = SockaddrStorage::from(to);
     let iov = [io::IoSlice::new(data)];
     let cmsg = [ControlMessage::UdpGsoSegments(&seg)];
-    sendmsg(socket.raw_fd(), &iov, &cmsg, MsgFlags::empty(), Some(&addr)).map(drop).map_err(io::Error::from)
+    sendmsg(std::os::fd::AsRawFd::as_raw_fd(&socket.fd()), &iov, &cmsg, MsgFlags::empty(), Some(&addr))
+        .map(drop)
+        .map_err(io::Error::from)
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -224,7 +210,12 @@ fn recv_segments(
 ) -> io::Result<(usize, usize, SocketAddr)> {
     use nix::sys::socket::{ControlMessageOwned, MsgFlags, SockaddrStorage, recvmsg};
     let mut iov = [io::IoSliceMut::new(buf)];
-    let msg = recvmsg::<SockaddrStorage>(socket.raw_fd(), &mut iov, Some(cmsg), MsgFlags::empty())?;
+    let msg = recvmsg::<SockaddrStorage>(
+        std::os::fd::AsRawFd::as_raw_fd(&socket.fd()),
+        &mut iov,
+        Some(cmsg),
+        MsgFlags::empty(),
+    )?;
     let mut stride = msg.bytes;
     if let Ok(cmsgs) = msg.cmsgs() {
         for c in cmsgs {

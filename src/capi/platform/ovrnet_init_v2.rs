@@ -23,9 +23,20 @@ pub enum RelaySetting {
     Always = 2,
 }
 
-pub const OVRNET_RELAY_AUTO: i32 = RelaySetting::Auto as i32;
-pub const OVRNET_RELAY_NEVER: i32 = RelaySetting::Never as i32;
-pub const OVRNET_RELAY_ALWAYS: i32 = RelaySetting::Always as i32;
+impl RelaySetting {
+    /// The setting an `int32_t` holds, if it is one.
+    pub fn from_raw(raw: i32) -> Option<Self> {
+        [RelaySetting::Auto, RelaySetting::Never, RelaySetting::Always].into_iter().find(|s| *s as i32 == raw)
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            RelaySetting::Auto => "auto",
+            RelaySetting::Never => "never",
+            RelaySetting::Always => "always",
+        }
+    }
+}
 
 /// ovrnet extension: `ovrnetConfig` plus settings it cannot carry. Zero-initialise it, set
 /// `structSize = sizeof(ovrnetConfigV2)`, then fill in `base` as for `ovrnet_Initialize`.
@@ -67,22 +78,15 @@ pub extern "C" fn ovrnet_InitializeV2(cfg: *const InitConfigV2) -> Bool32 {
         let relay_end = offset_of!(InitConfigV2, relay) + size_of::<i32>();
         let relay = if size >= relay_end {
             // SAFETY: within the caller's `size` bytes, as checked just above.
-            unsafe { bytes.add(offset_of!(InitConfigV2, relay)).cast::<i32>().read_unaligned() }
+            let raw = unsafe { bytes.add(offset_of!(InitConfigV2, relay)).cast::<i32>().read_unaligned() };
+            RelaySetting::from_raw(raw).ok_or_else(|| {
+                CallError::Invalid(format!("relay {raw} is not 0 (auto), 1 (never) or 2 (always)"))
+            })?
         } else {
-            OVRNET_RELAY_AUTO
-        };
-        let relay = match relay {
-            OVRNET_RELAY_AUTO => "auto",
-            OVRNET_RELAY_NEVER => "never",
-            OVRNET_RELAY_ALWAYS => "always",
-            other => {
-                return Err(CallError::Invalid(format!(
-                    "relay {other} is not 0 (auto), 1 (never) or 2 (always)"
-                )));
-            }
+            RelaySetting::Auto
         };
         let mut settings = settings_of(&base)?;
-        settings.relay = Some(relay.to_owned());
+        settings.relay = Some(relay.name().to_owned());
         lifecycle::start(&settings, None).map_err(start_error)?;
         Ok(Bool32::TRUE)
     })

@@ -17,11 +17,12 @@ use super::inbox::Inbox;
 use super::path::{PROBE, PROBE_HEADER_LEN, PathState, RelayMode, Route, Targets};
 use super::peer::{Peer, Phase};
 use super::peer_identity::PeerIdentity;
-use super::udp_io::{Output, RxBuffer};
+use super::udp_io::Output;
 use crate::proto::{self, CloseReason, Connection, Event, Policy, Role, SendError};
 use crate::signal::backoff::Backoff;
 use crate::signal::relay::{self, RELAY_V1};
 use crate::signal::{ClientConfig, Credential, SIGNAL_V3, SignalClient, SignalEvent};
+use crate::udp::RxBuffer;
 
 mod rooms;
 
@@ -501,29 +502,26 @@ impl Core {
         if let Some(e) = c.take_auth_error() {
             warn!("event=peer_auth_failed peer={peer} source={source:?} error={e:?}");
         }
-        if fresh && let Source::Direct(from, probe) = source {
-            self.on_direct_proof(now, peer, from, probe);
+        // A new authenticated datagram straight from the peer: the direct path works in that
+        // direction, and `from` is where the peer is reachable.
+        if fresh
+            && let Source::Direct(from, probe) = source
+            && let Some(path) = p.path.as_mut()
+        {
+            if let Some(route) = path.on_direct(now, from, probe) {
+                info!("event=path_changed peer={peer} route={route:?} addr={from}");
+            }
+            if path.direct_addr() == Some(from) && p.addr != Some(from) {
+                if let Some(old) = p.addr.replace(from)
+                    && self.by_addr.get(&old) == Some(&peer)
+                {
+                    self.by_addr.remove(&old);
+                }
+                self.by_addr.insert(from, peer);
+                debug!("event=peer_address_learned peer={peer} addr={from}");
+            }
         }
         self.pump_peer(peer, inbox);
-    }
-
-    /// A new authenticated datagram came straight from `peer` at `from`: the direct path works
-    /// in that direction, and `from` is where the peer is reachable.
-    fn on_direct_proof(&mut self, now: u64, peer: u64, from: SocketAddr, probe: Option<u8>) {
-        let Some(p) = self.peers.get_mut(&peer) else { return };
-        let Some(path) = p.path.as_mut() else { return };
-        if let Some(route) = path.on_direct(now, from, probe) {
-            info!("event=path_changed peer={peer} route={route:?} addr={from}");
-        }
-        if path.direct_addr() == Some(from) && p.addr != Some(from) {
-            if let Some(old) = p.addr.replace(from)
-                && self.by_addr.get(&old) == Some(&peer)
-            {
-                self.by_addr.remove(&old);
-            }
-            self.by_addr.insert(from, peer);
-            debug!("event=peer_address_learned peer={peer} addr={from}");
-        }
     }
 
     // ------------------------------------------------------------ timers

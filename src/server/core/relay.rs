@@ -12,7 +12,6 @@ use std::net::SocketAddr;
 use log::info;
 
 use super::ServerCore;
-use crate::server::rate_bucket::RateBucket;
 use crate::signal::messages::Message;
 use crate::signal::relay::{self, RELAY_HEADER_LEN};
 
@@ -76,16 +75,12 @@ impl ServerCore {
             }
         }
         for (user, peer) in [(a, b), (b, a)] {
-            let burst = self.config.relay_burst_bytes;
             let Some(s) = self.sessions.get_mut(&user) else { continue };
             if s.relay_peers.contains(&peer) {
                 continue;
             }
             if s.relay_peers.len() >= MAX_RELAY_PEERS {
                 s.relay_peers.remove(0);
-            }
-            if s.relay_peers.is_empty() {
-                s.relay_bucket = RateBucket::new(burst, now);
             }
             s.relay_peers.push(peer);
         }
